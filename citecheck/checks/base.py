@@ -1,0 +1,61 @@
+"""What every check shares: its rule, its options, and how it reports a hit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from citecheck.model import Edit, Fix, Page
+
+if TYPE_CHECKING:
+    from citecheck.engine.catalog import Rule
+    from citecheck.site.index import SiteIndex
+
+
+@dataclass(slots=True)
+class Hit:
+    start: int
+    end: int
+    values: dict[str, Any]
+    fix: Fix | None = None
+    subject: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Context:
+    """What a check may look at besides the page: the site and the file's bytes."""
+
+    site: SiteIndex
+    source: bytes
+    memo: dict[str, Any] = field(default_factory=dict)  # per-page facts several checks share
+
+
+class Check:
+    def __init__(self, rule: Rule, options: dict[str, Any]):
+        self.rule = rule
+        self.options = options
+
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        raise NotImplementedError
+
+    def fix(self, edits: list[Edit], description: str) -> Fix | None:
+        """A fix with this rule's safety, or None when the rule offers none."""
+        if self.rule.fix == "none" or not edits:
+            return None
+        return Fix(edits, self.rule.fix, description)
+
+
+def fm_value_span(page: Page, source: bytes, key: str, value: str | None = None) -> tuple[int, int]:
+    """Byte range of a front-matter field (or of one of its values) for positioning a finding."""
+    end = page.fm_end or len(source)
+    line = page.fm_lines.get(key)
+    start = page.line_starts[line - 1] if line and line - 1 < len(page.line_starts) else 0
+    if value:
+        for needle in (value.encode("utf-8"), value.encode("ascii", "backslashreplace").decode("ascii").replace("\\x", "\\u00").encode()):
+            found = source.find(needle, start, end)
+            if found >= 0:
+                return found, found + len(needle)
+    line_end = source.find(b"\n", start, end)
+    return start, (line_end if line_end >= 0 else end)

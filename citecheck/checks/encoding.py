@@ -1,0 +1,133 @@
+"""ENC001–ENC004: text damaged by encoding accidents (mojibake, lost characters, non-UTF-8 files)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from citecheck.checks.base import Check, Context, Hit, fm_value_span
+from citecheck.extract.authors import is_author_line
+from citecheck.model import Edit, Page, TextRun
+
+AUTHOR_FIELDS = ("author", "authors")
+TEXT_FIELDS = ("title", "description", "summary", "subtitle")
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _minimal_edit(text: str, fixed: str, byte_start: int) -> Edit:
+    """Replace only the part that changed, so the fix touches as few bytes as possible."""
+    prefix = 0
+    while prefix < min(len(text), len(fixed)) and text[prefix] == fixed[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(text), len(fixed)) - prefix and text[-1 - suffix] == fixed[-1 - suffix]:
+        suffix += 1
+    start = byte_start + len(text[:prefix].encode("utf-8"))
+    end = byte_start + len(text[: len(text) - suffix].encode("utf-8"))
+    return Edit(start, end, fixed[prefix : len(fixed) - suffix])
+
+
+def _char_span(run: TextRun, start: int, end: int) -> tuple[int, int]:
+    if not run.exact:
+        return run.start, run.end
+    b_start = run.start + len(run.text[:start].encode("utf-8"))
+    return b_start, b_start + len(run.text[start:end].encode("utf-8"))
+
+
+class _Mojibake(Check):
+    authors: bool
+
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        from citecheck.text.mojibake import repair
+
+        fm = page.front_matter or {}
+        for name in AUTHOR_FIELDS if self.authors else TEXT_FIELDS:
+            for value in _strings(fm.get(name)):
+                found = repair(value)
+                if found is None:
+                    continue
+                start, end = fm_value_span(page, ctx.source, name, value)
+                verbatim = ctx.source[start:end] == value.encode("utf-8")
+                fix = None
+                if found.unambiguous and verbatim:
+                    fix = self.fix([_minimal_edit(value, found.fixed, start)], f"Replace with {found.fixed!r}")
+                yield self._hit(start, end, value, found, fix, name)
+        for run in page.texts:
+            if run.text.isascii() or is_author_line(run.text) != self.authors:
+                continue
+            found = repair(run.text)
+            if found is None:
+                continue
+            fix = None
+            if found.unambiguous and run.exact:
+                fix = self.fix([_minimal_edit(run.text, found.fixed, run.start)], f"Replace with {found.fixed!r}")
+            yield self._hit(run.start, run.end, run.text, found, fix, run.block)
+
+    @staticmethod
+    def _hit(start: int, end: int, text: str, found, fix, where: str) -> Hit:
+        bad, good = _differing_words(text, found.fixed)
+        return Hit(start, end, {"text": bad, "fixed": good, "where": where, "explanation": found.explanation},
+                   fix=fix, subject=bad, evidence={"text": text, "fixed": found.fixed})
+
+
+def _differing_words(text: str, fixed: str) -> tuple[str, str]:
+    """The words that differ, for a readable message: `Ak√ßimen` -> `Akçimen`."""
+    if text == fixed:
+        return text[:80], ""
+    prefix = 0
+    while prefix < min(len(text), len(fixed)) and text[prefix] == fixed[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(text), len(fixed)) - prefix and text[-1 - suffix] == fixed[-1 - suffix]:
+        suffix += 1
+    lo = text.rfind(" ", 0, prefix) + 1
+    hi = text.find(" ", len(text) - suffix)
+    hi = len(text) if hi < 0 else hi
+    tail = len(text) - hi
+    return text[lo:hi].strip(",.;:")[:80], fixed[lo : len(fixed) - tail].strip(",.;:")[:80]
+
+
+class MojibakeAuthorName(_Mojibake):
+    authors = True
+
+
+class MojibakeText(_Mojibake):
+    authors = False
+
+
+class LostCharacter(Check):
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        from citecheck.text.lost import find_lost
+
+        fm = page.front_matter or {}
+        for name in TEXT_FIELDS + AUTHOR_FIELDS:
+            for value in _strings(fm.get(name)):
+                for lost in find_lost(value):
+                    start, end = fm_value_span(page, ctx.source, name, value)
+                    yield self._hit(value, lost, start, end)
+        for run in page.texts:
+            if "?" not in run.text and "\ufffd" not in run.text:
+                continue
+            for lost in find_lost(run.text):
+                start, end = _char_span(run, lost.start, lost.end)
+                yield self._hit(run.text, lost, start, end)
+
+    @staticmethod
+    def _hit(text: str, lost, start: int, end: int) -> Hit:
+        context = text[max(lost.start - 12, 0) : lost.end + 12].strip()
+        return Hit(start, end, {"context": context, "hint": lost.hint}, subject=context,
+                   evidence={"kind": lost.kind})
+
+
+class FileNotUtf8(Check):
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        if page.decode_error is None:
+            return
+        offset, reason = page.decode_error
+        yield Hit(offset, offset, {"offset": offset, "reason": reason}, subject="utf-8")

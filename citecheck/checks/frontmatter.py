@@ -1,0 +1,131 @@
+"""FM001–FM006: the front matter every page needs to be published at the right address."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from citecheck.checks.base import Check, Context, Hit, fm_value_span
+from citecheck.model import Page
+from citecheck.site.urls import fuzzy_key, path_key, split_url, tiki_page_id
+
+
+class FrontMatterInvalid(Check):
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        if page.fm_error is None:
+            return
+        if page.fm_format is None and not self.options.get("require", True):
+            return
+        offset = page.fm_error_offset
+        yield Hit(offset, offset, {"problem": page.fm_error}, subject=page.fm_format or "none")
+
+
+class FieldMissing(Check):
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        fm = page.front_matter
+        if fm is None:
+            return
+        for name in self.options.get("required", ["title", "date"]):
+            value = fm.get(name)
+            if value is None or (isinstance(value, str) and not value.strip()) or value == []:
+                yield Hit(0, 0, {"field": name}, subject=name)
+
+
+class SlugFilenameMismatch(Check):
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        slug = (page.front_matter or {}).get("slug")
+        stem = PurePosixPath(page.rel).stem
+        if not isinstance(slug, str) or stem in ("index", "_index") or slug == stem:
+            return
+        start, end = fm_value_span(page, ctx.source, "slug", slug)
+        yield Hit(start, end, {"slug": slug, "filename": PurePosixPath(page.rel).name}, subject=slug)
+
+
+class DuplicateAlias(Check):
+    """An alias (or URL) that two pages claim: Hugo writes one redirect and silently drops the other."""
+
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        site = ctx.site
+        others = [p for p in site.by_key.get(path_key(site.url[page.rel]), []) if p is not page]
+        if others:
+            yield Hit(0, 0, {"alias": site.url[page.rel], "other": others[0].rel}, subject=site.url[page.rel])
+        aliases = (page.front_matter or {}).get("aliases")
+        if not isinstance(aliases, list):
+            return
+        for alias in aliases:
+            if not isinstance(alias, str) or not alias.strip():
+                continue
+            other = self._claimant(page, alias.strip(), site)
+            if other is not None:
+                start, end = fm_value_span(page, ctx.source, "aliases", alias)
+                yield Hit(start, end, {"alias": alias, "other": other.rel}, subject=alias)
+
+    @staticmethod
+    def _claimant(page: Page, alias: str, site) -> Page | None:
+        parts = split_url(alias)
+        path, query = (parts.path, parts.query) if parts else (alias, "")
+        tiki = tiki_page_id(path, query)
+        keys = [f"tiki:{tiki}"] if tiki is not None else [path_key(path if path.startswith("/") else "/" + path)]
+        for key in keys:
+            for other, _ in site.aliases.get(key, []):
+                if other is not page:
+                    return other
+            for other in site.by_key.get(key, []):
+                if other is not page:
+                    return other
+        return None
+
+
+class DuplicatePageId(Check):
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        fm = page.front_matter or {}
+        site = ctx.site
+        slug = fm.get("slug")
+        if isinstance(slug, str) and slug:
+            from citecheck.site.index import section_of
+
+            section = section_of(page.rel, site._content_rel)
+            others = [p for p in site.slugs.get((section, slug.lower()), []) if p is not page]
+            if others:
+                start, end = fm_value_span(page, ctx.source, "slug", slug)
+                yield Hit(start, end, {"field": "slug", "value": slug, "other": others[0].rel}, subject=f"slug:{slug}")
+        page_id = fm.get("tiki_page_id")
+        if isinstance(page_id, int) and not isinstance(page_id, bool):
+            others = [p for p in site.page_ids.get(page_id, []) if p is not page]
+            if others:
+                start, end = fm_value_span(page, ctx.source, "tiki_page_id", str(page_id))
+                yield Hit(start, end, {"field": "tiki_page_id", "value": page_id, "other": others[0].rel},
+                          subject=f"tiki_page_id:{page_id}")
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+class InvalidDate(Check):
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        fm = page.front_matter or {}
+        for name in self.options.get("fields", ["date", "publishDate", "lastmod", "expiryDate"]):
+            if name not in fm:
+                continue
+            value = fm[name]
+            if isinstance(value, (_dt.date, _dt.datetime)):
+                continue
+            if isinstance(value, str) and _valid_date(value.strip()):
+                continue
+            shown = value if isinstance(value, str) else repr(value)
+            start, end = fm_value_span(page, ctx.source, name, shown if isinstance(value, str) else None)
+            yield Hit(start, end, {"field": name, "value": shown}, subject=name)
+
+
+def _valid_date(text: str) -> bool:
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        _dt.date.fromisoformat(text[:10])
+        if len(text) > 10:
+            _dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,39 @@
+"""HTML001: raw HTML a browser will repair in its own way (unbalanced, misnested, unparseable)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from citecheck.checks.base import Check, Context, Hit
+from citecheck.model import Page
+from citecheck.parse import html as htmlscan
+from citecheck.parse.page import html_tags
+
+_PROBLEMS = {
+    "unclosed": "<{tag}> is never closed",
+    "stray-end": "</{tag}> closes no open element",
+    "misnested": "<{tag}> is closed implicitly by an outer end tag",
+}
+
+
+class InlineHtmlMalformed(Check):
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        tags = html_tags(page)
+        ignore = set(self.options.get("ignore-tags", []))
+        for problem in htmlscan.imbalances(tags):
+            if problem.tag.name in ignore:
+                continue
+            text = _PROBLEMS[problem.problem].format(tag=problem.tag.name)
+            yield Hit(problem.tag.start, problem.tag.end, {"problem": text},
+                      subject=f"{problem.problem}:{problem.tag.name}")
+        limit = int(self.options.get("max-depth", 256))
+        depth = 0
+        for tag in tags:
+            if tag.closing:
+                depth = max(depth - 1, 0)
+            elif tag.name not in htmlscan.VOID and not tag.self_closing:
+                depth += 1
+                if depth > limit:
+                    yield Hit(tag.start, tag.end, {"problem": f"elements nest deeper than {limit} levels"},
+                              subject="depth")
+                    break

@@ -1,0 +1,139 @@
+"""LNK001–LNK005: links between the site's own pages, judged by the target, never by styling."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from citecheck.checks.base import Check, Context, Hit
+from citecheck.model import Edit, Link, Page
+from citecheck.parse import html as htmlscan
+from citecheck.site.index import Resolution
+
+_UNKNOWN_ID = re.compile(r"unknown page_id:\s*(-?\d+)", re.I)
+
+
+def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]]:
+    """Each link of the page that names a site address, with what answers it (memoised per page)."""
+    resolved = ctx.memo.get("internal-links")
+    if resolved is None:
+        resolved = []
+        for link in page.links:
+            result = ctx.site.resolve(link.url, page)
+            if result.kind not in ("skip", "external"):
+                resolved.append((link, result))
+        ctx.memo["internal-links"] = resolved
+    return iter(resolved)
+
+
+def replace_url(link: Link, url: str) -> list[Edit]:
+    if link.url_start is None:
+        return []
+    return [Edit(link.url_start, link.url_end, url)]
+
+
+def with_fragment(url: str, result: Resolution) -> str:
+    return url + ("#" + result.fragment if result.fragment else "")
+
+
+class InternalLinkBroken(Check):
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        for link, result in internal_links(page, ctx):
+            if result.kind != "missing":
+                continue
+            fix = None
+            hint = ""
+            # The migration marked links whose page id it could not map; the id often names a real page.
+            match = _UNKNOWN_ID.search(link.attrs.get("title", "")) if link.form == "html" else None
+            if match:
+                pages = ctx.site.page_ids.get(int(match.group(1))) or []
+                if len(pages) == 1:
+                    target = ctx.site.link_for(pages[0])
+                    hint = f"; page id {match.group(1)} is {target}"
+                    fix = self.fix(replace_url(link, target), f"Link to {target}")
+            yield Hit(link.start, link.end, {"url": link.url, "hint": hint}, fix=fix, subject=link.url)
+
+
+class InternalLinkViaAlias(Check):
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        for link, result in internal_links(page, ctx):
+            if result.kind != "alias" or result.self_link:
+                continue
+            target = with_fragment(ctx.site.link_for(result.page), result)
+            fix = self.fix(replace_url(link, target), f"Link to {target}")
+            yield Hit(link.start, link.end, {"url": link.url, "target": target, "via": result.via},
+                      fix=fix, subject=link.url)
+
+
+_TEXT_FRAGMENT = ":~:"
+
+
+class InternalAnchorMissing(Check):
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        for link, result in internal_links(page, ctx):
+            fragment = result.fragment
+            if not fragment or result.page is None or result.kind not in ("page", "alias"):
+                continue
+            if _TEXT_FRAGMENT in fragment or result.page.skipped or fragment == "top":
+                continue
+            anchors = ctx.site.anchors(result.page)
+            if fragment in anchors or fragment.lower() in anchors:
+                continue
+            yield Hit(link.start, link.end, {"fragment": fragment, "target": result.page.rel},
+                      subject=f"{link.url}")
+
+
+class AbsoluteSelfLink(Check):
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        for link, result in internal_links(page, ctx):
+            if not result.self_link:
+                continue
+            fix = None
+            if result.page is not None:
+                target = with_fragment(ctx.site.link_for(result.page), result)
+                fix = self.fix(replace_url(link, target), f"Link to {target}")
+            elif result.kind in ("static", "listing"):
+                target = with_fragment(result.path, result)
+                fix = self.fix(replace_url(link, target), f"Link to {target}")
+            else:
+                target = "no page (see LNK001)"
+            yield Hit(link.start, link.end, {"url": link.url, "target": target}, fix=fix, subject=link.url)
+
+
+class StaleMissingMarker(Check):
+    """The migration styled links it believed dangling; most now point at pages that exist."""
+
+    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        markers = self.options.get("markers", [])
+        style = re.compile(self.options.get("style", r"color:\s*red"), re.I)
+        for link, result in internal_links(page, ctx):
+            if link.form != "html" or link.tag != "a" or result.kind == "missing":
+                continue
+            title = link.attrs.get("title", "")
+            if not any(title.startswith(marker) for marker in markers):
+                continue
+            fix = self.fix(self._drop_marker(link, ctx.source, style, markers), "Drop the missing-page marker")
+            yield Hit(link.start, link.end, {"url": link.url, "title": title}, fix=fix, subject=link.url)
+
+    @staticmethod
+    def _drop_marker(link: Link, source: bytes, style: re.Pattern, markers: list[str]) -> list[Edit]:
+        raw = source[link.tag_start : link.tag_end].decode("utf-8", "replace")
+        tags, _ = htmlscan.scan(raw)
+        if not tags:
+            return []
+        edits = []
+        for attr in tags[0].attrs:
+            drop = (attr.name == "style" and style.search(attr.value)) or (
+                attr.name == "title" and any(attr.value.startswith(m) for m in markers))
+            if not drop:
+                continue
+            # Remove ` name="value"` including the whitespace before it.
+            name_at = raw.rfind(attr.name, 0, attr.start)
+            begin = name_at
+            while begin > 0 and raw[begin - 1].isspace():
+                begin -= 1
+            end = attr.end + (1 if attr.end < len(raw) and raw[attr.end] in "\"'" else 0)
+            b_begin = link.tag_start + len(raw[:begin].encode("utf-8"))
+            b_end = link.tag_start + len(raw[:end].encode("utf-8"))
+            edits.append(Edit(b_begin, b_end, ""))
+        return edits

@@ -1,0 +1,190 @@
+"""Command line: `citecheck check`, `rule`, `rules`, `cache`. Heavy imports happen inside commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from citecheck import __version__
+
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+
+
+def _codes(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="citecheck", description="Link and citation linter for Markdown content sites.")
+    top.add_argument("--version", action="version", version=f"citecheck {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="lint pages (offline unless --network)")
+    check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the whole site)")
+    check.add_argument("--network", action="store_true", help="enable network rules")
+    check.add_argument("--select", type=_codes, help="rule codes or prefixes to enable, comma separated")
+    check.add_argument("--ignore", type=_codes, help="rule codes or prefixes to disable")
+    check.add_argument("--extend-select", type=_codes, help="codes or prefixes to enable in addition")
+    check.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    check.add_argument("--output", "-o", type=Path, help="write the report to FILE")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes")
+    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix, also apply unsafe fixes")
+    check.add_argument("--config", type=Path, help="configuration file (default: found by walking up)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--fail-on", choices=tuple(SEVERITY_RANK), help="lowest severity that fails the run")
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings only")
+    check.add_argument("-v", "--verbose", action="store_true", help="more detail; tracebacks on errors")
+
+    rule = sub.add_parser("rule", help="explain a rule")
+    rule.add_argument("code")
+    rules = sub.add_parser("rules", help="list all rules")
+    rules.add_argument("--format", default="text", choices=("text", "json"))
+    rules.add_argument("--config", type=Path)
+    cache = sub.add_parser("cache", help="inspect or clear the cache")
+    cache.add_argument("action", choices=("info", "clear"))
+    cache.add_argument("path", nargs="?", type=Path, default=Path("."))
+    cache.add_argument("--config", type=Path)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command is None:
+        parser().print_help()
+        return 2
+    from citecheck.config import ConfigError
+
+    try:
+        return {"check": cmd_check, "rule": cmd_rule, "rules": cmd_rules, "cache": cmd_cache}[args.command](args)
+    except ConfigError as exc:
+        print(f"citecheck: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `citecheck rules | head`: the reader left, nothing is wrong
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("citecheck: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: one line, unless asked for detail
+        if getattr(args, "verbose", False):
+            raise
+        print(f"citecheck: internal error: {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        return 2
+
+
+def _load_config(args) -> object:
+    from citecheck import config
+
+    start = args.paths[0] if getattr(args, "paths", None) else Path.cwd()
+    if getattr(args, "path", None) is not None:
+        start = args.path
+    return config.load(start, args.config)
+
+
+def cmd_check(args) -> int:
+    from citecheck.engine.runner import Options, run
+
+    config = _load_config(args)
+    options = Options(paths=args.paths, select=args.select, ignore=args.ignore, extend_select=args.extend_select,
+                      network=args.network, use_cache=not args.no_cache)
+    result = run(config, options)
+    fixed = 0
+    if args.fix:
+        from citecheck.engine.fixing import fix_until_stable
+
+        result, fixed = fix_until_stable(config, options, result, unsafe=args.unsafe_fixes)
+    for line in result.errors:
+        print(f"citecheck: error: {line}", file=sys.stderr)
+    if not args.quiet:
+        for line in result.warnings:
+            print(f"citecheck: warning: {line}", file=sys.stderr)
+    _emit(args, result, fixed)
+    if result.errors:
+        return 2
+    fail_on = SEVERITY_RANK[args.fail_on or config.get("fail-on")]
+    failing = [f for f in result.findings if SEVERITY_RANK[f.severity] >= fail_on]
+    return 0 if args.exit_zero or not failing else 1
+
+
+def _emit(args, result, fixed: int) -> None:
+    if args.format == "json":
+        from citecheck.report import json as fmt
+
+        text = fmt.render(result.findings)
+    else:
+        from citecheck.report import text as fmt
+
+        text = fmt.render(result.findings, statistics=args.statistics, fixed=fixed)
+        if args.quiet:
+            text = "".join(line + "\n" for line in text.splitlines()[: len(result.findings)])
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_rule(args) -> int:
+    from citecheck.engine.catalog import load_catalog
+
+    catalog = load_catalog()
+    rule = catalog.get(args.code.upper()) or next((r for r in catalog.values() if r.name == args.code), None)
+    if rule is None:
+        print(f"citecheck: error: no rule {args.code} (see `citecheck rules`)", file=sys.stderr)
+        return 2
+    fix = {"none": "No fix.", "safe": "Fix: safe (applied by --fix).", "unsafe": "Fix: unsafe (needs --unsafe-fixes)."}
+    print(f"# {rule.name} ({rule.code})\n")
+    print(f"Severity: {rule.severity}. {'Needs --network. ' if rule.network else ''}{fix[rule.fix]}\n")
+    print(rule.summary.strip() + "\n")
+    print(rule.explanation.strip())
+    if rule.options:
+        print("\n## Options\n")
+        for key, value in rule.options.items():
+            print(f"- `{key}` = {value!r}")
+    return 0
+
+
+def cmd_rules(args) -> int:
+    from citecheck.engine.catalog import load_catalog
+
+    extra = []
+    if args.config is not None or Path("citecheck.toml").exists():
+        from citecheck import config
+
+        cfg = config.load(Path.cwd(), args.config)
+        extra = [cfg.root / d for d in cfg.get("rules-dirs")]
+    catalog = load_catalog(extra)
+    if args.format == "json":
+        import json
+
+        print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "fix": r.fix,
+                           "network": r.network, "summary": r.summary} for r in catalog.values()], indent=2))
+        return 0
+    for rule in catalog.values():
+        flags = ("net" if rule.network else "   ") + (" fix" if rule.fix != "none" else "    ")
+        print(f"{rule.code:<8}{rule.severity:<8}{flags}  {rule.name}: {rule.summary.strip()}")
+    return 0
+
+
+def cmd_cache(args) -> int:
+    from citecheck.engine.runner import cache_for
+
+    config = _load_config(args)
+    cache = cache_for(config, True)
+    if args.action == "info":
+        info = cache.info()
+        print(f"{info['path']}: {info['pages']} parsed pages, {info['bytes']} bytes")
+    else:
+        cache.clear()
+        print(f"cleared {cache.path}")
+    cache.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

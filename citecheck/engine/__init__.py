@@ -1,0 +1,1 @@
+"""The engine: rule catalog, selection, the lint run, suppression and fixing."""

@@ -1,0 +1,1 @@
+"""Extraction: turn parsed pages into the facts rules look at (links, DOIs, anchors, authors)."""

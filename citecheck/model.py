@@ -1,0 +1,146 @@
+"""The data that flows through the pipeline: what a page contains, and what a rule found.
+
+Offsets are UTF-8 byte offsets into the whole file (front matter included), so that fixes are
+byte-range edits and line/column are computed once, when a finding is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Link:
+    """One link target written in a page: Markdown, autolink, bare URL or an HTML attribute."""
+
+    url: str  # as written (entities decoded for HTML, escapes resolved for Markdown)
+    start: int  # byte range of the whole construct ([text](url), <a …>, the bare URL)
+    end: int
+    url_start: int | None  # byte range of the URL in the source, when it is written verbatim
+    url_end: int | None
+    form: str  # "markdown" | "reference" | "autolink" | "bare" | "html"
+    text: str = ""  # link text (Markdown) or the element's text, when known
+    text_start: int | None = None
+    text_end: int | None = None
+    tag: str = ""  # for HTML: the element (a, img, iframe, …)
+    attr: str = ""  # for HTML: the attribute holding the URL (href, src, data)
+    attrs: dict[str, str] = field(default_factory=dict)  # for HTML: all attributes of the tag
+    tag_start: int | None = None  # for HTML: byte range of the start tag
+    tag_end: int | None = None
+
+
+@dataclass(slots=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str  # the id Hugo gives it (explicit {#id} or generated)
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class TextRun:
+    """Prose outside code and HTML, merged across adjacent text events."""
+
+    text: str
+    start: int
+    end: int
+    exact: bool  # text == source bytes[start:end] decoded, so character offsets map to bytes
+    block: str  # "paragraph" | "heading" | "table" | "item" | …
+    block_start: int  # start of the enclosing block, to group runs into lines of a block
+
+
+@dataclass(slots=True)
+class HtmlChunk:
+    """Raw HTML as written (a block, or one inline tag)."""
+
+    html: str
+    start: int
+    end: int
+    inline: bool
+
+
+@dataclass(slots=True)
+class Suppression:
+    """A citecheck-disable… comment."""
+
+    action: str  # "disable-next-line" | "disable" | "enable" | "disable-file"
+    codes: tuple[str, ...]
+    start: int
+    end: int
+    line: int
+
+
+@dataclass(slots=True)
+class Page:
+    """Everything the offline rules need from one content file, extracted in one pass."""
+
+    path: str  # as given on disk
+    rel: str  # relative to the site root, "/" separated
+    digest: str
+    size: int
+    front_matter: dict[str, Any] | None = None
+    fm_format: str | None = None  # "yaml" | "toml" | "json" | None (no front matter)
+    fm_error: str | None = None
+    fm_error_offset: int = 0
+    fm_end: int = 0  # byte offset where the body starts
+    fm_lines: dict[str, int] = field(default_factory=dict)  # top-level key -> line number
+    decode_error: tuple[int, str] | None = None  # (byte offset, reason) when not UTF-8
+    links: list[Link] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    texts: list[TextRun] = field(default_factory=list)
+    html: list[HtmlChunk] = field(default_factory=list)
+    html_ids: list[str] = field(default_factory=list)  # id/name attributes, link targets too
+    suppressions: list[Suppression] = field(default_factory=list)
+    line_starts: list[int] = field(default_factory=list)  # byte offset of each line
+    skipped: str | None = None  # why the page was not parsed (binary, too large)
+
+    def position(self, offset: int, source: bytes | None = None) -> tuple[int, int]:
+        """1-based (line, column) of a byte offset; the column counts characters when possible."""
+        import bisect
+
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        index = max(index, 0)
+        line_start = self.line_starts[index] if self.line_starts else 0
+        column = offset - line_start + 1
+        if source is not None:
+            column = len(source[line_start:offset].decode("utf-8", "replace")) + 1
+        return index + 1, column
+
+
+@dataclass(slots=True)
+class Edit:
+    """Replace bytes [start, end) of a file with `text`."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Fix:
+    edits: list[Edit]
+    applicability: str  # "safe" | "unsafe"
+    description: str
+
+
+@dataclass(slots=True)
+class Finding:
+    code: str
+    name: str
+    severity: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    subject: str = ""  # what the finding is about (a DOI, a URL, a field), for baselines
+    evidence: dict[str, Any] = field(default_factory=dict)
+    fix: Fix | None = None
+    start: int = 0
+    end: int = 0
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code)

@@ -1,0 +1,126 @@
+"""Front matter in the three forms Hugo accepts: YAML (---), TOML (+++) and a JSON object."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class FrontMatter:
+    data: dict[str, Any] | None
+    format: str | None  # "yaml" | "toml" | "json" | None when the file has none
+    body_start: int  # character offset where the Markdown body starts
+    error: str | None = None
+    error_offset: int = 0  # character offset of the problem
+    key_lines: dict[str, int] | None = None  # top-level key -> 1-based line
+
+
+_FENCES = {"---": "yaml", "+++": "toml"}
+_KEY_LINE = {
+    "yaml": re.compile(r"^([A-Za-z_][\w.-]*)\s*:", re.M),
+    "toml": re.compile(r"^([A-Za-z_][\w.-]*)\s*=", re.M),
+    "json": re.compile(r'^\s{0,8}"([^"\\]+)"\s*:', re.M),
+}
+
+
+def split(text: str) -> FrontMatter:
+    """Find and parse the front matter at the start of `text` (a BOM already removed)."""
+    if text.startswith("{"):
+        return _json(text)
+    first_end = text.find("\n")
+    first = (text if first_end < 0 else text[:first_end]).rstrip("\r ")
+    kind = _FENCES.get(first)
+    if kind is None:
+        return FrontMatter(None, None, 0, "the file has no front matter")
+    fence = re.compile(r"^" + re.escape(first) + r"[ \t]*\r?$", re.M)
+    close = fence.search(text, first_end + 1) if first_end >= 0 else None
+    if close is None:
+        return FrontMatter(None, kind, 0, f"front matter opened with {first} is never closed")
+    raw = text[first_end + 1 : close.start()]
+    body_start = close.end()
+    if body_start < len(text) and text[body_start] == "\n":
+        body_start += 1
+    lines = _key_lines(kind, raw, first_line=2)
+    try:
+        data = _load_yaml(raw) if kind == "yaml" else _load_toml(raw)
+    except _Invalid as exc:
+        return FrontMatter(None, kind, body_start, str(exc), first_end + 1 + exc.offset_in(raw), lines)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return FrontMatter(None, kind, body_start, f"{kind.upper()} front matter is not a mapping", first_end + 1, lines)
+    return FrontMatter(data, kind, body_start, key_lines=lines)
+
+
+class _Invalid(Exception):
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line, self.column = line, column
+
+    def offset_in(self, raw: str) -> int:
+        if not self.line:
+            return 0
+        starts = [0] + [m.end() for m in re.finditer("\n", raw)]
+        return starts[min(self.line - 1, len(starts) - 1)] + max((self.column or 1) - 1, 0)
+
+
+def _load_yaml(raw: str) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(raw, Loader=loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if mark is not None:
+            raise _Invalid(f"invalid YAML front matter: {problem}", mark.line + 1, mark.column + 1) from None
+        raise _Invalid(f"invalid YAML front matter: {problem}") from None
+    except (ValueError, RecursionError) as exc:  # e.g. out-of-range dates
+        raise _Invalid(f"invalid YAML front matter: {exc}") from None
+
+
+def _load_toml(raw: str) -> Any:
+    import tomllib
+
+    try:
+        return tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        if match:
+            raise _Invalid(f"invalid TOML front matter: {message}", int(match[1]), int(match[2])) from None
+        raise _Invalid(f"invalid TOML front matter: {message}") from None
+
+
+def _json(text: str) -> FrontMatter:
+    decoder = json.JSONDecoder()
+    try:
+        data, end = decoder.raw_decode(text)
+    except json.JSONDecodeError as exc:
+        return FrontMatter(None, "json", 0, f"invalid JSON front matter: {exc.msg}", exc.pos)
+    except RecursionError:
+        return FrontMatter(None, "json", 0, "invalid JSON front matter: nested too deeply", 0)
+    lines = _key_lines("json", text[:end], first_line=1)
+    body_start = end
+    newline = text.find("\n", end)
+    if newline >= 0 and not text[end:newline].strip():
+        body_start = newline + 1
+    if not isinstance(data, dict):
+        return FrontMatter(None, "json", body_start, "JSON front matter is not an object", 0, lines)
+    return FrontMatter(data, "json", body_start, key_lines=lines)
+
+
+def _key_lines(kind: str, raw: str, first_line: int) -> dict[str, int]:
+    """Line of each top-level key, so findings point at the field rather than the file's start."""
+    lines: dict[str, int] = {}
+    pattern = _KEY_LINE[kind]
+    line, pos = first_line, 0
+    for match in pattern.finditer(raw):
+        line += raw.count("\n", pos, match.start())
+        pos = match.start()
+        lines.setdefault(match.group(1), line)
+    return lines

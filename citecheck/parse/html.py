@@ -1,0 +1,153 @@
+"""Raw HTML written inside Markdown: tags with exact positions, URL attributes, tag balance.
+
+lxml builds trees, not source positions, and recovers silently from the very mistakes a linter
+has to report; so tags are tokenised here (one linear pass, no recursion, safe on hostile
+input), and lxml is asked only whether a fragment parses at all (see `lxml_errors`).
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from dataclasses import dataclass, field
+
+VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+# Elements whose end tag HTML lets authors omit; never "unclosed".
+OPTIONAL_END = frozenset("p li dt dd tr td th thead tbody tfoot option optgroup rt rp colgroup caption".split())
+RAW_TEXT = frozenset(("script", "style", "textarea", "title", "xmp"))
+# Inside these, text is shown literally: nothing there is a link (the wiki's migration dumps).
+LITERAL = frozenset(("pre", "code"))
+URL_ATTRS = {"a": ("href",), "img": ("src",), "iframe": ("src",), "source": ("src",), "embed": ("src",),
+             "object": ("data",), "video": ("src",), "audio": ("src",), "area": ("href",), "link": ("href",)}
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)(/?)>|<!--.*?(?:-->|$)", re.S)
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'`=<]+)))?""")
+
+
+@dataclass(slots=True)
+class Attr:
+    name: str
+    value: str  # entities decoded
+    start: int  # character range of the raw value in the scanned text (quotes excluded)
+    end: int
+
+
+@dataclass(slots=True)
+class Tag:
+    name: str  # lower case
+    start: int
+    end: int
+    closing: bool
+    self_closing: bool
+    attrs: list[Attr] = field(default_factory=list)
+    literal: bool = False  # inside <pre>/<code>: shown as text, not a live element
+
+    def get(self, name: str) -> Attr | None:
+        for attr in self.attrs:
+            if attr.name == name:
+                return attr
+        return None
+
+
+@dataclass(slots=True)
+class Comment:
+    text: str
+    start: int
+    end: int
+
+
+def scan(text: str) -> tuple[list[Tag], list[Comment]]:
+    """Tags and comments of `text`, in order, with character offsets."""
+    tags: list[Tag] = []
+    comments: list[Comment] = []
+    literal_depth = 0
+    raw_until: str | None = None
+    for match in _TAG.finditer(text):
+        if match.group(2) is None:
+            if raw_until is None:
+                comments.append(Comment(match.group(0), match.start(), match.end()))
+            continue
+        name = match.group(2).lower()
+        closing = bool(match.group(1))
+        if raw_until is not None:
+            if closing and name == raw_until:
+                raw_until = None
+            else:
+                continue
+        tag = Tag(name, match.start(), match.end(), closing, bool(match.group(4)), literal=literal_depth > 0)
+        if not closing:
+            tag.attrs = _attributes(match.group(3), match.start(3))
+            if name in RAW_TEXT and not tag.self_closing:
+                raw_until = name
+        if name in LITERAL:
+            if closing:
+                literal_depth = max(literal_depth - 1, 0)
+            elif not tag.self_closing:
+                literal_depth += 1
+        tags.append(tag)
+    return tags, comments
+
+
+def _attributes(raw: str, base: int) -> list[Attr]:
+    attrs = []
+    for match in _ATTR.finditer(raw):
+        for group in (2, 3, 4):
+            if match.group(group) is not None:
+                value, start, end = match.group(group), match.start(group), match.end(group)
+                break
+        else:
+            value, start, end = "", match.end(), match.end()
+        decoded = _html.unescape(value) if "&" in value else value
+        attrs.append(Attr(match.group(1).lower(), decoded, base + start, base + end))
+    return attrs
+
+
+@dataclass(slots=True)
+class Imbalance:
+    tag: Tag
+    problem: str  # "unclosed" | "stray-end" | "misnested"
+
+
+def imbalances(tags: list[Tag]) -> list[Imbalance]:
+    """Start tags never closed and end tags that close nothing, as a browser would see them."""
+    problems: list[Imbalance] = []
+    stack: list[Tag] = []
+    for tag in tags:
+        if tag.literal and tag.name not in LITERAL:
+            continue
+        if tag.name in VOID or tag.self_closing:
+            continue
+        if not tag.closing:
+            stack.append(tag)
+            continue
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth].name == tag.name:
+                for skipped in stack[depth + 1 :]:
+                    if skipped.name not in OPTIONAL_END:
+                        problems.append(Imbalance(skipped, "misnested"))
+                del stack[depth:]
+                break
+        else:
+            problems.append(Imbalance(tag, "stray-end"))
+    problems.extend(Imbalance(tag, "unclosed") for tag in stack if tag.name not in OPTIONAL_END)
+    problems.sort(key=lambda p: p.tag.start)
+    return problems
+
+
+def lxml_errors(fragment: str) -> list[str]:
+    """What libxml2 reports as fatal while parsing a fragment (depth limits, broken markup)."""
+    from lxml import etree
+
+    parser = etree.HTMLParser(recover=True, no_network=True)
+    try:
+        etree.fromstring("<div>" + fragment + "</div>", parser)
+    except (etree.ParserError, ValueError) as exc:
+        return [str(exc)]
+    return [e.message for e in parser.error_log if e.level_name == "FATAL" or "depth" in e.message.lower()]
+
+
+def text_of(fragment: str) -> str:
+    """Visible text of a bit of HTML (tags dropped, entities decoded)."""
+    return _html.unescape(_TAG.sub("", fragment)).strip()

@@ -1,0 +1,156 @@
+"""One pass over a Markdown body (pulldown-cmark through pyromark, byte ranges included).
+
+Collects what the rules look at: links, headings, prose runs and raw HTML. Code spans and code
+blocks are dropped on the spot, so nothing inside code is ever a link, a DOI or damaged text.
+"""
+
+from __future__ import annotations
+
+import pyromark
+
+from citecheck.model import Heading, HtmlChunk, Link, TextRun
+
+_OPTIONS = (
+    pyromark.Options.ENABLE_TABLES
+    | pyromark.Options.ENABLE_FOOTNOTES
+    | pyromark.Options.ENABLE_STRIKETHROUGH
+    | pyromark.Options.ENABLE_TASKLISTS
+    | pyromark.Options.ENABLE_HEADING_ATTRIBUTES
+    | pyromark.Options.ENABLE_DEFINITION_LIST
+)
+_LINK_FORMS = {"Inline": "markdown", "Reference": "reference", "Collapsed": "reference",
+               "Shortcut": "reference", "Autolink": "autolink", "Email": "autolink",
+               "ReferenceUnknown": "reference", "CollapsedUnknown": "reference", "ShortcutUnknown": "reference",
+               "WikiLink": "markdown"}
+
+
+class _OpenLink:
+    __slots__ = ("dest", "form", "start", "end", "parts", "image", "text_start", "text_end")
+
+    def __init__(self, dest: str, form: str, start: int, end: int, image: bool):
+        self.dest, self.form, self.start, self.end, self.image = dest, form, start, end, image
+        self.parts: list[str] = []
+        self.text_start: int | None = None
+        self.text_end: int | None = None
+
+
+class Body:
+    """What the walk found, with byte offsets relative to the start of the file."""
+
+    __slots__ = ("links", "headings", "texts", "html")
+
+    def __init__(self) -> None:
+        self.links: list[Link] = []
+        self.headings: list[tuple[int, str, str | None, int, int]] = []
+        self.texts: list[TextRun] = []
+        self.html: list[HtmlChunk] = []
+
+
+def walk(body: str, body_bytes: bytes, base: int) -> Body:
+    out = Body()
+    code_depth = 0
+    blocks: list[tuple[str, int]] = [("document", base)]
+    links: list[_OpenLink] = []
+    heading: list | None = None  # [level, id, start, end, parts]
+    html_block: tuple[int, int] | None = None
+    run: list = []  # pieces of the prose run being built: [text, start, end]
+
+    def flush() -> None:
+        if not run:
+            return
+        text = "".join(piece[0] for piece in run)
+        start, end = run[0][1], run[-1][2]
+        exact = body_bytes[start - base : end - base].decode("utf-8", "replace") == text
+        block, block_start = ("link", links[-1].start) if links else blocks[-1]
+        out.texts.append(TextRun(text, start, end, exact, block, block_start))
+        run.clear()
+
+    for event, span in pyromark.events_with_range(body, options=_OPTIONS):
+        start, end = span["start"] + base, span["end"] + base
+        if isinstance(event, dict):
+            (kind, value), = event.items()
+        else:
+            kind, value = event, None
+        if kind == "Text":
+            if code_depth:
+                continue
+            if run and run[-1][2] != start:
+                flush()
+            run.append((value, start, end))
+            if links:
+                links[-1].parts.append(value)
+                if links[-1].text_start is None:
+                    links[-1].text_start = start
+                links[-1].text_end = end
+            if heading is not None:
+                heading[4].append(value)
+            continue
+        flush()
+        if kind == "Code":
+            if links:
+                links[-1].parts.append(value)
+            if heading is not None:
+                heading[4].append(value)
+        elif kind == "Start":
+            (tag, detail), = value.items() if isinstance(value, dict) else ((value, None),)
+            if tag == "CodeBlock":
+                code_depth += 1
+            elif tag in ("Link", "Image"):
+                form = _LINK_FORMS.get(detail["link_type"], "markdown")
+                links.append(_OpenLink(detail["dest_url"], form, start, end, tag == "Image"))
+            elif tag == "Heading":
+                heading = [int(detail["level"][1:]), detail.get("id") or None, start, end, []]
+            elif tag == "HtmlBlock":
+                html_block = (start, end)
+            else:
+                blocks.append((_block_name(tag), start))
+        elif kind == "End":
+            tag = value if isinstance(value, str) else next(iter(value))
+            if tag == "CodeBlock":
+                code_depth -= 1
+            elif tag in ("Link", "Image") and links:
+                _close_link(links.pop(), body_bytes, base, out)
+            elif tag == "Heading" and heading is not None:
+                level, explicit, h_start, h_end, parts = heading
+                out.headings.append((level, "".join(parts).strip(), explicit, h_start, h_end))
+                heading = None
+            elif tag == "HtmlBlock" and html_block is not None:
+                h_start, h_end = html_block
+                chunk = body_bytes[h_start - base : h_end - base].decode("utf-8", "replace")
+                out.html.append(HtmlChunk(chunk, h_start, h_end, inline=False))
+                html_block = None
+            elif len(blocks) > 1 and tag not in ("Link", "Image", "Heading", "HtmlBlock"):
+                blocks.pop()
+        elif kind == "InlineHtml" and not code_depth:
+            out.html.append(HtmlChunk(value, start, end, inline=True))
+        # Html events are the lines of an HtmlBlock, taken whole at its end.
+    flush()
+    return out
+
+
+def _block_name(tag: str) -> str:
+    return {"Paragraph": "paragraph", "Item": "item", "TableCell": "table", "BlockQuote": "quote"}.get(tag, tag.lower())
+
+
+def _close_link(link: _OpenLink, body_bytes: bytes, base: int, out: Body) -> None:
+    dest = link.dest
+    url_start = url_end = None
+    raw = body_bytes[link.start - base : link.end - base]
+    needle = dest.encode("utf-8")
+    if link.form == "autolink":
+        position = raw.find(needle)
+    elif needle:
+        # The destination follows the last "](" that precedes it; search from the text's end.
+        after = (link.text_end - link.start) if link.text_end is not None else 0
+        position = raw.find(b"](", after)
+        position = raw.find(needle, position) if position >= 0 else -1
+    else:
+        position = -1
+    if position >= 0 and needle:
+        url_start = link.start + position
+        url_end = url_start + len(needle)
+    out.links.append(Link(
+        url=dest, start=link.start, end=link.end, url_start=url_start, url_end=url_end,
+        form=link.form, text="".join(link.parts), text_start=link.text_start, text_end=link.text_end,
+        tag="img" if link.image else "",
+    ))

@@ -1,0 +1,166 @@
+"""Bytes of one content file -> `Page`: decode, front matter, Markdown walk, HTML, links, anchors."""
+
+from __future__ import annotations
+
+import re
+
+from citecheck.extract.anchors import unique_anchors
+from citecheck.extract.bare_urls import find_bare_urls
+from citecheck.model import Heading, Link, Page, Suppression
+from citecheck.parse import html as htmlscan
+from citecheck.parse.frontmatter import split
+from citecheck.parse.markdown import walk
+
+PARSER_VERSION = "1"
+_BOM = b"\xef\xbb\xbf"
+_SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
+_CODE = re.compile(r"[A-Z]+[0-9]*")
+
+
+def line_starts(data: bytes) -> list[int]:
+    return [0] + [m.end() for m in re.finditer(b"\n", data)]
+
+
+def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "github", max_bytes: int = 64 << 20) -> Page:
+    page = Page(path=rel, rel=rel, digest=digest, size=len(data))
+    if len(data) > max_bytes:
+        page.skipped = f"larger than {max_bytes >> 20} MiB"
+        return page
+    if b"\0" in data[:8192]:
+        page.skipped = "binary file (contains NUL bytes)"
+        return page
+    page.line_starts = line_starts(data)
+    offset = len(_BOM) if data.startswith(_BOM) else 0
+    try:
+        text = data[offset:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        page.decode_error = (offset + exc.start, exc.reason)
+        text = data[offset:].decode("utf-8", "replace")
+        data = _BOM[:offset] + text.encode("utf-8")  # positions below refer to this copy
+        page.line_starts = line_starts(data)
+
+    fm = split(text)
+    page.front_matter, page.fm_format, page.fm_error = fm.data, fm.format, fm.error
+    page.fm_error_offset = offset + len(text[: fm.error_offset].encode("utf-8"))
+    page.fm_lines = fm.key_lines or {}
+    body_text = text[fm.body_start :]
+    body_start = offset + (fm.body_start if text.isascii() else len(text[: fm.body_start].encode("utf-8")))
+    page.fm_end = body_start
+    body_bytes = data[body_start:]
+
+    body = walk(body_text, body_bytes, body_start)
+    page.texts = body.texts
+    page.html = body.html
+    page.links = body.links
+    _add_bare_urls(page)
+    _add_html(page, data)
+    page.links.sort(key=lambda link: link.start)
+
+    explicit = {h[2] for h in body.headings if h[2]}
+    generated = unique_anchors([h[1] for h in body.headings if not h[2]], anchor_style, explicit)
+    ids = iter(generated)
+    page.headings = [Heading(level, text, explicit_id or next(ids), start, end)
+                     for level, text, explicit_id, start, end in body.headings]
+    return page
+
+
+def _add_bare_urls(page: Page) -> None:
+    for run in page.texts:
+        if run.block == "link" or ("http" not in run.text and "www." not in run.text):
+            continue
+        for url, start, end in find_bare_urls(run.text):
+            if run.exact:
+                b_start = run.start + len(run.text[:start].encode("utf-8"))
+                b_end = b_start + len(url.encode("utf-8"))
+                page.links.append(Link(url, b_start, b_end, b_start, b_end, "bare", text=url))
+            else:
+                page.links.append(Link(url, run.start, run.end, None, None, "bare", text=url))
+
+
+def _add_html(page: Page, data: bytes) -> None:
+    """Links, ids and suppression comments of all raw HTML of the page, scanned as one stream."""
+    if not page.html:
+        return
+    joined, origins = _join(page)
+    tags, comments = htmlscan.scan(joined)
+    to_byte = _ByteMap(joined, origins)
+    for comment in comments:
+        match = _SUPPRESS.match(comment.text)
+        if match:
+            start = to_byte(comment.start)
+            end = to_byte(comment.end)
+            codes = tuple(_CODE.findall(match.group(2)))
+            line = page.position(start)[0]
+            page.suppressions.append(Suppression(match.group(1), codes, start, end, line))
+    closers = [i for i, tag in enumerate(tags) if tag.closing and tag.name == "a"]
+    closer_index = 0
+    for i, tag in enumerate(tags):
+        if tag.closing or tag.literal:
+            continue
+        for attr in tag.attrs:
+            if attr.name in ("id", "name") and attr.value:
+                page.html_ids.append(attr.value)
+        for attr_name in htmlscan.URL_ATTRS.get(tag.name, ()):
+            attr = tag.get(attr_name)
+            if attr is None:
+                continue
+            text = ""
+            tag_start, tag_end = to_byte(tag.start), to_byte(tag.end)
+            if tag.name == "a":
+                while closer_index < len(closers) and closers[closer_index] < i:
+                    closer_index += 1
+                if closer_index < len(closers):
+                    close_start = to_byte(tags[closers[closer_index]].start)
+                    inner = data[tag_end:close_start] if close_start >= tag_end else b""
+                    text = htmlscan.text_of(inner[:4096].decode("utf-8", "replace"))
+            else:
+                text = (tag.get("alt").value if tag.get("alt") else "")
+            raw = joined[attr.start : attr.end]
+            exact = raw == attr.value
+            page.links.append(Link(
+                url=attr.value.strip(), start=tag_start, end=tag_end,
+                url_start=to_byte(attr.start) if exact else None, url_end=to_byte(attr.end) if exact else None,
+                form="html", text=text, tag=tag.name, attr=attr_name,
+                attrs={a.name: a.value for a in tag.attrs}, tag_start=tag_start, tag_end=tag_end,
+            ))
+
+
+def _join(page: Page) -> tuple[str, list[tuple[int, int, int, str]]]:
+    """All HTML chunks in one string; origins map joined offsets back to file bytes."""
+    parts, origins, position = [], [], 0
+    for chunk in page.html:
+        origins.append((position, chunk.start, position + len(chunk.html), chunk.html))
+        parts.append(chunk.html)
+        position += len(chunk.html) + 1
+        parts.append("\n")
+    return "".join(parts), origins
+
+
+class _ByteMap:
+    """Character offset in the joined HTML -> byte offset in the file."""
+
+    def __init__(self, joined: str, origins: list[tuple[int, int, int, str]]):
+        self.origins = origins
+        self.starts = [o[0] for o in origins]
+
+    def __call__(self, index: int) -> int:
+        import bisect
+
+        k = max(bisect.bisect_right(self.starts, index) - 1, 0)
+        joined_start, byte_start, joined_end, chunk = self.origins[k]
+        within = min(index, joined_end) - joined_start
+        if chunk.isascii():
+            return byte_start + within
+        return byte_start + len(chunk[:within].encode("utf-8"))
+
+
+def html_tags(page: Page) -> list[htmlscan.Tag]:
+    """The page's tags with byte offsets (for rules that look at HTML structure)."""
+    if not page.html:
+        return []
+    joined, origins = _join(page)
+    tags, _ = htmlscan.scan(joined)
+    to_byte = _ByteMap(joined, origins)
+    for tag in tags:
+        tag.start, tag.end = to_byte(tag.start), to_byte(tag.end)
+    return tags

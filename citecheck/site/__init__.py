@@ -1,0 +1,1 @@
+"""The site model: every page's URL, aliases, ids and anchors, and the static files."""

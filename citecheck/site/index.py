@@ -1,0 +1,226 @@
+"""Which page answers a URL: canonical URLs, aliases (old wiki titles and page ids), static files."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import unquote
+
+from citecheck.config import Config
+from citecheck.model import Page
+from citecheck.site.urls import fuzzy_key, path_key, split_url, tiki_page_id, urlize
+
+_SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "file:", "news:", "irc:", "sms:")
+
+
+@dataclass(slots=True)
+class Resolution:
+    kind: str  # page | alias | static | listing | missing | external | skip
+    page: Page | None = None
+    via: str = ""  # the alias that answered
+    fragment: str = ""
+    path: str = ""  # the site path the link names
+    self_link: bool = False  # an absolute URL to the site's own host
+
+
+class SiteIndex:
+    def __init__(self, pages: list[Page], static: set[str], config: Config):
+        self.config = config
+        hugo = config.hugo
+        self.pages = pages
+        self.static = static
+        self.static_keys = {unquote(s) for s in static}
+        base = split_url(hugo.base_url)
+        self.base_path = (base.path if base else "/").rstrip("/")
+        hosts = {h.lower() for h in config.get("site.hosts")}
+        if base and base.hostname and base.hostname not in ("localhost", "127.0.0.1"):
+            hosts.add(base.hostname.lower())
+        self.hosts = hosts
+        self.url: dict[str, str] = {}  # rel -> canonical URL path
+        self.by_key: dict[str, list[Page]] = defaultdict(list)
+        self.by_file: dict[str, Page] = {}
+        self.aliases: dict[str, list[tuple[Page, str]]] = defaultdict(list)
+        self.fuzzy: dict[str, list[tuple[Page, str]]] = defaultdict(list)
+        self.page_ids: dict[int, list[Page]] = defaultdict(list)
+        self.slugs: dict[tuple[str, str], list[Page]] = defaultdict(list)
+        self.listings: set[str] = {"/", "/index.xml", "/sitemap.xml", "/404"}
+        content = config.content_dir
+        self._content_rel = posixpath.normpath(_rel(content, config.root))
+        for page in pages:
+            self._add(page, hugo)
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _add(self, page: Page, hugo) -> None:
+        fm = page.front_matter or {}
+        url = page_url(page, fm, hugo, self._content_rel)
+        url = self.base_path + url if self.base_path and not url.startswith(self.base_path + "/") else url
+        self.url[page.rel] = url
+        self.by_key[path_key(url)].append(page)
+        self.by_file[page.rel] = page
+        section = section_of(page.rel, self._content_rel)
+        if section:
+            self.listings.add(path_key("/" + section))
+        slug = fm.get("slug")
+        if isinstance(slug, str) and slug:
+            self.slugs[(section, slug.lower())].append(page)
+        page_id = fm.get("tiki_page_id")
+        if isinstance(page_id, int) and not isinstance(page_id, bool):
+            self.page_ids[page_id].append(page)
+        aliases = fm.get("aliases")
+        if isinstance(aliases, list):
+            for alias in aliases:
+                if isinstance(alias, str) and alias.strip():
+                    self._add_alias(page, alias.strip())
+        for singular, plural in self.config.hugo.taxonomies.items():
+            terms = fm.get(plural)
+            self.listings.add(path_key("/" + plural))
+            if isinstance(terms, list):
+                for term in terms:
+                    if isinstance(term, str):
+                        self.listings.add(path_key(f"/{plural}/{urlize(term)}"))
+
+    def _add_alias(self, page: Page, alias: str) -> None:
+        parts = split_url(alias)
+        path = parts.path if parts else alias
+        query = parts.query if parts else ""
+        tiki = tiki_page_id(path, query)
+        if tiki is not None:
+            self.page_ids[tiki].append(page) if page not in self.page_ids[tiki] else None
+            self.aliases[f"tiki:{tiki}"].append((page, alias))
+            return
+        if not path.startswith("/"):
+            path = "/" + path
+        self.aliases[path_key(path)].append((page, alias))
+        key = fuzzy_key(path)
+        if key:
+            self.fuzzy[key].append((page, alias))
+
+    # --- questions --------------------------------------------------------------------------
+
+    def link_for(self, page: Page) -> str:
+        """The URL a fix writes for `page`: the canonical one, without `.html` by default."""
+        url = self.url[page.rel]
+        if self.config.get("site.link-style") == "extensionless" and url.endswith(".html"):
+            return url[: -len(".html")]
+        return url
+
+    def anchors(self, page: Page) -> set[str]:
+        return {h.anchor for h in page.headings} | set(page.html_ids)
+
+    def resolve(self, url: str, source: Page) -> Resolution:
+        url = url.strip()
+        if not url or url.startswith("{{") or url.lower().startswith(_SKIP_SCHEMES):
+            return Resolution("skip")
+        if url.startswith("#"):
+            return Resolution("page", source, fragment=unquote(url[1:]), path=self.url.get(source.rel, ""))
+        parts = split_url(url)
+        if parts is None:
+            return Resolution("skip")
+        self_link = False
+        if parts.scheme or url.startswith("//") or url.lower().startswith("www."):
+            host = (parts.hostname or "").lower() if not url.lower().startswith("www.") else url.split("/")[0].lower()
+            if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+                return Resolution("skip")
+            if host not in self.hosts:
+                return Resolution("external")
+            self_link = True
+        path, query, fragment = parts.path, parts.query, unquote(parts.fragment)
+        if not self_link and not path.startswith("/"):
+            if not path and query:
+                return Resolution("skip")
+            resolved = self._relative(path, source)
+            if resolved is not None:
+                resolved.fragment, resolved.self_link = fragment, self_link
+                return resolved
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(self.url.get(source.rel, "/")), path))
+        result = self._resolve_path(path or "/", query)
+        result.fragment, result.self_link = fragment, self_link
+        return result
+
+    def _relative(self, path: str, source: Page) -> Resolution | None:
+        """A link to a Markdown file, relative to the linking file (`../other/page.md`)."""
+        clean = unquote(path)
+        if not clean.endswith((".md", ".markdown")):
+            return None
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(source.rel), clean))
+        page = self.by_file.get(target)
+        return Resolution("page", page, path=target) if page else Resolution("missing", path=target)
+
+    def _resolve_path(self, path: str, query: str) -> Resolution:
+        tiki = tiki_page_id(path, query)
+        if tiki is not None:
+            pages = self.page_ids.get(tiki) or []
+            if len(pages) == 1:
+                return Resolution("alias", pages[0], via=f"page id {tiki}", path=path)
+            return Resolution("missing", path=f"{path}?{query}" if query else path)
+        key = path_key(path)
+        pages = self.by_key.get(key)
+        if pages:
+            return Resolution("page", pages[0], path=path)
+        decoded = unquote(path)
+        if decoded in self.static_keys or decoded.rstrip("/") + "/index.html" in self.static_keys:
+            return Resolution("static", path=path)
+        if key in self.listings or re.fullmatch(r"(/[^/]+)?/page/\d+", key):
+            return Resolution("listing", path=path)
+        for table, lookup in ((self.aliases, key), (self.fuzzy, fuzzy_key(path))):
+            hits = table.get(lookup) if lookup else None
+            if hits:
+                distinct = {id(page) for page, _ in hits}
+                if len(distinct) == 1:
+                    return Resolution("alias", hits[0][0], via=hits[0][1], path=path)
+        return Resolution("missing", path=path)
+
+
+def section_of(rel: str, content_rel: str) -> str:
+    inner = rel[len(content_rel) + 1 :] if content_rel not in ("", ".") and rel.startswith(content_rel + "/") else rel
+    parts = inner.split("/")
+    return parts[0] if len(parts) > 1 else ""
+
+
+def page_url(page: Page, fm: dict, hugo, content_rel: str) -> str:
+    """The path Hugo publishes a page at (front-matter url, permalinks, slug, uglyURLs)."""
+    explicit = fm.get("url")
+    if isinstance(explicit, str) and explicit.strip():
+        return explicit if explicit.startswith("/") else "/" + explicit
+    inner = page.rel[len(content_rel) + 1 :] if content_rel not in ("", ".") and page.rel.startswith(content_rel + "/") else page.rel
+    pure = PurePosixPath(inner)
+    stem = pure.stem
+    folder = pure.parent.as_posix()
+    folder = "" if folder == "." else folder
+    if stem == "_index":
+        return "/" + folder + ("/" if folder else "") if not hugo.ugly_urls or not folder else f"/{folder}.html"
+    if stem == "index":  # leaf bundle: the folder is the page
+        folder, stem = posixpath.dirname(folder), posixpath.basename(folder)
+    slug = fm.get("slug")
+    name = slug.strip() if isinstance(slug, str) and slug.strip() else stem
+    section = folder.split("/")[0] if folder else ""
+    pattern = hugo.permalinks.get(section)
+    if pattern:
+        url = _expand(pattern, fm, name, stem, section)
+    else:
+        url = "/" + (folder + "/" if folder else "") + name
+    if url.endswith("/"):
+        return url if not hugo.ugly_urls else url.rstrip("/") + ".html"
+    return url + ".html" if hugo.ugly_urls else url + "/"
+
+
+def _expand(pattern: str, fm: dict, slug: str, stem: str, section: str) -> str:
+    date = str(fm.get("date") or "")
+    year, month, day = (date[:4], date[5:7], date[8:10]) if re.match(r"\d{4}-\d\d-\d\d", date) else ("", "", "")
+    title = fm.get("title") if isinstance(fm.get("title"), str) else stem
+    values = {":year": year, ":month": month, ":day": day, ":slug": slug, ":filename": stem,
+              ":contentbasename": stem, ":title": urlize(title), ":section": section, ":sections": section}
+    url = re.sub(r":[a-z]+", lambda m: values.get(m.group(0), m.group(0)), pattern)
+    url = re.sub(r"/{2,}", "/", url)
+    return url if url.startswith("/") else "/" + url
+
+
+def _rel(path, root) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,1 @@
+"""Pure-text checks: mojibake and characters lost in lossy conversions."""
