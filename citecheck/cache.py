@@ -6,14 +6,16 @@ locked database, unreadable row) costs a warning and a re-parse, not a failed ru
 
 from __future__ import annotations
 
-import pickle
 import sqlite3
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Light pages (with a digest of what the site index takes from them), findings of the page-only
+# checks per configuration, and final findings per configuration and site index.
+TABLES = ("pages", "local", "final", "site")
 
 
 def warn(message: str) -> None:
@@ -52,39 +54,51 @@ class Cache:
         db.execute("PRAGMA synchronous=NORMAL")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
-            db.execute("DROP TABLE IF EXISTS pages")
+            for table in ("files", *TABLES):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, blob BLOB NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, ref TEXT NOT NULL, blob BLOB NOT NULL)")
+        # Which content each file had when last seen, so unchanged files are not even read.
+        db.execute("CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, key TEXT)")
+        for table in TABLES[1:]:
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, blob BLOB NOT NULL)")
         db.execute("SELECT count(*) FROM pages").fetchone()  # fails fast on a corrupt file
         return db
 
-    def get_pages(self, keys: list[str]) -> dict[str, Any]:
+    def _select(self, sql: str, keys: list[str]) -> list[tuple]:
         if self.db is None or not keys:
-            return {}
-        found: dict[str, Any] = {}
+            return []
+        rows: list[tuple] = []
         try:
             for start in range(0, len(keys), 900):
                 chunk = keys[start : start + 900]
-                marks = ",".join("?" * len(chunk))
-                for key, blob in self.db.execute(f"SELECT key, blob FROM pages WHERE key IN ({marks})", chunk):
-                    try:
-                        found[key] = pickle.loads(blob)
-                    except Exception:  # a row from an incompatible version: parse again
-                        continue
+                rows.extend(self.db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk))
         except sqlite3.DatabaseError as exc:
-            warn(f"cache read failed ({exc}); parsing again")
-            return {}
-        return found
+            warn(f"cache read failed ({exc}); working without it")
+            return []
+        return rows
 
-    def put_pages(self, items: Iterable[tuple[str, Any]]) -> None:
+    def refs(self, keys: list[str]) -> dict[str, str]:
+        """key -> digest of the page's site-index facts, without loading the pages."""
+        return dict(self._select("SELECT key, ref FROM pages WHERE key IN ({marks})", keys))
+
+    def files(self) -> dict[str, tuple[int, int, str]]:
         if self.db is None:
-            return
-        rows = [(key, pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)) for key, page in items]
-        if not rows:
+            return {}
+        try:
+            return {rel: (mtime, size, key) for rel, mtime, size, key in self.db.execute("SELECT * FROM files")}
+        except sqlite3.DatabaseError as exc:
+            warn(f"cache read failed ({exc}); working without it")
+            return {}
+
+    def put_files(self, rows: list[tuple[str, int, int, str]], replace_all: bool) -> None:
+        if self.db is None:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT OR REPLACE INTO pages (key, blob) VALUES (?, ?)", rows)
+            if replace_all:
+                self.db.execute("DELETE FROM files")
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", rows)
             self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             try:
@@ -93,15 +107,35 @@ class Cache:
                 pass
             warn(f"cache write failed ({exc}); results are still correct")
 
-    def prune_pages(self, keep: set[str]) -> int:
-        """Drop pages no file has any more (after a full run saw every file)."""
+    def get(self, table: str, keys: list[str]) -> dict[str, bytes]:
+        assert table in TABLES
+        return dict(self._select(f"SELECT key, blob FROM {table} WHERE key IN ({{marks}})", keys))
+
+    def put(self, table: str, rows: list[tuple]) -> None:
+        """rows: (key, blob) or, for pages, (key, ref, blob)."""
+        if self.db is None or not rows:
+            return
+        columns = "(key, ref, blob) VALUES (?, ?, ?)" if table == "pages" else "(key, blob) VALUES (?, ?)"
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(f"INSERT OR REPLACE INTO {table} {columns}", rows)
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+            warn(f"cache write failed ({exc}); results are still correct")
+
+    def prune(self, table: str, keep: set[str]) -> int:
+        """Drop rows this run did not use (after a full run that saw every page)."""
         if self.db is None:
             return 0
         try:
-            stale = [k for (k,) in self.db.execute("SELECT key FROM pages") if k not in keep]
+            stale = [k for (k,) in self.db.execute(f"SELECT key FROM {table}") if k not in keep]
             if stale:
                 self.db.execute("BEGIN IMMEDIATE")
-                self.db.executemany("DELETE FROM pages WHERE key = ?", [(k,) for k in stale])
+                self.db.executemany(f"DELETE FROM {table} WHERE key = ?", [(k,) for k in stale])
                 self.db.execute("COMMIT")
             return len(stale)
         except sqlite3.DatabaseError:
@@ -116,7 +150,8 @@ class Cache:
 
     def clear(self) -> None:
         if self.db is not None:
-            self.db.execute("DELETE FROM pages")
+            for table in TABLES:
+                self.db.execute(f"DELETE FROM {table}")
             self.db.execute("VACUUM")
 
     def close(self) -> None:

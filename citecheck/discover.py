@@ -11,16 +11,26 @@ CONTENT_SUFFIXES = (".md", ".markdown")
 
 def content_files(content_dir: Path, root: Path, exclude: list[str]) -> list[Path]:
     """Every Markdown file under the content folder, minus `exclude` globs (relative to the root)."""
-    found: list[Path] = []
+    return [Path(path) for _, path in content_rels(content_dir, root, exclude)]
+
+
+def content_rels(content_dir: Path, root: Path, exclude: list[str]) -> list[tuple[str, str]]:
+    """(rel, path) of every content file; string work only, since a site has tens of thousands."""
+    found: list[tuple[str, str]] = []
     if not content_dir.is_dir():
         return found
-    for folder, dirs, files in os.walk(content_dir):
+    base = os.path.abspath(root)
+    start = os.path.abspath(content_dir)
+    prefix = "" if start == base else relative(Path(start), root) + "/"
+    for folder, dirs, files in os.walk(start):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        inner = folder[len(start) + 1 :].replace(os.sep, "/")
+        head = prefix + (inner + "/" if inner else "")
         for name in sorted(files):
             if name.endswith(CONTENT_SUFFIXES):
-                path = Path(folder) / name
-                if not excluded(relative(path, root), exclude):
-                    found.append(path)
+                rel = head + name
+                if not exclude or not excluded(rel, exclude):
+                    found.append((rel, os.path.join(folder, name)))
     return found
 
 

@@ -18,7 +18,7 @@ class AttachmentUrlMalformed(Check):
         self._pattern: re.Pattern | None = None
 
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
-        config = ctx.site.config
+        config = ctx.config
         bases = [b.rstrip("/") for b in config.get("attachments.base-url")]
         if self._pattern is None:
             self._pattern = re.compile(config.get("attachments.path-pattern"))

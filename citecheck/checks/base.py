@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from citecheck.model import Edit, Fix, Page
 
 if TYPE_CHECKING:
+    from citecheck.config import Config
     from citecheck.engine.catalog import Rule
     from citecheck.site.index import SiteIndex
 
@@ -27,12 +28,17 @@ class Hit:
 class Context:
     """What a check may look at besides the page: the site and the file's bytes."""
 
-    site: SiteIndex
+    site: SiteIndex | None  # None while page-only checks run (right after parsing)
     source: bytes
+    config: Config
     memo: dict[str, Any] = field(default_factory=dict)  # per-page facts several checks share
 
 
 class Check:
+    # "page": needs only the page (runs right after parsing, cached per page);
+    # "site": needs the site index (re-runs when any page's URL, aliases or anchors change).
+    scope = "page"
+
     def __init__(self, rule: Rule, options: dict[str, Any]):
         self.rule = rule
         self.options = options

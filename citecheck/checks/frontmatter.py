@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from citecheck.checks.base import Check, Context, Hit, fm_value_span
 from citecheck.model import Page
-from citecheck.site.urls import fuzzy_key, path_key, split_url, tiki_page_id
+from citecheck.site.urls import path_key, split_url, tiki_page_id
 
 
 class FrontMatterInvalid(Check):
@@ -46,11 +46,14 @@ class SlugFilenameMismatch(Check):
 class DuplicateAlias(Check):
     """An alias (or URL) that two pages claim: Hugo writes one redirect and silently drops the other."""
 
+    scope = "site"
+
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         site = ctx.site
-        others = [p for p in site.by_key.get(path_key(site.url[page.rel]), []) if p is not page]
+        url = site.ref(page.rel).url
+        others = [rel for rel in site.by_key.get(path_key(url), []) if rel != page.rel]
         if others:
-            yield Hit(0, 0, {"alias": site.url[page.rel], "other": others[0].rel}, subject=site.url[page.rel])
+            yield Hit(0, 0, {"alias": url, "other": others[0]}, subject=url)
         aliases = (page.front_matter or {}).get("aliases")
         if not isinstance(aliases, list):
             return
@@ -60,25 +63,27 @@ class DuplicateAlias(Check):
             other = self._claimant(page, alias.strip(), site)
             if other is not None:
                 start, end = fm_value_span(page, ctx.source, "aliases", alias)
-                yield Hit(start, end, {"alias": alias, "other": other.rel}, subject=alias)
+                yield Hit(start, end, {"alias": alias, "other": other}, subject=alias)
 
     @staticmethod
-    def _claimant(page: Page, alias: str, site) -> Page | None:
+    def _claimant(page: Page, alias: str, site) -> str | None:
         parts = split_url(alias)
         path, query = (parts.path, parts.query) if parts else (alias, "")
         tiki = tiki_page_id(path, query)
         keys = [f"tiki:{tiki}"] if tiki is not None else [path_key(path if path.startswith("/") else "/" + path)]
         for key in keys:
             for other, _ in site.aliases.get(key, []):
-                if other is not page:
+                if other != page.rel:
                     return other
             for other in site.by_key.get(key, []):
-                if other is not page:
+                if other != page.rel:
                     return other
         return None
 
 
 class DuplicatePageId(Check):
+    scope = "site"
+
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         fm = page.front_matter or {}
         site = ctx.site
@@ -87,16 +92,16 @@ class DuplicatePageId(Check):
             from citecheck.site.index import section_of
 
             section = section_of(page.rel, site._content_rel)
-            others = [p for p in site.slugs.get((section, slug.lower()), []) if p is not page]
+            others = [rel for rel in site.slugs.get((section, slug.lower()), []) if rel != page.rel]
             if others:
                 start, end = fm_value_span(page, ctx.source, "slug", slug)
-                yield Hit(start, end, {"field": "slug", "value": slug, "other": others[0].rel}, subject=f"slug:{slug}")
+                yield Hit(start, end, {"field": "slug", "value": slug, "other": others[0]}, subject=f"slug:{slug}")
         page_id = fm.get("tiki_page_id")
         if isinstance(page_id, int) and not isinstance(page_id, bool):
-            others = [p for p in site.page_ids.get(page_id, []) if p is not page]
+            others = [rel for rel in site.page_ids.get(page_id, []) if rel != page.rel]
             if others:
                 start, end = fm_value_span(page, ctx.source, "tiki_page_id", str(page_id))
-                yield Hit(start, end, {"field": "tiki_page_id", "value": page_id, "other": others[0].rel},
+                yield Hit(start, end, {"field": "tiki_page_id", "value": page_id, "other": others[0]},
                           subject=f"tiki_page_id:{page_id}")
 
 

@@ -37,6 +37,8 @@ def with_fragment(url: str, result: Resolution) -> str:
 
 
 class InternalLinkBroken(Check):
+    scope = "site"
+
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         for link, result in internal_links(page, ctx):
             if result.kind != "missing":
@@ -46,15 +48,17 @@ class InternalLinkBroken(Check):
             # The migration marked links whose page id it could not map; the id often names a real page.
             match = _UNKNOWN_ID.search(link.attrs.get("title", "")) if link.form == "html" else None
             if match:
-                pages = ctx.site.page_ids.get(int(match.group(1))) or []
-                if len(pages) == 1:
-                    target = ctx.site.link_for(pages[0])
+                rels = ctx.site.page_ids.get(int(match.group(1))) or []
+                if len(rels) == 1:
+                    target = ctx.site.link_for(rels[0])
                     hint = f"; page id {match.group(1)} is {target}"
                     fix = self.fix(replace_url(link, target), f"Link to {target}")
             yield Hit(link.start, link.end, {"url": link.url, "hint": hint}, fix=fix, subject=link.url)
 
 
 class InternalLinkViaAlias(Check):
+    scope = "site"
+
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         for link, result in internal_links(page, ctx):
             if result.kind != "alias" or result.self_link:
@@ -69,6 +73,8 @@ _TEXT_FRAGMENT = ":~:"
 
 
 class InternalAnchorMissing(Check):
+    scope = "site"
+
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         for link, result in internal_links(page, ctx):
             fragment = result.fragment
@@ -84,6 +90,8 @@ class InternalAnchorMissing(Check):
 
 
 class AbsoluteSelfLink(Check):
+    scope = "site"
+
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         for link, result in internal_links(page, ctx):
             if not result.self_link:
@@ -91,17 +99,21 @@ class AbsoluteSelfLink(Check):
             fix = None
             if result.page is not None:
                 target = with_fragment(ctx.site.link_for(result.page), result)
-                fix = self.fix(replace_url(link, target), f"Link to {target}")
             elif result.kind in ("static", "listing"):
                 target = with_fragment(result.path, result)
-                fix = self.fix(replace_url(link, target), f"Link to {target}")
             else:
-                target = "no page (see LNK001)"
-            yield Hit(link.start, link.end, {"url": link.url, "target": target}, fix=fix, subject=link.url)
+                yield Hit(link.start, link.end, {"url": link.url, "advice": "; no page answers it (LNK001)"},
+                          subject=link.url)
+                continue
+            fix = self.fix(replace_url(link, target), f"Link to {target}")
+            yield Hit(link.start, link.end, {"url": link.url, "advice": f"; use {target}"}, fix=fix,
+                      subject=link.url)
 
 
 class StaleMissingMarker(Check):
     """The migration styled links it believed dangling; most now point at pages that exist."""
+
+    scope = "site"
 
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         markers = self.options.get("markers", [])

@@ -12,6 +12,7 @@ MAX_PASSES = 10
 
 def fix_until_stable(config, options: Options, result: Result, unsafe: bool) -> tuple[Result, int]:
     fixed = 0
+    written: dict[str, bytes] = {}  # what this run wrote, newer than any source read earlier
     for _ in range(MAX_PASSES):
         changed = set()
         by_path: dict[str, list] = {}
@@ -23,12 +24,13 @@ def fix_until_stable(config, options: Options, result: Result, unsafe: bool) -> 
             fixes = choose(findings, unsafe)
             if not fixes:
                 continue
-            source = result.sources.get(rel)
+            source = written.get(rel) or result.sources.get(rel)
             if source is None:
                 continue
             updated = apply_edits(source, [edit for fix in fixes for edit in fix.edits])
             if updated != source:
                 write_atomic(result.root / rel, updated)
+                written[rel] = updated
                 changed.add(rel)
                 fixed += len(fixes)
         if not changed:
@@ -36,5 +38,4 @@ def fix_until_stable(config, options: Options, result: Result, unsafe: bool) -> 
         rerun = run(config, Options(**{**options.__dict__, "only": changed}))
         kept = [f for f in result.findings if f.path not in changed]
         result.findings = sorted(kept + rerun.findings, key=lambda f: f.sort_key())
-        result.sources.update(rerun.sources)
     return result, fixed

@@ -1,87 +1,97 @@
-"""Read every content file once, and parse only those the cache has not seen (in parallel when many)."""
+"""Read every content file once; parse (and run the page-only checks on) the ones the cache lacks."""
 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
-from citecheck.cache import Cache
+from citecheck.engine import codec, parallel
 from citecheck.model import Page
 from citecheck.parse.page import PARSER_VERSION, parse_page
 
-# Below this many files to parse, starting worker processes costs more than it saves.
+# Below this many files, forking workers costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
 
-@dataclass
-class Loaded:
-    pages: list[Page]
-    sources: dict[str, bytes]  # rel -> bytes, for the pages that will be linted
-    errors: list[str] = field(default_factory=list)
-    parsed: int = 0
-    keys: set[str] = field(default_factory=set)
+@dataclass(slots=True)
+class Entry:
+    rel: str
+    path: str
+    key: str  # content hash (+ parser settings): what every cache table is keyed by
+    mtime: int
+    size: int
+    big: bool = False  # larger than the size limit: never read
+    _data: bytes | None = None
+
+    @property
+    def data(self) -> bytes | None:
+        """The file's bytes, read on first use (an unchanged file may never need them)."""
+        if self._data is None and not self.big:
+            with open(self.path, "rb") as stream:
+                self._data = stream.read()
+        return self._data
 
 
-def page_key(rel: str, data: bytes, settings: str) -> str:
-    digest = hashlib.blake2b(data, digest_size=16)
-    digest.update(f"\0{rel}\0{PARSER_VERSION}\0{settings}".encode())
-    return digest.hexdigest()
-
-
-def load(files: list[tuple[Path, str]], keep_source: set[str], cache: Cache, anchor_style: str,
-         max_bytes: int) -> Loaded:
-    """`files` are (path, rel) pairs; sources are kept for the rels in `keep_source`."""
-    settings = f"{anchor_style}:{max_bytes}"
-    out = Loaded([], {})
-    entries: list[tuple[str, str, bytes | None, Path]] = []
+def read(files: list[tuple[str, str]], settings: str, max_bytes: int,
+         known: dict[str, tuple[int, int, str]]) -> tuple[list[Entry], list[str]]:
+    """Stat every file; read and hash only those whose size or mtime differ from the last run."""
+    entries, errors = [], []
     for path, rel in files:
         try:
-            if path.stat().st_size > max_bytes:
-                data = None
-                key = f"big:{rel}"
-            else:
-                data = path.read_bytes()
-                key = page_key(rel, data, settings)
+            stat = os.stat(path)
+            if stat.st_size > max_bytes:
+                entries.append(Entry(rel, path, f"big:{rel}:{stat.st_size}", stat.st_mtime_ns, stat.st_size, True))
+                continue
+            seen = known.get(rel)
+            if seen is not None and seen[0] == stat.st_mtime_ns and seen[1] == stat.st_size:
+                entries.append(Entry(rel, path, seen[2], stat.st_mtime_ns, stat.st_size))
+                continue
+            with open(path, "rb") as stream:
+                data = stream.read()
         except OSError as exc:
-            out.errors.append(f"{rel}: cannot read: {exc.strerror or exc}")
+            errors.append(f"{rel}: cannot read: {exc.strerror or exc}")
             continue
-        if data is not None and rel in keep_source:
-            out.sources[rel] = data
-        entries.append((key, rel, data, path))
-    cached = cache.get_pages([key for key, _, data, _ in entries if data is not None])
-    todo = [(key, rel, data) for key, rel, data, _ in entries if key not in cached and data is not None]
-    parsed = _parse_all(todo, anchor_style, max_bytes)
-    cache.put_pages((key, parsed[key]) for key, _, _ in todo)
-    out.parsed = len(todo)
-    for key, rel, data, path in entries:
-        if data is None:
-            page = Page(path=rel, rel=rel, digest="", size=path.stat().st_size, skipped=f"larger than {max_bytes >> 20} MiB")
-        else:
-            page = cached.get(key) or parsed[key]
-        page.path = str(path)
-        out.pages.append(page)
-        out.keys.add(key)
+        digest = hashlib.blake2b(data, digest_size=16)
+        digest.update(f"\0{rel}\0{PARSER_VERSION}\0{settings}".encode())
+        entries.append(Entry(rel, path, digest.hexdigest(), stat.st_mtime_ns, stat.st_size, False, data))
+    return entries, errors
+
+
+def ref_digest(page: Page) -> str:
+    """What the site index takes from a page; equal digests mean an equal index."""
+    facts = (page.rel, page.front_matter, [h.anchor for h in page.headings], page.html_ids, page.skipped)
+    return hashlib.blake2b(marshal.dumps(facts), digest_size=12).hexdigest()
+
+
+@dataclass(slots=True)
+class Parsed:
+    key: str
+    ref: str
+    light: bytes
+    local: bytes | None  # encoded findings of the page-only checks, when asked for
+
+
+def parse_many(entries: list[Entry], want_local: set[str], anchor_style: str, max_bytes: int) -> list[Parsed]:
+    """Parse in forked workers when there are many; page-only checks run right after parsing."""
+    parallel.share(parse_settings=(anchor_style, max_bytes))
+    items = [(e.key, e.rel, e.data, e.rel in want_local) for e in entries if not e.big]
+    return list(parallel.map_chunks(_parse_chunk, items, PARALLEL_THRESHOLD))
+
+
+def _parse_chunk(items: list[tuple[str, str, bytes, bool]]) -> list[Parsed]:
+    from citecheck.engine.runner import local_findings
+
+    anchor_style, max_bytes = parallel.shared("parse_settings")
+    out = []
+    for key, rel, data, want_local in items:
+        page = parse_page(rel, data, key, anchor_style, max_bytes)
+        local = codec.encode_findings(local_findings(page, data)) if want_local else None
+        out.append(Parsed(key, ref_digest(page), codec.encode_page(page), local))
     return out
 
 
-def _parse_all(todo: list[tuple[str, str, bytes]], anchor_style: str, max_bytes: int) -> dict[str, Page]:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(todo) < PARALLEL_THRESHOLD or workers < 2:
-        return {key: parse_page(rel, data, key, anchor_style, max_bytes) for key, rel, data in todo}
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunk = max(len(todo) // (workers * 8), 16)
-    batches = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    result: dict[str, Page] = {}
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for pages in pool.map(_parse_batch, batches, [anchor_style] * len(batches), [max_bytes] * len(batches)):
-            result.update(pages)
-    return result
-
-
-def _parse_batch(batch: list[tuple[str, str, bytes]], anchor_style: str, max_bytes: int) -> dict[str, Page]:
-    return {key: parse_page(rel, data, key, anchor_style, max_bytes) for key, rel, data in batch}
+def skipped_page(entry: Entry, max_bytes: int) -> Page:
+    return Page(path=str(entry.path), rel=entry.rel, digest=entry.key, size=entry.size,
+                skipped=f"larger than {max_bytes >> 20} MiB")

@@ -1,22 +1,32 @@
-"""One lint run: discover -> load/parse -> site index -> checks -> suppression -> findings."""
+"""One lint run: discover -> read -> parse what changed -> site index -> checks -> suppression.
+
+What is cached, and why a re-run is cheap (all keyed by content hash):
+- light pages: a page's links, front matter and anchors, for the site index;
+- page-only findings, per configuration (a page's text does not depend on other pages);
+- final findings, per configuration and site index (nothing about the site changed: reuse).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import marshal
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from citecheck import discover
+from citecheck import __version__, discover
 from citecheck.cache import Cache
 from citecheck.checks import kind_class
 from citecheck.checks.base import Check, Context, Hit
 from citecheck.config import Config, ConfigError
+from citecheck.engine import codec, parallel, suppress
 from citecheck.engine import pages as pageload
-from citecheck.engine import suppress
 from citecheck.engine.catalog import Rule, load_catalog
 from citecheck.engine.selection import enabled_rules, ignored_for_file, matches, rule_options, severity_of
 from citecheck.model import Finding, Page
 from citecheck.site.index import SiteIndex
+
+SITE_PHASE_THRESHOLD = 400
 
 
 @dataclass
@@ -43,6 +53,17 @@ class Result:
     root: Path
 
 
+@dataclass
+class _Plan:
+    """What every phase needs; shared with forked workers."""
+
+    config: Config
+    local_checks: list[tuple[Rule, Check, str]]
+    site_checks: list[tuple[Rule, Check, str]]
+    active: set[str]
+    unused_rule: Rule | None
+
+
 def cache_for(config: Config, enabled: bool) -> Cache:
     if not enabled:
         return Cache(None)
@@ -60,52 +81,181 @@ def build_checks(rules: list[Rule], config: Config) -> list[tuple[Rule, Check, s
     return checks
 
 
+def fingerprint(config: Config, rules: list[Rule]) -> str:
+    """Everything besides the pages that shapes findings: config, Hugo settings, rule files."""
+    hugo = config.hugo
+    state = [__version__, codec.FORMAT, config.values, hugo.base_url, hugo.content_dir, hugo.static_dirs,
+             hugo.ugly_urls, hugo.permalinks, hugo.taxonomies, hugo.anchor_style,
+             [(r.code, r.kind, r.severity, r.message, r.fix, r.options) for r in rules]]
+    text = json.dumps(state, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
 def run(config: Config, options: Options) -> Result:
     extra = [config.root / d for d in config.get("rules-dirs")]
-    catalog = load_catalog(extra)
-    rules = enabled_rules(catalog, config, options.select, options.ignore, options.network, options.extend_select)
+    rules = enabled_rules(load_catalog(extra), config, options.select, options.ignore, options.network,
+                          options.extend_select)
     checks = build_checks(rules, config)
+    plan = _Plan(
+        config=config,
+        local_checks=[c for c in checks if getattr(c[1], "scope", "page") == "page"],
+        site_checks=[c for c in checks if getattr(c[1], "scope", "page") == "site"],
+        active={rule.code for rule in rules},
+        unused_rule=next((r for r in rules if r.code == "CC001"), None),
+    )
+    parallel.share(plan=plan)
     root = config.root
-    exclude = config.get("exclude")
-    files = discover.content_files(config.content_dir, root, exclude)
-    rels = {discover.relative(p, root): p for p in files}
+    rels = dict(discover.content_rels(config.content_dir, root, config.get("exclude")))
+    in_site = set(rels)
     targets, warnings = _targets(options, config, rels)
     for rel, path in targets.items():
-        rels.setdefault(rel, path)
+        rels.setdefault(rel, str(path))
+    max_bytes = config.get("max-file-size")
+    settings = f"{config.hugo.anchor_style}:{max_bytes}"
+    cfg = fingerprint(config, rules)
+    full_run = options.only is None and not options.paths
     cache = cache_for(config, options.use_cache)
     try:
-        loaded = pageload.load([(p, r) for r, p in rels.items()], set(targets), cache, config.hugo.anchor_style,
-                               config.get("max-file-size"))
-        if options.only is None and not options.paths:
-            cache.prune_pages(loaded.keys)
+        known = cache.files()
+        entries, errors = pageload.read([(p, r) for r, p in rels.items()], settings, max_bytes, known)
+        findings, parsed, light = _lint(entries, targets, in_site, cfg, cache, plan, max_bytes)
+        changed = [(e.rel, e.mtime, e.size, e.key) for e in entries
+                   if not e.big and known.get(e.rel) != (e.mtime, e.size, e.key)]
+        cache.put_files(changed, replace_all=False)
+        if full_run:
+            cache.prune("pages", {e.key for e in entries})  # forget pages that no longer exist
     finally:
         cache.close()
-    in_site = {discover.relative(f, root) for f in files}
-    site_pages = [p for p in loaded.pages if p.rel in in_site]
-    site = SiteIndex(site_pages, discover.static_files(config.static_dirs), config)
-    by_rel = {page.rel: page for page in loaded.pages}
-    findings: list[Finding] = []
-    active = {rule.code for rule in rules}
-    unused_rule = next((r for r in rules if r.code == "CC001"), None)
-    for rel in sorted(targets):
-        page = by_rel.get(rel)
-        if page is None:
-            continue
-        if page.skipped:
+    for entry in entries:
+        if entry.rel in targets and entry.big:
+            warnings.append(f"{entry.rel}: skipped: larger than {max_bytes >> 20} MiB")
+    for rel, page in light.items():
+        if rel in targets and page.skipped and not page.skipped.startswith("larger"):
             warnings.append(f"{rel}: skipped: {page.skipped}")
-            continue
-        source = loaded.sources.get(rel, b"")
-        findings.extend(lint_page(page, source, site, checks, config, active, unused_rule))
     findings.sort(key=Finding.sort_key)
-    return Result(findings, len(targets), len(site_pages), loaded.parsed, loaded.errors, warnings, rules,
-                  loaded.sources, root)
+    sources = _Sources({e.rel: e for e in entries if e.rel in targets and not e.big})
+    return Result(findings, len(targets), len(in_site), parsed, errors, warnings, rules, sources, root)
 
 
-def lint_page(page: Page, source: bytes, site: SiteIndex, checks, config: Config, active: set[str],
-              unused_rule: Rule | None) -> list[Finding]:
-    ctx = Context(site, source)
+class _Sources(dict):
+    """rel -> bytes of the linted files, read only when asked for (by --fix)."""
+
+    def __init__(self, entries: dict):
+        super().__init__()
+        self._entries = entries
+
+    def __missing__(self, rel: str) -> bytes:
+        entry = self._entries[rel]
+        self[rel] = entry.data
+        return self[rel]
+
+    def get(self, rel: str, default=None):
+        return self[rel] if rel in self._entries or dict.__contains__(self, rel) else default
+
+
+def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes):
+    anchor_style = plan.config.hugo.anchor_style
+    readable = [e for e in entries if not e.big]
+    refs = cache.refs([e.key for e in readable])
+    fresh = [e for e in readable if e.key not in refs]
+    parsed = {p.key: p for p in pageload.parse_many(fresh, set(targets), anchor_style, max_bytes)}
+    cache.put("pages", [(p.key, p.ref, p.light) for p in parsed.values()])
+    cache.put("local", [(f"{p.key}:{cfg}", p.local) for p in parsed.values() if p.local is not None])
+    refs.update({key: p.ref for key, p in parsed.items()})
+
+    static = discover.static_files(plan.config.static_dirs)
+    site_entries = sorted((e.rel, refs.get(e.key, e.key)) for e in entries if e.rel in in_site)
+    index_fp = hashlib.blake2b(json.dumps([cfg, site_entries, sorted(static)]).encode(), digest_size=12).hexdigest()
+    target_entries = [e for e in readable if e.rel in targets]
+    final_key = {e.rel: f"{e.key}:{cfg}:{index_fp}" for e in target_entries}
+    finals = cache.get("final", list(final_key.values()))
+    findings: list[Finding] = []
+    misses = []
+    for e in target_entries:
+        cached = codec.decode_findings(finals[final_key[e.rel]]) if final_key[e.rel] in finals else None
+        if cached is None:
+            misses.append(e)
+        else:
+            findings.extend(cached)
+    light: dict[str, Page] = {}
+    if not misses:
+        return findings, len(parsed), light
+
+    # Some targets need linting: get the site index (saved whole per index fingerprint).
+    miss_keys = {e.key for e in misses}
+    saved = cache.get("site", [index_fp]).get(index_fp)
+    site = None
+    if saved is not None:
+        try:
+            site = SiteIndex.from_state(marshal.loads(saved), static, plan.config)
+        except (ValueError, EOFError, TypeError):
+            site = None
+    wanted = [e for e in entries if site is None or e.key in miss_keys]
+    light = _light_pages(wanted, parsed, cache, anchor_style, max_bytes)
+    if site is None:
+        site = SiteIndex.build([light[rel] for rel in sorted(in_site) if rel in light], static, plan.config)
+        cache.put("site", [(index_fp, marshal.dumps(site.state()))])
+
+    local = {k: p.local for k, p in parsed.items() if p.local is not None}
+    local.update({k.split(":")[0]: v for k, v in cache.get("local", [f"{e.key}:{cfg}" for e in misses
+                                                                      if e.key not in local]).items()})
+    redo = [e for e in misses if e.key not in local]
+    if redo:
+        again = pageload.parse_many(redo, {e.rel for e in redo}, anchor_style, max_bytes)
+        local.update({p.key: p.local for p in again})
+        cache.put("local", [(f"{p.key}:{cfg}", p.local) for p in again])
+
+    parallel.share(site=site, light=light, local=local, sources={e.rel: e.data for e in misses})
+    results = list(parallel.map_chunks(_site_chunk, [(e.rel, e.key) for e in misses], SITE_PHASE_THRESHOLD))
+    cache.put("final", [(final_key[rel], blob) for rel, blob in results])
+    for _, blob in results:
+        findings.extend(codec.decode_findings(blob) or [])
+    return findings, len(parsed), light
+
+
+def _light_pages(entries, parsed, cache, anchor_style, max_bytes) -> dict[str, Page]:
+    """Light pages of `entries`: just parsed, from the cache, or (unreadable rows) parsed again."""
+    blobs = {k: p.light for k, p in parsed.items()}
+    blobs.update(cache.get("pages", [e.key for e in entries if not e.big and e.key not in blobs]))
+    light: dict[str, Page] = {}
+    for entry in entries:
+        if entry.big:
+            page = pageload.skipped_page(entry, max_bytes)
+        else:
+            page = codec.decode_page(blobs[entry.key]) if entry.key in blobs else None
+            if page is None:
+                again = pageload.parse_many([entry], set(), anchor_style, max_bytes)[0]
+                page = codec.decode_page(again.light)
+        page.path = str(entry.path)
+        light[entry.rel] = page
+    return light
+
+
+def _site_chunk(items: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
+    plan: _Plan = parallel.shared("plan")
+    site, light, local, sources = (parallel.shared(n) for n in ("site", "light", "local", "sources"))
+    out = []
+    for rel, key in items:
+        page, source = light[rel], sources[rel]
+        found = codec.decode_findings(local.get(key, b"")) or []
+        if page.decode_error is None and not page.skipped:
+            found.extend(_run(plan.site_checks, page, source, Context(site, source, plan.config), plan.config))
+        found = _suppress(page, source, found, plan)
+        out.append((rel, codec.encode_findings(found)))
+    return out
+
+
+def local_findings(page: Page, source: bytes) -> list[Finding]:
+    """Findings of the checks that look at this page alone (run where the page was parsed)."""
+    plan: _Plan = parallel.shared("plan")
+    if page.skipped:
+        return []
+    return _run(plan.local_checks, page, source, Context(None, source, plan.config), plan.config)
+
+
+def _run(checks, page: Page, source: bytes, ctx: Context, config: Config) -> list[Finding]:
     ignored = ignored_for_file(page.rel, config)
-    found: list[Finding] = []
+    found = []
     for rule, check, severity in checks:
         if page.decode_error is not None and rule.code != "ENC004":
             continue  # the text is a lossy copy; only the encoding itself can be judged
@@ -113,24 +263,28 @@ def lint_page(page: Page, source: bytes, site: SiteIndex, checks, config: Config
             continue
         for hit in check.check(page, ctx):
             found.append(to_finding(rule, severity, page, source, hit))
-    make_unused = None
-    if unused_rule is not None and not (ignored and matches("CC001", ignored)):
-        severity = severity_of(unused_rule, config)
+    return found
 
-        def make_unused(page, start, end, values, fix, subject):
-            return to_finding(unused_rule, severity, page, source, Hit(start, end, values, fix, subject))
 
-    return suppress.apply(page, source, found, active, make_unused)
+def _suppress(page: Page, source: bytes, found: list[Finding], plan: _Plan) -> list[Finding]:
+    unused = plan.unused_rule
+    make = None
+    if unused is not None and not matches("CC001", ignored_for_file(page.rel, plan.config)):
+        severity = severity_of(unused, plan.config)
+
+        def make(page, start, end, values, fix, subject):
+            return to_finding(unused, severity, page, source, Hit(start, end, values, fix, subject))
+
+    return suppress.apply(page, source, found, plan.active, make)
 
 
 def to_finding(rule: Rule, severity: str, page: Page, source: bytes, hit: Hit) -> Finding:
     line, column = page.position(hit.start, source)
     end_line, end_column = page.position(hit.end, source) if hit.end > hit.start else (line, column)
-    evidence: dict[str, Any] = dict(hit.evidence)
     return Finding(
         code=rule.code, name=rule.name, severity=severity, path=page.rel, line=line, column=column,
         end_line=end_line, end_column=end_column, message=rule.format(**hit.values), subject=hit.subject,
-        evidence=evidence, fix=hit.fix, start=hit.start, end=hit.end,
+        evidence=dict(hit.evidence), fix=hit.fix, start=hit.start, end=hit.end,
     )
 
 
@@ -149,17 +303,16 @@ def _targets(options: Options, config: Config, rels: dict[str, Path]) -> tuple[d
             prefix = discover.relative(resolved, root)
             prefix = "" if prefix in (".", "") else prefix + "/"
             inside = {rel: p for rel, p in rels.items() if rel.startswith(prefix)}
-            if not inside and not prefix and resolved != root.resolve():
+            if not inside and resolved != root.resolve():
+                for file in discover.content_files(resolved, root, config.get("exclude")):
+                    inside[discover.relative(file, root)] = file
+            if not inside:
                 warnings.append(f"{path}: no content files")
             chosen.update(inside)
-            if resolved != root.resolve() and not inside:
-                for file in discover.content_files(resolved, root, config.get("exclude")):
-                    chosen[discover.relative(file, root)] = file
         elif resolved.is_file():
             rel = discover.relative(resolved, root)
-            if discover.excluded(rel, config.get("exclude")):
-                continue
-            chosen[rel] = resolved
+            if not discover.excluded(rel, config.get("exclude")):
+                chosen[rel] = resolved
         else:
             raise ConfigError(f"{path}: no such file or folder")
     return chosen, warnings

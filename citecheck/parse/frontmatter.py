@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 from dataclasses import dataclass
@@ -48,6 +49,10 @@ def split(text: str) -> FrontMatter:
         data = _load_yaml(raw) if kind == "yaml" else _load_toml(raw)
     except _Invalid as exc:
         return FrontMatter(None, kind, body_start, str(exc), first_end + 1 + exc.offset_in(raw), lines)
+    try:
+        _check_shape(data, aliases=kind == "yaml" and "&" in raw and "*" in raw)
+    except _Invalid as exc:
+        return FrontMatter(None, kind, body_start, f"invalid {kind.upper()} front matter: {exc}", first_end + 1, lines)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -67,20 +72,42 @@ class _Invalid(Exception):
         return starts[min(self.line - 1, len(starts) - 1)] + max((self.column or 1) - 1, 0)
 
 
+_YAML_LOADER = None
+
+
+def _yaml_loader():
+    """The safe loader, except that a timestamp-shaped value that is no real date (2019-02-30)
+    stays a string, as it does in Hugo's YAML library: FM006 then points at that one field,
+    and the rest of the front matter (title, slug, aliases) is not thrown away with it."""
+    global _YAML_LOADER
+    if _YAML_LOADER is None:
+        import yaml
+        from yaml.constructor import SafeConstructor
+
+        def timestamp(loader, node):
+            try:
+                return SafeConstructor.construct_yaml_timestamp(loader, node)
+            except ValueError:
+                return loader.construct_scalar(node)
+
+        _YAML_LOADER = type("_Loader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+        _YAML_LOADER.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return _YAML_LOADER
+
+
 def _load_yaml(raw: str) -> Any:
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(raw, Loader=loader)
+        return yaml.load(raw, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if mark is not None:
             raise _Invalid(f"invalid YAML front matter: {problem}", mark.line + 1, mark.column + 1) from None
         raise _Invalid(f"invalid YAML front matter: {problem}") from None
-    except (ValueError, RecursionError) as exc:  # e.g. out-of-range dates
-        raise _Invalid(f"invalid YAML front matter: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # e.g. a 5000-digit integer
+        raise _Invalid(f"invalid YAML front matter: {_short(exc)}") from None
 
 
 def _load_toml(raw: str) -> Any:
@@ -94,6 +121,15 @@ def _load_toml(raw: str) -> Any:
         if match:
             raise _Invalid(f"invalid TOML front matter: {message}", int(match[1]), int(match[2])) from None
         raise _Invalid(f"invalid TOML front matter: {message}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise _Invalid("invalid TOML front matter: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer beyond Python's 4300-digit conversion limit
+        raise _Invalid(f"invalid TOML front matter: {_short(exc)}") from None
+
+
+def _short(exc: Exception) -> str:
+    """The gist of a library's message, without its advice to the programmer (one short line)."""
+    return str(exc).split(":")[0].split(";")[0].strip() or type(exc).__name__
 
 
 def _json(text: str) -> FrontMatter:
@@ -104,6 +140,12 @@ def _json(text: str) -> FrontMatter:
         return FrontMatter(None, "json", 0, f"invalid JSON front matter: {exc.msg}", exc.pos)
     except RecursionError:
         return FrontMatter(None, "json", 0, "invalid JSON front matter: nested too deeply", 0)
+    except ValueError as exc:  # e.g. an integer beyond Python's 4300-digit conversion limit
+        return FrontMatter(None, "json", 0, f"invalid JSON front matter: {_short(exc)}", 0)
+    try:
+        _check_shape(data, aliases=False)
+    except _Invalid as exc:
+        return FrontMatter(None, "json", 0, f"invalid JSON front matter: {exc}", 0)
     lines = _key_lines("json", text[:end], first_line=1)
     body_start = end
     newline = text.find("\n", end)
@@ -112,6 +154,37 @@ def _json(text: str) -> FrontMatter:
     if not isinstance(data, dict):
         return FrontMatter(None, "json", body_start, "JSON front matter is not an object", 0, lines)
     return FrontMatter(data, "json", body_start, key_lines=lines)
+
+
+MAX_DEPTH = 64  # Hugo's front matter is a few levels deep; deeper is damage or an attack
+MAX_ALIASED_NODES = 100_000
+
+
+def _check_shape(data: Any, aliases: bool) -> None:
+    """Refuse front matter that later stages cannot walk safely, as Hugo's YAML library does.
+
+    YAML anchors let a few lines stand for billions of values ("billion laughs") or for a value
+    that contains itself; every recursive walk of the data (checks, the cache's encoder) would
+    then hang or overflow the stack. Without anchors the size is bounded by the text, so only
+    depth is checked. Iterative, so the check itself cannot overflow.
+    """
+    budget = MAX_ALIASED_NODES
+    stack: list[tuple[Any, int, tuple[int, ...]]] = [(data, 0, ())]
+    while stack:
+        value, depth, path = stack.pop()
+        if not isinstance(value, (dict, list, tuple)):
+            continue
+        if depth > MAX_DEPTH:
+            raise _Invalid(f"nested deeper than {MAX_DEPTH} levels")
+        if aliases:
+            if id(value) in path:
+                raise _Invalid("an anchor's value contains itself")
+            budget -= len(value)
+            if budget < 0:
+                raise _Invalid("document contains excessive aliasing")
+            path = path + (id(value),)
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1, path) for child in children)
 
 
 def _key_lines(kind: str, raw: str, first_line: int) -> dict[str, int]:
@@ -124,3 +197,16 @@ def _key_lines(kind: str, raw: str, first_line: int) -> dict[str, int]:
         pos = match.start()
         lines.setdefault(match.group(1), line)
     return lines
+
+
+def plain(value: Any) -> Any:
+    """Values reduced to JSON-like types (dates as ISO strings, which FM006 accepts as dates)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [plain(v) for v in value]
+    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
+        return value.isoformat()
+    return str(value)

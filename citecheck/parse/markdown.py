@@ -25,10 +25,11 @@ _LINK_FORMS = {"Inline": "markdown", "Reference": "reference", "Collapsed": "ref
 
 
 class _OpenLink:
-    __slots__ = ("dest", "form", "start", "end", "parts", "image", "text_start", "text_end")
+    __slots__ = ("dest", "form", "start", "end", "parts", "image", "text_start", "text_end", "email")
 
     def __init__(self, dest: str, form: str, start: int, end: int, image: bool):
         self.dest, self.form, self.start, self.end, self.image = dest, form, start, end, image
+        self.email = False
         self.parts: list[str] = []
         self.text_start: int | None = None
         self.text_end: int | None = None
@@ -97,7 +98,10 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
                 code_depth += 1
             elif tag in ("Link", "Image"):
                 form = _LINK_FORMS.get(detail["link_type"], "markdown")
-                links.append(_OpenLink(detail["dest_url"], form, start, end, tag == "Image"))
+                link = _OpenLink(detail["dest_url"], form, start, end, tag == "Image")
+                if detail["link_type"] == "Email":
+                    link.email = True  # `<a@b.c>` is a mailto: link, not a page called "a@b.c"
+                links.append(link)
             elif tag == "Heading":
                 heading = [int(detail["level"][1:]), detail.get("id") or None, start, end, []]
             elif tag == "HtmlBlock":
@@ -149,6 +153,8 @@ def _close_link(link: _OpenLink, body_bytes: bytes, base: int, out: Body) -> Non
     if position >= 0 and needle:
         url_start = link.start + position
         url_end = url_start + len(needle)
+    if link.email:  # the source holds the bare address, not the URL: no verbatim range to edit
+        dest, url_start, url_end = "mailto:" + dest, None, None
     out.links.append(Link(
         url=dest, start=link.start, end=link.end, url_start=url_start, url_end=url_end,
         form=link.form, text="".join(link.parts), text_start=link.text_start, text_end=link.text_end,

@@ -8,7 +8,7 @@ from citecheck.extract.anchors import unique_anchors
 from citecheck.extract.bare_urls import find_bare_urls
 from citecheck.model import Heading, Link, Page, Suppression
 from citecheck.parse import html as htmlscan
-from citecheck.parse.frontmatter import split
+from citecheck.parse.frontmatter import plain, split
 from citecheck.parse.markdown import walk
 
 PARSER_VERSION = "1"
@@ -40,7 +40,8 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
         page.line_starts = line_starts(data)
 
     fm = split(text)
-    page.front_matter, page.fm_format, page.fm_error = fm.data, fm.format, fm.error
+    page.front_matter = plain(fm.data) if fm.data is not None else None
+    page.fm_format, page.fm_error = fm.format, fm.error
     page.fm_error_offset = offset + len(text[: fm.error_offset].encode("utf-8"))
     page.fm_lines = fm.key_lines or {}
     body_text = text[fm.body_start :]

@@ -21,4 +21,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 
 def render(findings: list[Finding]) -> str:
-    return json.dumps([finding_dict(f) for f in findings], indent=2, ensure_ascii=False, default=str) + "\n"
+    """A JSON array, one finding per line: readable, diffable, and written by the C encoder."""
+    if not findings:
+        return "[]\n"
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    return "[\n" + ",\n".join(encode(finding_dict(f)) for f in findings) + "\n]\n"

@@ -16,10 +16,20 @@ from citecheck.site.urls import fuzzy_key, path_key, split_url, tiki_page_id, ur
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "file:", "news:", "irc:", "sms:")
 
 
+@dataclass(slots=True, frozen=True)
+class PageRef:
+    """What the index keeps of a page: enough to link to it and to check a #fragment."""
+
+    rel: str
+    url: str
+    anchors: frozenset[str]
+    skipped: bool = False
+
+
 @dataclass(slots=True)
 class Resolution:
     kind: str  # page | alias | static | listing | missing | external | skip
-    page: Page | None = None
+    page: PageRef | None = None
     via: str = ""  # the alias that answered
     fragment: str = ""
     path: str = ""  # the site path the link names
@@ -27,11 +37,11 @@ class Resolution:
 
 
 class SiteIndex:
-    def __init__(self, pages: list[Page], static: set[str], config: Config):
+    """Built from the site's pages once per change of any page's URL facts; saved and reloaded whole."""
+
+    def __init__(self, config: Config, static: set[str]):
         self.config = config
         hugo = config.hugo
-        self.pages = pages
-        self.static = static
         self.static_keys = {unquote(s) for s in static}
         base = split_url(hugo.base_url)
         self.base_path = (base.path if base else "/").rstrip("/")
@@ -39,84 +49,123 @@ class SiteIndex:
         if base and base.hostname and base.hostname not in ("localhost", "127.0.0.1"):
             hosts.add(base.hostname.lower())
         self.hosts = hosts
-        self.url: dict[str, str] = {}  # rel -> canonical URL path
-        self.by_key: dict[str, list[Page]] = defaultdict(list)
-        self.by_file: dict[str, Page] = {}
-        self.aliases: dict[str, list[tuple[Page, str]]] = defaultdict(list)
-        self.fuzzy: dict[str, list[tuple[Page, str]]] = defaultdict(list)
-        self.page_ids: dict[int, list[Page]] = defaultdict(list)
-        self.slugs: dict[tuple[str, str], list[Page]] = defaultdict(list)
+        self.refs: dict[str, PageRef] = {}
+        self.by_key: dict[str, list[str]] = defaultdict(list)  # URL key -> rels
+        self.by_file: dict[str, str] = {}
+        self.aliases: dict[str, list[tuple[str, str]]] = defaultdict(list)  # key -> (rel, alias)
+        self.fuzzy: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.page_ids: dict[int, list[str]] = defaultdict(list)
+        self.slugs: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.listings: set[str] = {"/", "/index.xml", "/sitemap.xml", "/404"}
-        content = config.content_dir
-        self._content_rel = posixpath.normpath(_rel(content, config.root))
+        self._content_rel = posixpath.normpath(_rel(config.content_dir, config.root))
+
+    @classmethod
+    def build(cls, pages: list[Page], static: set[str], config: Config) -> SiteIndex:
+        index = cls(config, static)
+        urlized: dict[str, str] = {}
         for page in pages:
-            self._add(page, hugo)
+            index._add(page, config.hugo, urlized)
+        return index
+
+    # --- saving: plain containers, so that marshal loads the index in milliseconds -------
+
+    _STATE = ("by_key", "by_file", "aliases", "fuzzy", "page_ids", "slugs", "listings")
+
+    def state(self) -> tuple:
+        refs = [(r.rel, r.url, sorted(r.anchors), r.skipped) for r in self.refs.values()]
+        return refs, [dict(getattr(self, name)) if name != "listings" else sorted(self.listings)
+                      for name in self._STATE]
+
+    @classmethod
+    def from_state(cls, state: tuple, static: set[str], config: Config) -> SiteIndex:
+        index = cls(config, static)
+        refs, tables = state
+        index.refs = {rel: PageRef(rel, url, frozenset(anchors), skipped) for rel, url, anchors, skipped in refs}
+        for name, table in zip(cls._STATE, tables):
+            if name == "listings":
+                index.listings = set(table)
+            elif name == "slugs":
+                index.slugs = defaultdict(list, {tuple(k): v for k, v in table.items()})
+            else:
+                setattr(index, name, defaultdict(list, table) if isinstance(table, dict) and name != "by_file" else table)
+        return index
 
     # --- building ---------------------------------------------------------------------------
 
-    def _add(self, page: Page, hugo) -> None:
+    def _add(self, page: Page, hugo, urlized: dict[str, str]) -> None:
         fm = page.front_matter or {}
         url = page_url(page, fm, hugo, self._content_rel)
         url = self.base_path + url if self.base_path and not url.startswith(self.base_path + "/") else url
-        self.url[page.rel] = url
-        self.by_key[path_key(url)].append(page)
-        self.by_file[page.rel] = page
-        section = section_of(page.rel, self._content_rel)
+        rel = page.rel
+        anchors = frozenset(h.anchor for h in page.headings) | frozenset(page.html_ids)
+        self.refs[rel] = PageRef(rel, url, anchors, bool(page.skipped))
+        self.by_key[path_key(url)].append(rel)
+        self.by_file[rel] = rel
+        section = section_of(rel, self._content_rel)
         if section:
             self.listings.add(path_key("/" + section))
         slug = fm.get("slug")
         if isinstance(slug, str) and slug:
-            self.slugs[(section, slug.lower())].append(page)
+            self.slugs[(section, slug.lower())].append(rel)
         page_id = fm.get("tiki_page_id")
         if isinstance(page_id, int) and not isinstance(page_id, bool):
-            self.page_ids[page_id].append(page)
+            self.page_ids[page_id].append(rel)
         aliases = fm.get("aliases")
         if isinstance(aliases, list):
             for alias in aliases:
                 if isinstance(alias, str) and alias.strip():
-                    self._add_alias(page, alias.strip())
-        for singular, plural in self.config.hugo.taxonomies.items():
+                    self._add_alias(rel, alias.strip())
+        for plural in hugo.taxonomies.values():
             terms = fm.get(plural)
-            self.listings.add(path_key("/" + plural))
             if isinstance(terms, list):
                 for term in terms:
                     if isinstance(term, str):
-                        self.listings.add(path_key(f"/{plural}/{urlize(term)}"))
+                        key = urlized.get(term)
+                        if key is None:
+                            key = urlized[term] = path_key(f"/{plural}/{urlize(term)}")
+                        self.listings.add(key)
+        for plural in hugo.taxonomies.values():
+            self.listings.add("/" + plural)
 
-    def _add_alias(self, page: Page, alias: str) -> None:
+    def _add_alias(self, rel: str, alias: str) -> None:
         parts = split_url(alias)
         path = parts.path if parts else alias
         query = parts.query if parts else ""
         tiki = tiki_page_id(path, query)
         if tiki is not None:
-            self.page_ids[tiki].append(page) if page not in self.page_ids[tiki] else None
-            self.aliases[f"tiki:{tiki}"].append((page, alias))
+            if rel not in self.page_ids[tiki]:
+                self.page_ids[tiki].append(rel)
+            self.aliases[f"tiki:{tiki}"].append((rel, alias))
             return
         if not path.startswith("/"):
             path = "/" + path
-        self.aliases[path_key(path)].append((page, alias))
+        self.aliases[path_key(path)].append((rel, alias))
         key = fuzzy_key(path)
         if key:
-            self.fuzzy[key].append((page, alias))
+            self.fuzzy[key].append((rel, alias))
 
     # --- questions --------------------------------------------------------------------------
 
-    def link_for(self, page: Page) -> str:
-        """The URL a fix writes for `page`: the canonical one, without `.html` by default."""
-        url = self.url[page.rel]
+    def ref(self, rel: str) -> PageRef:
+        return self.refs[rel]
+
+    def link_for(self, page: PageRef | Page | str) -> str:
+        """The URL a fix writes for a page: the canonical one, without `.html` by default."""
+        url = self.refs[page if isinstance(page, str) else page.rel].url
         if self.config.get("site.link-style") == "extensionless" and url.endswith(".html"):
             return url[: -len(".html")]
         return url
 
-    def anchors(self, page: Page) -> set[str]:
-        return {h.anchor for h in page.headings} | set(page.html_ids)
+    def anchors(self, page: PageRef) -> frozenset[str]:
+        return page.anchors
 
     def resolve(self, url: str, source: Page) -> Resolution:
         url = url.strip()
         if not url or url.startswith("{{") or url.lower().startswith(_SKIP_SCHEMES):
             return Resolution("skip")
         if url.startswith("#"):
-            return Resolution("page", source, fragment=unquote(url[1:]), path=self.url.get(source.rel, ""))
+            ref = self.refs.get(source.rel)
+            return Resolution("page", ref, fragment=unquote(url[1:]), path=ref.url if ref else "")
         parts = split_url(url)
         if parts is None:
             return Resolution("skip")
@@ -136,7 +185,8 @@ class SiteIndex:
             if resolved is not None:
                 resolved.fragment, resolved.self_link = fragment, self_link
                 return resolved
-            path = posixpath.normpath(posixpath.join(posixpath.dirname(self.url.get(source.rel, "/")), path))
+            own = self.refs.get(source.rel)
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(own.url if own else "/"), path))
         result = self._resolve_path(path or "/", query)
         result.fragment, result.self_link = fragment, self_link
         return result
@@ -147,20 +197,20 @@ class SiteIndex:
         if not clean.endswith((".md", ".markdown")):
             return None
         target = posixpath.normpath(posixpath.join(posixpath.dirname(source.rel), clean))
-        page = self.by_file.get(target)
-        return Resolution("page", page, path=target) if page else Resolution("missing", path=target)
+        rel = self.by_file.get(target)
+        return Resolution("page", self.refs[rel], path=target) if rel else Resolution("missing", path=target)
 
     def _resolve_path(self, path: str, query: str) -> Resolution:
         tiki = tiki_page_id(path, query)
         if tiki is not None:
-            pages = self.page_ids.get(tiki) or []
-            if len(pages) == 1:
-                return Resolution("alias", pages[0], via=f"page id {tiki}", path=path)
+            rels = self.page_ids.get(tiki) or []
+            if len(rels) == 1:
+                return Resolution("alias", self.refs[rels[0]], via=f"page id {tiki}", path=path)
             return Resolution("missing", path=f"{path}?{query}" if query else path)
         key = path_key(path)
-        pages = self.by_key.get(key)
-        if pages:
-            return Resolution("page", pages[0], path=path)
+        rels = self.by_key.get(key)
+        if rels:
+            return Resolution("page", self.refs[rels[0]], path=path)
         decoded = unquote(path)
         if decoded in self.static_keys or decoded.rstrip("/") + "/index.html" in self.static_keys:
             return Resolution("static", path=path)
@@ -168,10 +218,8 @@ class SiteIndex:
             return Resolution("listing", path=path)
         for table, lookup in ((self.aliases, key), (self.fuzzy, fuzzy_key(path))):
             hits = table.get(lookup) if lookup else None
-            if hits:
-                distinct = {id(page) for page, _ in hits}
-                if len(distinct) == 1:
-                    return Resolution("alias", hits[0][0], via=hits[0][1], path=path)
+            if hits and len({rel for rel, _ in hits}) == 1:
+                return Resolution("alias", self.refs[hits[0][0]], via=hits[0][1], path=path)
         return Resolution("missing", path=path)
 
 

@@ -1,0 +1,45 @@
+"""Run a function over many items in forked worker processes, or inline when that is cheaper.
+
+Workers are forked after the parent has built what they need (rules, the site index, pages),
+so nothing large is sent to them: the function reads it from the module state set by `share`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+_shared: dict[str, Any] = {}
+
+
+def share(**values: Any) -> None:
+    _shared.update(values)
+
+
+def shared(name: str) -> Any:
+    return _shared[name]
+
+
+def workers() -> int:
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:
+        count = os.cpu_count() or 1
+    return max(1, min(count, 8))
+
+
+def map_chunks(func: Callable[[list], list], items: list, threshold: int) -> Iterator[Any]:
+    """Yield the results of func(chunk) over chunks of `items`; forked workers when worth it."""
+    count = workers()
+    if len(items) < threshold or count < 2 or not hasattr(os, "fork"):
+        yield from func(items)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(len(items) // (count * 6), 8)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+        for results in pool.map(func, chunks):
+            yield from results
