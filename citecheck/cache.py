@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Light pages (with a digest of what the site index takes from them), findings of the page-only
 # checks per configuration, and final findings per configuration and site index.
 TABLES = ("pages", "local", "final", "site")
@@ -59,7 +59,8 @@ class Cache:
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, ref TEXT NOT NULL, blob BLOB NOT NULL)")
         # Which content each file had when last seen, so unchanged files are not even read.
-        db.execute("CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, key TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, key TEXT, "
+                   "ref TEXT)")
         for table in TABLES[1:]:
             db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, blob BLOB NOT NULL)")
         db.execute("SELECT count(*) FROM pages").fetchone()  # fails fast on a corrupt file
@@ -82,23 +83,24 @@ class Cache:
         """key -> digest of the page's site-index facts, without loading the pages."""
         return dict(self._select("SELECT key, ref FROM pages WHERE key IN ({marks})", keys))
 
-    def files(self) -> dict[str, tuple[int, int, str]]:
+    def files(self) -> dict[str, tuple[int, int, str, str]]:
+        """rel -> (mtime, size, content key, ref digest) as last seen."""
         if self.db is None:
             return {}
         try:
-            return {rel: (mtime, size, key) for rel, mtime, size, key in self.db.execute("SELECT * FROM files")}
+            return {row[0]: row[1:] for row in self.db.execute("SELECT rel, mtime, size, key, ref FROM files")}
         except sqlite3.DatabaseError as exc:
             warn(f"cache read failed ({exc}); working without it")
             return {}
 
-    def put_files(self, rows: list[tuple[str, int, int, str]], replace_all: bool) -> None:
+    def put_files(self, rows: list[tuple[str, int, int, str, str]], replace_all: bool) -> None:
         if self.db is None:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
             if replace_all:
                 self.db.execute("DELETE FROM files")
-            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows)
             self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             try:

@@ -26,11 +26,12 @@ def content_rels(content_dir: Path, root: Path, exclude: list[str]) -> list[tupl
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         inner = folder[len(start) + 1 :].replace(os.sep, "/")
         head = prefix + (inner + "/" if inner else "")
+        folder += os.sep
         for name in sorted(files):
             if name.endswith(CONTENT_SUFFIXES):
-                rel = head + name
-                if not exclude or not excluded(rel, exclude):
-                    found.append((rel, os.path.join(folder, name)))
+                found.append((head + name, folder + name))
+    if exclude:
+        found = [(rel, path) for rel, path in found if not excluded(rel, exclude)]
     return found
 
 

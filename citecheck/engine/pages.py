@@ -24,6 +24,7 @@ class Entry:
     size: int
     big: bool = False  # larger than the size limit: never read
     _data: bytes | None = None
+    ref: str | None = None  # digest of its site-index facts, when known from the last run
 
     @property
     def data(self) -> bytes | None:
@@ -35,7 +36,7 @@ class Entry:
 
 
 def read(files: list[tuple[str, str]], settings: str, max_bytes: int,
-         known: dict[str, tuple[int, int, str]]) -> tuple[list[Entry], list[str]]:
+         known: dict[str, tuple[int, int, str, str]]) -> tuple[list[Entry], list[str]]:
     """Stat every file; read and hash only those whose size or mtime differ from the last run."""
     entries, errors = [], []
     for path, rel in files:
@@ -46,7 +47,7 @@ def read(files: list[tuple[str, str]], settings: str, max_bytes: int,
                 continue
             seen = known.get(rel)
             if seen is not None and seen[0] == stat.st_mtime_ns and seen[1] == stat.st_size:
-                entries.append(Entry(rel, path, seen[2], stat.st_mtime_ns, stat.st_size))
+                entries.append(Entry(rel, path, seen[2], stat.st_mtime_ns, stat.st_size, ref=seen[3]))
                 continue
             with open(path, "rb") as stream:
                 data = stream.read()

@@ -119,8 +119,8 @@ def run(config: Config, options: Options) -> Result:
         known = cache.files()
         entries, errors = pageload.read([(p, r) for r, p in rels.items()], settings, max_bytes, known)
         findings, parsed, light = _lint(entries, targets, in_site, cfg, cache, plan, max_bytes)
-        changed = [(e.rel, e.mtime, e.size, e.key) for e in entries
-                   if not e.big and known.get(e.rel) != (e.mtime, e.size, e.key)]
+        changed = [(e.rel, e.mtime, e.size, e.key, e.ref) for e in entries
+                   if not e.big and e.ref and known.get(e.rel) != (e.mtime, e.size, e.key, e.ref)]
         cache.put_files(changed, replace_all=False)
         if full_run:
             cache.prune("pages", {e.key for e in entries})  # forget pages that no longer exist
@@ -156,12 +156,15 @@ class _Sources(dict):
 def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes):
     anchor_style = plan.config.hugo.anchor_style
     readable = [e for e in entries if not e.big]
-    refs = cache.refs([e.key for e in readable])
+    refs = {e.key: e.ref for e in readable if e.ref}
+    refs.update(cache.refs([e.key for e in readable if not e.ref]))
     fresh = [e for e in readable if e.key not in refs]
     parsed = {p.key: p for p in pageload.parse_many(fresh, set(targets), anchor_style, max_bytes)}
     cache.put("pages", [(p.key, p.ref, p.light) for p in parsed.values()])
     cache.put("local", [(f"{p.key}:{cfg}", p.local) for p in parsed.values() if p.local is not None])
     refs.update({key: p.ref for key, p in parsed.items()})
+    for e in readable:
+        e.ref = refs.get(e.key)
 
     static = discover.static_files(plan.config.static_dirs)
     site_entries = sorted((e.rel, refs.get(e.key, e.key)) for e in entries if e.rel in in_site)
