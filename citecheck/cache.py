@@ -6,16 +6,17 @@ locked database, unreadable row) costs a warning and a re-parse, not a failed ru
 
 from __future__ import annotations
 
+import marshal
 import sqlite3
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 # Light pages (with a digest of what the site index takes from them), findings of the page-only
 # checks per configuration, and final findings per configuration and site index.
-TABLES = ("pages", "local", "final", "site")
+TABLES = ("pages", "local", "final")
 
 
 def warn(message: str) -> None:
@@ -54,13 +55,16 @@ class Cache:
         db.execute("PRAGMA synchronous=NORMAL")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
-            for table in ("files", *TABLES):
+            for table in ("files", "site", "site_meta", *TABLES):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, ref TEXT NOT NULL, blob BLOB NOT NULL)")
-        # Which content each file had when last seen, so unchanged files are not even read.
-        db.execute("CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, key TEXT, "
-                   "ref TEXT)")
+        # Which content each file had when last seen, so unchanged files are not even read:
+        # one row holding a marshal'd {rel: (mtime, size, key, ref)}, read in milliseconds.
+        db.execute("CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, blob BLOB NOT NULL)")
+        # The site index of the latest fingerprint, one row per key, read key by key.
+        db.execute("CREATE TABLE IF NOT EXISTS site (t TEXT, k TEXT, v BLOB, PRIMARY KEY (t, k)) WITHOUT ROWID")
+        db.execute("CREATE TABLE IF NOT EXISTS site_meta (fp TEXT)")
         for table in TABLES[1:]:
             db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, blob BLOB NOT NULL)")
         db.execute("SELECT count(*) FROM pages").fetchone()  # fails fast on a corrupt file
@@ -88,19 +92,18 @@ class Cache:
         if self.db is None:
             return {}
         try:
-            return {row[0]: row[1:] for row in self.db.execute("SELECT rel, mtime, size, key, ref FROM files")}
-        except sqlite3.DatabaseError as exc:
+            row = self.db.execute("SELECT blob FROM files WHERE id = 1").fetchone()
+            return marshal.loads(row[0]) if row else {}
+        except (sqlite3.DatabaseError, ValueError, EOFError, TypeError) as exc:
             warn(f"cache read failed ({exc}); working without it")
             return {}
 
-    def put_files(self, rows: list[tuple[str, int, int, str, str]], replace_all: bool) -> None:
+    def put_files(self, files: dict[str, tuple[int, int, str, str]]) -> None:
         if self.db is None:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            if replace_all:
-                self.db.execute("DELETE FROM files")
-            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows)
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (1, ?)", (marshal.dumps(files),))
             self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             try:
@@ -143,6 +146,36 @@ class Cache:
         except sqlite3.DatabaseError:
             return 0
 
+    def site_tables(self, fp: str, names: tuple[str, ...]) -> dict[str, SqlTable] | None:
+        """The saved site index, if it was saved for this fingerprint."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT fp FROM site_meta").fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        if row is None or row[0] != fp:
+            return None
+        return {name: SqlTable(self.db, name) for name in names}
+
+    def save_site(self, fp: str, tables: dict[str, dict]) -> None:
+        if self.db is None:
+            return
+        rows = ((name, key, marshal.dumps(value)) for name, table in tables.items() for key, value in table.items())
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM site")
+            self.db.execute("DELETE FROM site_meta")
+            self.db.executemany("INSERT INTO site VALUES (?, ?, ?)", rows)
+            self.db.execute("INSERT INTO site_meta VALUES (?)", (fp,))
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+            warn(f"cache write failed ({exc}); results are still correct")
+
     def info(self) -> dict[str, Any]:
         if self.db is None or self.path is None:
             return {"path": str(self.path), "pages": 0, "bytes": 0}
@@ -152,7 +185,7 @@ class Cache:
 
     def clear(self) -> None:
         if self.db is not None:
-            for table in TABLES:
+            for table in ("files", "site", "site_meta", *TABLES):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("VACUUM")
 
@@ -160,3 +193,17 @@ class Cache:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+class SqlTable:
+    """One table of the saved site index, read a key at a time."""
+
+    def __init__(self, db: sqlite3.Connection, name: str):
+        self.db, self.name = db, name
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            row = self.db.execute("SELECT v FROM site WHERE t = ? AND k = ?", (self.name, key)).fetchone()
+        except sqlite3.DatabaseError:
+            return default
+        return marshal.loads(row[0]) if row else default

@@ -15,23 +15,43 @@ def content_files(content_dir: Path, root: Path, exclude: list[str]) -> list[Pat
 
 
 def content_rels(content_dir: Path, root: Path, exclude: list[str]) -> list[tuple[str, str]]:
-    """(rel, path) of every content file; string work only, since a site has tens of thousands."""
-    found: list[tuple[str, str]] = []
+    """(rel, path) of every content file."""
+    return [(rel, path) for rel, path, _ in content_stats(content_dir, root, exclude)]
+
+
+def content_stats(content_dir: Path, root: Path, exclude: list[str]) -> list[tuple[str, str, os.stat_result | None]]:
+    """(rel, path, stat) of every content file, in one pass over the folders.
+
+    A pre-commit run of a 15,000-page site spends most of its time here: string work only,
+    and one stat per file from the directory scan, which also tells which files changed.
+    """
+    found: list[tuple[str, str, os.stat_result | None]] = []
     if not content_dir.is_dir():
         return found
     base = os.path.abspath(root)
     start = os.path.abspath(content_dir)
     prefix = "" if start == base else relative(Path(start), root) + "/"
-    for folder, dirs, files in os.walk(start):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        inner = folder[len(start) + 1 :].replace(os.sep, "/")
-        head = prefix + (inner + "/" if inner else "")
-        folder += os.sep
-        for name in sorted(files):
-            if name.endswith(CONTENT_SUFFIXES):
-                found.append((head + name, folder + name))
+    pending = [(start, prefix)]
+    while pending:
+        folder, head = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir():
+                    pending.append((entry.path, head + name + "/"))
+                elif name.endswith(CONTENT_SUFFIXES):
+                    found.append((head + name, entry.path, entry.stat()))
+            except OSError:
+                found.append((head + name, entry.path, None))
     if exclude:
-        found = [(rel, path) for rel, path in found if not excluded(rel, exclude)]
+        found = [item for item in found if not excluded(item[0], exclude)]
+    found.sort(key=lambda item: item[0])
     return found
 
 

@@ -51,7 +51,7 @@ class DuplicateAlias(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         site = ctx.site
         url = site.ref(page.rel).url
-        others = [rel for rel in site.by_key.get(path_key(url), []) if rel != page.rel]
+        others = [rel for rel in site.pages_at(path_key(url)) if rel != page.rel]
         if others:
             yield Hit(0, 0, {"alias": url, "other": others[0]}, subject=url)
         aliases = (page.front_matter or {}).get("aliases")
@@ -72,10 +72,10 @@ class DuplicateAlias(Check):
         tiki = tiki_page_id(path, query)
         keys = [f"tiki:{tiki}"] if tiki is not None else [path_key(path if path.startswith("/") else "/" + path)]
         for key in keys:
-            for other, _ in site.aliases.get(key, []):
+            for other, _ in site.alias_claims(key):
                 if other != page.rel:
                     return other
-            for other in site.by_key.get(key, []):
+            for other in site.pages_at(key):
                 if other != page.rel:
                     return other
         return None
@@ -89,16 +89,13 @@ class DuplicatePageId(Check):
         site = ctx.site
         slug = fm.get("slug")
         if isinstance(slug, str) and slug:
-            from citecheck.site.index import section_of
-
-            section = section_of(page.rel, site._content_rel)
-            others = [rel for rel in site.slugs.get((section, slug.lower()), []) if rel != page.rel]
+            others = [rel for rel in site.slug_claims(site.section(page.rel), slug) if rel != page.rel]
             if others:
                 start, end = fm_value_span(page, ctx.source, "slug", slug)
                 yield Hit(start, end, {"field": "slug", "value": slug, "other": others[0]}, subject=f"slug:{slug}")
         page_id = fm.get("tiki_page_id")
         if isinstance(page_id, int) and not isinstance(page_id, bool):
-            others = [rel for rel in site.page_ids.get(page_id, []) if rel != page.rel]
+            others = [rel for rel in site.pages_with_id(page_id) if rel != page.rel]
             if others:
                 start, end = fm_value_span(page, ctx.source, "tiki_page_id", str(page_id))
                 yield Hit(start, end, {"field": "tiki_page_id", "value": page_id, "other": others[0]},

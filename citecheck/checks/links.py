@@ -48,7 +48,7 @@ class InternalLinkBroken(Check):
             # The migration marked links whose page id it could not map; the id often names a real page.
             match = _UNKNOWN_ID.search(link.attrs.get("title", "")) if link.form == "html" else None
             if match:
-                rels = ctx.site.page_ids.get(int(match.group(1))) or []
+                rels = ctx.site.pages_with_id(int(match.group(1)))
                 if len(rels) == 1:
                     target = ctx.site.link_for(rels[0])
                     hint = f"; page id {match.group(1)} is {target}"

@@ -35,13 +35,13 @@ class Entry:
         return self._data
 
 
-def read(files: list[tuple[str, str]], settings: str, max_bytes: int,
+def read(files: list[tuple[str, str, os.stat_result | None]], settings: str, max_bytes: int,
          known: dict[str, tuple[int, int, str, str]]) -> tuple[list[Entry], list[str]]:
     """Stat every file; read and hash only those whose size or mtime differ from the last run."""
     entries, errors = [], []
-    for path, rel in files:
+    for path, rel, stat in files:
         try:
-            stat = os.stat(path)
+            stat = stat or os.stat(path)
             if stat.st_size > max_bytes:
                 entries.append(Entry(rel, path, f"big:{rel}:{stat.st_size}", stat.st_mtime_ns, stat.st_size, True))
                 continue

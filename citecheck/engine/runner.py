@@ -105,7 +105,9 @@ def run(config: Config, options: Options) -> Result:
     )
     parallel.share(plan=plan)
     root = config.root
-    rels = dict(discover.content_rels(config.content_dir, root, config.get("exclude")))
+    listed = discover.content_stats(config.content_dir, root, config.get("exclude"))
+    rels = {rel: path for rel, path, _ in listed}
+    stats = {rel: stat for rel, _, stat in listed}
     in_site = set(rels)
     targets, warnings = _targets(options, config, rels)
     for rel, path in targets.items():
@@ -117,11 +119,11 @@ def run(config: Config, options: Options) -> Result:
     cache = cache_for(config, options.use_cache)
     try:
         known = cache.files()
-        entries, errors = pageload.read([(p, r) for r, p in rels.items()], settings, max_bytes, known)
+        entries, errors = pageload.read([(p, r, stats.get(r)) for r, p in rels.items()], settings, max_bytes, known)
         findings, parsed, light = _lint(entries, targets, in_site, cfg, cache, plan, max_bytes)
-        changed = [(e.rel, e.mtime, e.size, e.key, e.ref) for e in entries
-                   if not e.big and e.ref and known.get(e.rel) != (e.mtime, e.size, e.key, e.ref)]
-        cache.put_files(changed, replace_all=False)
+        seen = {e.rel: (e.mtime, e.size, e.key, e.ref) for e in entries if not e.big and e.ref}
+        if any(known.get(rel) != value for rel, value in seen.items()) or set(known) - set(seen) and full_run:
+            cache.put_files({**({} if full_run else known), **seen})
         if full_run:
             cache.prune("pages", {e.key for e in entries})  # forget pages that no longer exist
     finally:
@@ -184,20 +186,17 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes):
     if not misses:
         return findings, len(parsed), light
 
-    # Some targets need linting: get the site index (saved whole per index fingerprint).
-    miss_keys = {e.key for e in misses}
-    saved = cache.get("site", [index_fp]).get(index_fp)
+    # Some targets need linting. A few: ask the saved site index key by key; many: build it.
     site = None
-    if saved is not None:
-        try:
-            site = SiteIndex.from_state(marshal.loads(saved), static, plan.config)
-        except (ValueError, EOFError, TypeError):
-            site = None
-    wanted = [e for e in entries if site is None or e.key in miss_keys]
-    light = _light_pages(wanted, parsed, cache, anchor_style, max_bytes)
+    if len(misses) < SITE_PHASE_THRESHOLD:
+        tables = cache.site_tables(index_fp, SiteIndex.TABLES)
+        site = SiteIndex(plan.config, static, tables) if tables is not None else None
+    miss_keys = {e.key for e in misses}
+    light = _light_pages([e for e in entries if site is None or e.key in miss_keys], parsed, cache,
+                         anchor_style, max_bytes)
     if site is None:
         site = SiteIndex.build([light[rel] for rel in sorted(in_site) if rel in light], static, plan.config)
-        cache.put("site", [(index_fp, marshal.dumps(site.state()))])
+        cache.save_site(index_fp, site.tables)
 
     local = {k: p.local for k, p in parsed.items() if p.local is not None}
     local.update({k.split(":")[0]: v for k, v in cache.get("local", [f"{e.key}:{cfg}" for e in misses

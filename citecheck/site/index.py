@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote
@@ -37,9 +36,16 @@ class Resolution:
 
 
 class SiteIndex:
-    """Built from the site's pages once per change of any page's URL facts; saved and reloaded whole."""
+    """Which page, alias or file answers a URL.
 
-    def __init__(self, config: Config, static: set[str]):
+    The facts live in `tables` (name -> mapping of string keys): plain dicts when the index is
+    built from pages, or the cache's saved tables, read key by key, when a run lints a few files
+    of a large site (loading 15,000 pages' facts would cost more than the lint itself).
+    """
+
+    TABLES = ("refs", "by_key", "aliases", "fuzzy", "page_ids", "slugs", "listings")
+
+    def __init__(self, config: Config, static: set[str], tables: dict | None = None):
         self.config = config
         hugo = config.hugo
         self.static_keys = {unquote(s) for s in static}
@@ -49,67 +55,46 @@ class SiteIndex:
         if base and base.hostname and base.hostname not in ("localhost", "127.0.0.1"):
             hosts.add(base.hostname.lower())
         self.hosts = hosts
-        self.refs: dict[str, PageRef] = {}
-        self.by_key: dict[str, list[str]] = defaultdict(list)  # URL key -> rels
-        self.by_file: dict[str, str] = {}
-        self.aliases: dict[str, list[tuple[str, str]]] = defaultdict(list)  # key -> (rel, alias)
-        self.fuzzy: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        self.page_ids: dict[int, list[str]] = defaultdict(list)
-        self.slugs: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.listings: set[str] = {"/", "/index.xml", "/sitemap.xml", "/404"}
         self._content_rel = posixpath.normpath(_rel(config.content_dir, config.root))
+        self.tables = tables if tables is not None else {name: {} for name in self.TABLES}
+        self._refs: dict[str, PageRef | None] = {}
 
     @classmethod
     def build(cls, pages: list[Page], static: set[str], config: Config) -> SiteIndex:
         index = cls(config, static)
+        listings = index.tables["listings"]
+        for key in ("/", "/index.xml", "/sitemap.xml", "/404"):
+            listings[key] = 1
+        for plural in config.hugo.taxonomies.values():
+            listings["/" + plural] = 1
         urlized: dict[str, str] = {}
         for page in pages:
             index._add(page, config.hugo, urlized)
         return index
 
-    # --- saving: plain containers, so that marshal loads the index in milliseconds -------
-
-    _STATE = ("by_key", "by_file", "aliases", "fuzzy", "page_ids", "slugs", "listings")
-
-    def state(self) -> tuple:
-        refs = [(r.rel, r.url, sorted(r.anchors), r.skipped) for r in self.refs.values()]
-        return refs, [dict(getattr(self, name)) if name != "listings" else sorted(self.listings)
-                      for name in self._STATE]
-
-    @classmethod
-    def from_state(cls, state: tuple, static: set[str], config: Config) -> SiteIndex:
-        index = cls(config, static)
-        refs, tables = state
-        index.refs = {rel: PageRef(rel, url, frozenset(anchors), skipped) for rel, url, anchors, skipped in refs}
-        for name, table in zip(cls._STATE, tables):
-            if name == "listings":
-                index.listings = set(table)
-            elif name == "slugs":
-                index.slugs = defaultdict(list, {tuple(k): v for k, v in table.items()})
-            else:
-                setattr(index, name, defaultdict(list, table) if isinstance(table, dict) and name != "by_file" else table)
-        return index
-
     # --- building ---------------------------------------------------------------------------
+
+    def _append(self, table: str, key: str, value) -> None:
+        self.tables[table].setdefault(key, []).append(value)
 
     def _add(self, page: Page, hugo, urlized: dict[str, str]) -> None:
         fm = page.front_matter or {}
         url = page_url(page, fm, hugo, self._content_rel)
         url = self.base_path + url if self.base_path and not url.startswith(self.base_path + "/") else url
         rel = page.rel
-        anchors = frozenset(h.anchor for h in page.headings) | frozenset(page.html_ids)
-        self.refs[rel] = PageRef(rel, url, anchors, bool(page.skipped))
-        self.by_key[path_key(url)].append(rel)
-        self.by_file[rel] = rel
+        anchors = sorted({h.anchor for h in page.headings} | set(page.html_ids))
+        self.tables["refs"][rel] = (url, anchors, bool(page.skipped))
+        self._append("by_key", path_key(url), rel)
         section = section_of(rel, self._content_rel)
+        listings = self.tables["listings"]
         if section:
-            self.listings.add(path_key("/" + section))
+            listings[path_key("/" + section)] = 1
         slug = fm.get("slug")
         if isinstance(slug, str) and slug:
-            self.slugs[(section, slug.lower())].append(rel)
+            self._append("slugs", f"{section}/{slug.lower()}", rel)
         page_id = fm.get("tiki_page_id")
         if isinstance(page_id, int) and not isinstance(page_id, bool):
-            self.page_ids[page_id].append(rel)
+            self._append("page_ids", str(page_id), rel)
         aliases = fm.get("aliases")
         if isinstance(aliases, list):
             for alias in aliases:
@@ -123,9 +108,7 @@ class SiteIndex:
                         key = urlized.get(term)
                         if key is None:
                             key = urlized[term] = path_key(f"/{plural}/{urlize(term)}")
-                        self.listings.add(key)
-        for plural in hugo.taxonomies.values():
-            self.listings.add("/" + plural)
+                        listings[key] = 1
 
     def _add_alias(self, rel: str, alias: str) -> None:
         parts = split_url(alias)
@@ -133,25 +116,45 @@ class SiteIndex:
         query = parts.query if parts else ""
         tiki = tiki_page_id(path, query)
         if tiki is not None:
-            if rel not in self.page_ids[tiki]:
-                self.page_ids[tiki].append(rel)
-            self.aliases[f"tiki:{tiki}"].append((rel, alias))
+            if rel not in self.tables["page_ids"].get(str(tiki), []):
+                self._append("page_ids", str(tiki), rel)
+            self._append("aliases", f"tiki:{tiki}", (rel, alias))
             return
         if not path.startswith("/"):
             path = "/" + path
-        self.aliases[path_key(path)].append((rel, alias))
+        self._append("aliases", path_key(path), (rel, alias))
         key = fuzzy_key(path)
         if key:
-            self.fuzzy[key].append((rel, alias))
+            self._append("fuzzy", key, (rel, alias))
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def ref(self, rel: str) -> PageRef | None:
+        if rel not in self._refs:
+            row = self.tables["refs"].get(rel)
+            self._refs[rel] = None if row is None else PageRef(rel, row[0], frozenset(row[1]), row[2])
+        return self._refs[rel]
+
+    def pages_at(self, url_key: str) -> list[str]:
+        return self.tables["by_key"].get(url_key) or []
+
+    def alias_claims(self, key: str) -> list[tuple[str, str]]:
+        return [tuple(claim) for claim in self.tables["aliases"].get(key) or []]
+
+    def pages_with_id(self, page_id: int) -> list[str]:
+        return self.tables["page_ids"].get(str(page_id)) or []
+
+    def slug_claims(self, section: str, slug: str) -> list[str]:
+        return self.tables["slugs"].get(f"{section}/{slug.lower()}") or []
+
+    def section(self, rel: str) -> str:
+        return section_of(rel, self._content_rel)
 
     # --- questions --------------------------------------------------------------------------
 
-    def ref(self, rel: str) -> PageRef:
-        return self.refs[rel]
-
     def link_for(self, page: PageRef | Page | str) -> str:
         """The URL a fix writes for a page: the canonical one, without `.html` by default."""
-        url = self.refs[page if isinstance(page, str) else page.rel].url
+        url = self.ref(page if isinstance(page, str) else page.rel).url
         if self.config.get("site.link-style") == "extensionless" and url.endswith(".html"):
             return url[: -len(".html")]
         return url
@@ -164,7 +167,7 @@ class SiteIndex:
         if not url or url.startswith("{{") or url.lower().startswith(_SKIP_SCHEMES):
             return Resolution("skip")
         if url.startswith("#"):
-            ref = self.refs.get(source.rel)
+            ref = self.ref(source.rel)
             return Resolution("page", ref, fragment=unquote(url[1:]), path=ref.url if ref else "")
         parts = split_url(url)
         if parts is None:
@@ -185,7 +188,7 @@ class SiteIndex:
             if resolved is not None:
                 resolved.fragment, resolved.self_link = fragment, self_link
                 return resolved
-            own = self.refs.get(source.rel)
+            own = self.ref(source.rel)
             path = posixpath.normpath(posixpath.join(posixpath.dirname(own.url if own else "/"), path))
         result = self._resolve_path(path or "/", query)
         result.fragment, result.self_link = fragment, self_link
@@ -197,29 +200,29 @@ class SiteIndex:
         if not clean.endswith((".md", ".markdown")):
             return None
         target = posixpath.normpath(posixpath.join(posixpath.dirname(source.rel), clean))
-        rel = self.by_file.get(target)
-        return Resolution("page", self.refs[rel], path=target) if rel else Resolution("missing", path=target)
+        ref = self.ref(target)
+        return Resolution("page", ref, path=target) if ref else Resolution("missing", path=target)
 
     def _resolve_path(self, path: str, query: str) -> Resolution:
         tiki = tiki_page_id(path, query)
         if tiki is not None:
-            rels = self.page_ids.get(tiki) or []
+            rels = self.pages_with_id(tiki)
             if len(rels) == 1:
-                return Resolution("alias", self.refs[rels[0]], via=f"page id {tiki}", path=path)
+                return Resolution("alias", self.ref(rels[0]), via=f"page id {tiki}", path=path)
             return Resolution("missing", path=f"{path}?{query}" if query else path)
         key = path_key(path)
-        rels = self.by_key.get(key)
+        rels = self.pages_at(key)
         if rels:
-            return Resolution("page", self.refs[rels[0]], path=path)
+            return Resolution("page", self.ref(rels[0]), path=path)
         decoded = unquote(path)
         if decoded in self.static_keys or decoded.rstrip("/") + "/index.html" in self.static_keys:
             return Resolution("static", path=path)
-        if key in self.listings or re.fullmatch(r"(/[^/]+)?/page/\d+", key):
+        if self.tables["listings"].get(key) or re.fullmatch(r"(/[^/]+)?/page/\d+", key):
             return Resolution("listing", path=path)
-        for table, lookup in ((self.aliases, key), (self.fuzzy, fuzzy_key(path))):
-            hits = table.get(lookup) if lookup else None
+        for table, lookup in (("aliases", key), ("fuzzy", fuzzy_key(path))):
+            hits = self.tables[table].get(lookup) if lookup else None
             if hits and len({rel for rel, _ in hits}) == 1:
-                return Resolution("alias", self.refs[hits[0][0]], via=hits[0][1], path=path)
+                return Resolution("alias", self.ref(hits[0][0]), via=hits[0][1], path=path)
         return Resolution("missing", path=path)
 
 

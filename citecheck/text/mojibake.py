@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import ftfy
-from ftfy.badness import is_bad
-from ftfy.chardata import CHARMAP_ENCODINGS
+if TYPE_CHECKING:
+    import ftfy
+
+# ftfy's CHARMAP_ENCODINGS, with the standard codecs behind its "sloppy-" variants: the
+# bytes those leave undefined decode to C1 controls, which _MAYBE_BAD covers anyway. Naming
+# them here keeps ftfy (slow to import) off the path of the many files with clean text.
+CHARMAP_ENCODINGS = ("latin-1", "windows-1252", "windows-1251", "windows-1250", "windows-1253", "windows-1254",
+                     "windows-1257", "iso-8859-2", "mac_roman", "cp437")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +27,7 @@ def _decoded(first: int, last: int) -> str:
     """What bytes first..last become in any codec ftfy knows how to undo, as a regex class body."""
     chars: set[str] = set()
     for encoding in CHARMAP_ENCODINGS:
-        chars.update(bytes(range(first, last + 1)).decode(encoding))
+        chars.update(bytes(range(first, last + 1)).decode(encoding, errors="ignore"))
     # U+FFFD is a lost character, not a wrong decoding; citecheck.text.lost reports it.
     chars.discard("\ufffd")
     return re.escape("".join(sorted(chars)))
@@ -47,7 +53,7 @@ def _codec(name: str) -> str:
     return _CODEC_NAMES.get(name, name)
 
 
-def _explain(steps: list[ftfy.ExplanationStep]) -> str:
+def _explain(steps: list[ftfy.ExplanationStep]) -> str:  # noqa: F821 (imported lazily)
     # ftfy lists the steps that undo the damage, outermost layer first; we describe the
     # damage in the order it happened.
     layers: list[str] = []
@@ -70,6 +76,9 @@ def repair(text: str) -> Repair | None:
     """None when ``text`` shows no mojibake; otherwise ftfy's encoding repair, if it has one."""
     if text.isascii() or not _MAYBE_BAD.search(text):
         return None
+    import ftfy
+    from ftfy.badness import is_bad
+
     if not is_bad(text.replace("\ufffd", " ")):
         return None
     fixed, steps = ftfy.fix_encoding_and_explain(text)
