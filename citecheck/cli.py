@@ -103,6 +103,9 @@ def cmd_check(args) -> int:
     if not args.quiet:
         for line in result.warnings:
             print(f"citecheck: warning: {line}", file=sys.stderr)
+    if args.verbose:
+        for phase, seconds in result.timings:
+            print(f"citecheck: {seconds:7.3f} s  {phase}", file=sys.stderr)
     _emit(args, result, fixed)
     if result.errors:
         return 2

@@ -95,6 +95,7 @@ class Page:
     suppressions: list[Suppression] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)  # byte offset of each line
     skipped: str | None = None  # why the page was not parsed (binary, too large)
+    tags: list | None = None  # raw HTML tags (byte offsets) while the page is being checked; not cached
 
     def position(self, offset: int, source: bytes | None = None) -> tuple[int, int]:
         """1-based (line, column) of a byte offset; the column counts characters when possible."""

@@ -58,8 +58,12 @@ class _Mojibake(Check):
                 if found.unambiguous and verbatim:
                     fix = self.fix([_minimal_edit(value, found.fixed, start)], f"Replace with {found.fixed!r}")
                 yield self._hit(start, end, value, found, fix, name)
-        for run in page.texts:
-            if run.text.isascii() or is_author_line(run.text) != self.authors:
+        authors = ctx.memo.get("author-runs")
+        if authors is None:  # shared by ENC001 and ENC002
+            authors = ctx.memo["author-runs"] = {i for i, run in enumerate(page.texts)
+                                                 if not run.text.isascii() and is_author_line(run.text)}
+        for i, run in enumerate(page.texts):
+            if run.text.isascii() or (i in authors) != self.authors:
                 continue
             found = repair(run.text)
             if found is None:

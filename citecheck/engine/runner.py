@@ -51,6 +51,7 @@ class Result:
     rules: list[Rule]
     sources: dict[str, bytes]
     root: Path
+    timings: list[tuple[str, float]] = field(default_factory=list)  # phase -> seconds, for -v
 
 
 @dataclass
@@ -116,11 +117,13 @@ def run(config: Config, options: Options) -> Result:
     settings = f"{config.hugo.anchor_style}:{max_bytes}"
     cfg = fingerprint(config, rules)
     full_run = options.only is None and not options.paths
+    clock = _Clock()
     cache = cache_for(config, options.use_cache)
     try:
         known = cache.files()
         entries, errors = pageload.read([(p, r, stats.get(r)) for r, p in rels.items()], settings, max_bytes, known)
-        findings, parsed, light = _lint(entries, targets, in_site, cfg, cache, plan, max_bytes)
+        clock(f"discover + read ({len(entries)} files)")
+        findings, parsed, light = _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock)
         seen = {e.rel: (e.mtime, e.size, e.key, e.ref) for e in entries if not e.big and e.ref}
         if any(known.get(rel) != value for rel, value in seen.items()) or set(known) - set(seen) and full_run:
             cache.put_files({**({} if full_run else known), **seen})
@@ -136,7 +139,8 @@ def run(config: Config, options: Options) -> Result:
             warnings.append(f"{rel}: skipped: {page.skipped}")
     findings.sort(key=Finding.sort_key)
     sources = _Sources({e.rel: e for e in entries if e.rel in targets and not e.big})
-    return Result(findings, len(targets), len(in_site), parsed, errors, warnings, rules, sources, root)
+    return Result(findings, len(targets), len(in_site), parsed, errors, warnings, rules, sources, root,
+                  clock.phases)
 
 
 class _Sources(dict):
@@ -155,15 +159,33 @@ class _Sources(dict):
         return self[rel] if rel in self._entries or dict.__contains__(self, rel) else default
 
 
-def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes):
+class _Clock:
+    """Phase timings for `check -v`: where a run spends its time, without a profiler."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.now = time.perf_counter
+        self.last = self.now()
+        self.phases: list[tuple[str, float]] = []
+
+    def __call__(self, phase: str) -> None:
+        now = self.now()
+        self.phases.append((phase, now - self.last))
+        self.last = now
+
+
+def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
     anchor_style = plan.config.hugo.anchor_style
     readable = [e for e in entries if not e.big]
     refs = {e.key: e.ref for e in readable if e.ref}
     refs.update(cache.refs([e.key for e in readable if not e.ref]))
     fresh = [e for e in readable if e.key not in refs]
     parsed = {p.key: p for p in pageload.parse_many(fresh, set(targets), anchor_style, max_bytes)}
+    clock(f"parse + page checks ({len(parsed)} pages)")
     cache.put("pages", [(p.key, p.ref, p.light) for p in parsed.values()])
     cache.put("local", [(f"{p.key}:{cfg}", p.local) for p in parsed.values() if p.local is not None])
+    clock("cache pages")
     refs.update({key: p.ref for key, p in parsed.items()})
     for e in readable:
         e.ref = refs.get(e.key)
@@ -183,6 +205,7 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes):
         else:
             findings.extend(cached)
     light: dict[str, Page] = {}
+    clock("cached findings")
     if not misses:
         return findings, len(parsed), light
 
@@ -195,8 +218,11 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes):
     light = _light_pages([e for e in entries if site is None or e.key in miss_keys], parsed, cache,
                          anchor_style, max_bytes)
     if site is None:
+        clock("load pages")
         site = SiteIndex.build([light[rel] for rel in sorted(in_site) if rel in light], static, plan.config)
+        clock("site index")
         cache.save_site(index_fp, site.tables)
+    clock("save site index")
 
     local = {k: p.local for k, p in parsed.items() if p.local is not None}
     local.update({k.split(":")[0]: v for k, v in cache.get("local", [f"{e.key}:{cfg}" for e in misses
@@ -209,9 +235,11 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes):
 
     parallel.share(site=site, light=light, local=local, sources={e.rel: e.data for e in misses})
     results = list(parallel.map_chunks(_site_chunk, [(e.rel, e.key) for e in misses], SITE_PHASE_THRESHOLD))
+    clock(f"site checks ({len(misses)} pages)")
     cache.put("final", [(final_key[rel], blob) for rel, blob in results])
     for _, blob in results:
         findings.extend(codec.decode_findings(blob) or [])
+    clock("cache findings")
     return findings, len(parsed), light
 
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
+
+_DROP = re.compile(r"[^\w\s-]+")
+_DROP_ASCII = re.compile(r"[^A-Za-z0-9_\s-]+")
+_SPACE = re.compile(r"\s")
+
 
 def hugo_anchor(text: str, style: str = "github") -> str:
-    """`style` is Hugo's markup.goldmark.parser.autoHeadingIDType: github, github-ascii or blackfriday."""
-    out = []
-    for char in text.strip().lower():
-        if char.isspace() or char == "-":
-            out.append("-")
-        elif char == "_" or char.isalnum():
-            if style == "github-ascii" and not char.isascii():
-                continue
-            out.append(char)
-    return "".join(out)
+    """`style` is Hugo's markup.goldmark.parser.autoHeadingIDType: github, github-ascii or blackfriday.
+
+    Letters, digits, `_` and `-` are kept, each white-space character becomes `-`, the rest goes.
+    """
+    drop = _DROP_ASCII if style == "github-ascii" else _DROP
+    return _SPACE.sub("-", drop.sub("", text.strip().lower()))
 
 
 def unique_anchors(texts: list[str], style: str = "github", taken: set[str] | None = None) -> list[str]:

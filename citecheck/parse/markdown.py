@@ -54,39 +54,42 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
     links: list[_OpenLink] = []
     heading: list | None = None  # [level, id, start, end, parts]
     html_block: tuple[int, int] | None = None
-    run: list = []  # pieces of the prose run being built: [text, start, end]
+    run: list = []  # pieces of the prose run being built: (text, start, end)
+    texts = out.texts
 
     def flush() -> None:
-        if not run:
-            return
-        text = "".join(piece[0] for piece in run)
+        text = run[0][0] if len(run) == 1 else "".join(piece[0] for piece in run)
         start, end = run[0][1], run[-1][2]
-        exact = body_bytes[start - base : end - base].decode("utf-8", "replace") == text
+        # Escapes and entities always shorten the source, so equal lengths mean a verbatim copy.
+        exact = len(text.encode("utf-8")) == end - start if not text.isascii() else len(text) == end - start
         block, block_start = ("link", links[-1].start) if links else blocks[-1]
-        out.texts.append(TextRun(text, start, end, exact, block, block_start))
+        texts.append(TextRun(text, start, end, exact, block, block_start))
         run.clear()
 
     for event, span in pyromark.events_with_range(body, options=_OPTIONS):
         start, end = span["start"] + base, span["end"] + base
-        if isinstance(event, dict):
+        if type(event) is dict:
+            text = event.get("Text")
+            if text is not None:
+                if code_depth:
+                    continue
+                if run and run[-1][2] != start:
+                    flush()
+                run.append((text, start, end))
+                if links:
+                    top = links[-1]
+                    top.parts.append(text)
+                    if top.text_start is None:
+                        top.text_start = start
+                    top.text_end = end
+                if heading is not None:
+                    heading[4].append(text)
+                continue
             (kind, value), = event.items()
         else:
             kind, value = event, None
-        if kind == "Text":
-            if code_depth:
-                continue
-            if run and run[-1][2] != start:
-                flush()
-            run.append((value, start, end))
-            if links:
-                links[-1].parts.append(value)
-                if links[-1].text_start is None:
-                    links[-1].text_start = start
-                links[-1].text_end = end
-            if heading is not None:
-                heading[4].append(value)
-            continue
-        flush()
+        if run:
+            flush()
         if kind == "Code":
             if links:
                 links[-1].parts.append(value)
@@ -98,42 +101,42 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
                 code_depth += 1
             elif tag in ("Link", "Image"):
                 form = _LINK_FORMS.get(detail["link_type"], "markdown")
-                link = _OpenLink(detail["dest_url"], form, start, end, tag == "Image")
-                if detail["link_type"] == "Email":
-                    link.email = True  # `<a@b.c>` is a mailto: link, not a page called "a@b.c"
-                links.append(link)
+                links.append(_OpenLink(detail["dest_url"], form, start, end, tag == "Image"))
             elif tag == "Heading":
                 heading = [int(detail["level"][1:]), detail.get("id") or None, start, end, []]
             elif tag == "HtmlBlock":
                 html_block = (start, end)
             else:
-                blocks.append((_block_name(tag), start))
+                blocks.append((_BLOCK_NAMES.get(tag) or tag.lower(), start))
         elif kind == "End":
             tag = value if isinstance(value, str) else next(iter(value))
             if tag == "CodeBlock":
                 code_depth -= 1
-            elif tag in ("Link", "Image") and links:
-                _close_link(links.pop(), body_bytes, base, out)
-            elif tag == "Heading" and heading is not None:
-                level, explicit, h_start, h_end, parts = heading
-                out.headings.append((level, "".join(parts).strip(), explicit, h_start, h_end))
-                heading = None
-            elif tag == "HtmlBlock" and html_block is not None:
-                h_start, h_end = html_block
-                chunk = body_bytes[h_start - base : h_end - base].decode("utf-8", "replace")
-                out.html.append(HtmlChunk(chunk, h_start, h_end, inline=False))
-                html_block = None
-            elif len(blocks) > 1 and tag not in ("Link", "Image", "Heading", "HtmlBlock"):
+            elif tag in ("Link", "Image"):
+                if links:
+                    _close_link(links.pop(), body_bytes, base, out)
+            elif tag == "Heading":
+                if heading is not None:
+                    level, explicit, h_start, h_end, parts = heading
+                    out.headings.append((level, "".join(parts).strip(), explicit, h_start, h_end))
+                    heading = None
+            elif tag == "HtmlBlock":
+                if html_block is not None:
+                    h_start, h_end = html_block
+                    chunk = body_bytes[h_start - base : h_end - base].decode("utf-8", "replace")
+                    out.html.append(HtmlChunk(chunk, h_start, h_end, inline=False))
+                    html_block = None
+            elif len(blocks) > 1:
                 blocks.pop()
         elif kind == "InlineHtml" and not code_depth:
             out.html.append(HtmlChunk(value, start, end, inline=True))
         # Html events are the lines of an HtmlBlock, taken whole at its end.
-    flush()
+    if run:
+        flush()
     return out
 
 
-def _block_name(tag: str) -> str:
-    return {"Paragraph": "paragraph", "Item": "item", "TableCell": "table", "BlockQuote": "quote"}.get(tag, tag.lower())
+_BLOCK_NAMES = {"Paragraph": "paragraph", "Item": "item", "TableCell": "table", "BlockQuote": "quote"}
 
 
 def _close_link(link: _OpenLink, body_bytes: bytes, base: int, out: Body) -> None:

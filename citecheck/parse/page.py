@@ -85,6 +85,10 @@ def _add_html(page: Page, data: bytes) -> None:
     joined, origins = _join(page)
     tags, comments = htmlscan.scan(joined)
     to_byte = _ByteMap(joined, origins)
+    _links_from_tags(page, data, joined, tags, to_byte)
+    for tag in tags:  # kept for HTML001, which runs right after parsing
+        tag.start, tag.end = to_byte(tag.start), to_byte(tag.end)
+    page.tags = tags
     for comment in comments:
         match = _SUPPRESS.match(comment.text)
         if match:
@@ -93,6 +97,9 @@ def _add_html(page: Page, data: bytes) -> None:
             codes = tuple(_CODE.findall(match.group(2)))
             line = page.position(start)[0]
             page.suppressions.append(Suppression(match.group(1), codes, start, end, line))
+
+
+def _links_from_tags(page: Page, data: bytes, joined: str, tags: list, to_byte) -> None:
     closers = [i for i, tag in enumerate(tags) if tag.closing and tag.name == "a"]
     closer_index = 0
     for i, tag in enumerate(tags):
@@ -157,11 +164,13 @@ class _ByteMap:
 
 def html_tags(page: Page) -> list[htmlscan.Tag]:
     """The page's tags with byte offsets (for rules that look at HTML structure)."""
-    if not page.html:
-        return []
-    joined, origins = _join(page)
-    tags, _ = htmlscan.scan(joined)
-    to_byte = _ByteMap(joined, origins)
-    for tag in tags:
-        tag.start, tag.end = to_byte(tag.start), to_byte(tag.end)
-    return tags
+    if page.tags is None:
+        page.tags = []
+        if page.html:
+            joined, origins = _join(page)
+            tags, _ = htmlscan.scan(joined)
+            to_byte = _ByteMap(joined, origins)
+            for tag in tags:
+                tag.start, tag.end = to_byte(tag.start), to_byte(tag.end)
+            page.tags = tags
+    return page.tags
