@@ -71,7 +71,11 @@ class _Mojibake(Check):
             fix = None
             if found.unambiguous and run.exact:
                 fix = self.fix([_minimal_edit(run.text, found.fixed, run.start)], f"Replace with {found.fixed!r}")
-            yield self._hit(run.start, run.end, run.text, found, fix, run.block)
+            start, end = run.start, run.end
+            if run.exact:  # point at the garbled words, not at the start of the paragraph
+                lo, hi = _differing_span(run.text, found.fixed)
+                start, end = _char_span(run, lo, hi)
+            yield self._hit(start, end, run.text, found, fix, run.block)
 
     @staticmethod
     def _hit(start: int, end: int, text: str, found, fix, where: str) -> Hit:
@@ -80,10 +84,10 @@ class _Mojibake(Check):
                    fix=fix, subject=bad, evidence={"text": text, "fixed": found.fixed})
 
 
-def _differing_words(text: str, fixed: str) -> tuple[str, str]:
-    """The words that differ, for a readable message: `Ak√ßimen` -> `Akçimen`."""
+def _differing_span(text: str, fixed: str) -> tuple[int, int]:
+    """Character range of the words of `text` that the repair changes."""
     if text == fixed:
-        return text[:80], ""
+        return 0, len(text)
     prefix = 0
     while prefix < min(len(text), len(fixed)) and text[prefix] == fixed[prefix]:
         prefix += 1
@@ -92,7 +96,14 @@ def _differing_words(text: str, fixed: str) -> tuple[str, str]:
         suffix += 1
     lo = text.rfind(" ", 0, prefix) + 1
     hi = text.find(" ", len(text) - suffix)
-    hi = len(text) if hi < 0 else hi
+    return lo, len(text) if hi < 0 else hi
+
+
+def _differing_words(text: str, fixed: str) -> tuple[str, str]:
+    """The words that differ, for a readable message: `Ak√ßimen` -> `Akçimen`."""
+    if text == fixed:
+        return text[:80], ""
+    lo, hi = _differing_span(text, fixed)
     tail = len(text) - hi
     return text[lo:hi].strip(",.;:")[:80], fixed[lo : len(fixed) - tail].strip(",.;:")[:80]
 

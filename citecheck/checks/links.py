@@ -96,16 +96,20 @@ class AbsoluteSelfLink(Check):
         for link, result in internal_links(page, ctx):
             if not result.self_link:
                 continue
-            fix = None
             if result.page is not None:
                 target = with_fragment(ctx.site.link_for(result.page), result)
             elif result.kind in ("static", "listing"):
-                target = with_fragment(result.path, result)
+                path = result.path
+                if result.kind == "listing" and ctx.site.config.get("site.link-style") == "extensionless":
+                    path = path.removesuffix(".html")
+                target = with_fragment(path, result)
             else:
                 yield Hit(link.start, link.end, {"url": link.url, "advice": "; no page answers it (LNK001)"},
                           subject=link.url)
                 continue
-            fix = self.fix(replace_url(link, target), f"Link to {target}")
+            # A bare URL or <autolink> is a link only because it has a scheme: a relative URL
+            # written there would be plain text. Those are reported without a fix.
+            fix = None if link.form in ("bare", "autolink") else self.fix(replace_url(link, target), f"Link to {target}")
             yield Hit(link.start, link.end, {"url": link.url, "advice": f"; use {target}"}, fix=fix,
                       subject=link.url)
 

@@ -127,7 +127,6 @@ def test_fix_removes_safe_findings_and_is_idempotent(site):
     assert snapshot(site) == fixed
 
 
-@pytest.mark.xfail(strict=True, reason="LNK004's fix turns a bare (linkified) URL into plain text: no link remains")
 def test_fix_keeps_bare_self_links_clickable(site):
     result = check(site, "--fix")
     assert result.returncode == 1, result.stderr
