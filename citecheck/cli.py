@@ -90,6 +90,9 @@ def cmd_check(args) -> int:
     from citecheck.engine.runner import Options, run
 
     config = _load_config(args)
+    if args.network and not args.quiet:
+        print("citecheck: warning: network checks (DOI003-DOI008, ATT001, ATT003, EXT001, EXT002, NET001) are "
+              "not available in this version; checking everything else", file=sys.stderr)
     options = Options(paths=args.paths, select=args.select, ignore=args.ignore, extend_select=args.extend_select,
                       network=args.network, use_cache=not args.no_cache)
     result = run(config, options)
