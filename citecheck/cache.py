@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Light pages (with a digest of what the site index takes from them), findings of the page-only
 # checks per configuration, and final findings per configuration and site index.
 TABLES = ("pages", "local", "final")

@@ -66,3 +66,17 @@ def decode_findings(blob: bytes) -> list[Finding] | None:
         out.append(Finding(*row[:11], fix=None if fix is None else Fix([Edit(*e) for e in fix[2]], fix[0], fix[1]),
                            start=row[12], end=row[13]))
     return out
+
+
+def encode_result(skipped: str | None, findings: list[Finding]) -> bytes:
+    """A page's final result: why it was skipped (if it was) and its findings."""
+    return marshal.dumps((skipped, encode_findings(findings)))
+
+
+def decode_result(blob: bytes) -> tuple[str | None, list[Finding]] | None:
+    try:
+        skipped, findings = marshal.loads(blob)
+    except (ValueError, EOFError, TypeError):
+        return None
+    decoded = decode_findings(findings)
+    return None if decoded is None else (skipped, decoded)

@@ -26,6 +26,10 @@ class Entry:
     _data: bytes | None = None
     ref: str | None = None  # digest of its site-index facts, when known from the last run
 
+    def forget(self) -> None:
+        """Drop the bytes once used; `data` reads them again if asked (the OS keeps them cached)."""
+        self._data = None
+
     @property
     def data(self) -> bytes | None:
         """The file's bytes, read on first use (an unchanged file may never need them)."""
@@ -77,7 +81,7 @@ class Parsed:
 def parse_many(entries: list[Entry], want_local: set[str], anchor_style: str, max_bytes: int) -> list[Parsed]:
     """Parse in forked workers when there are many; page-only checks run right after parsing."""
     parallel.share(parse_settings=(anchor_style, max_bytes))
-    items = [(e.key, e.rel, e.data, e.rel in want_local) for e in entries if not e.big]
+    items = [(e.key, e.rel, e.path, e.rel in want_local) for e in entries if not e.big]
     return list(parallel.map_chunks(_parse_chunk, items, PARALLEL_THRESHOLD))
 
 
@@ -86,7 +90,9 @@ def _parse_chunk(items: list[tuple[str, str, bytes, bool]]) -> list[Parsed]:
 
     anchor_style, max_bytes = parallel.shared("parse_settings")
     out = []
-    for key, rel, data, want_local in items:
+    for key, rel, path, want_local in items:
+        with open(path, "rb") as stream:  # read here, not in the parent: bytes never cross processes
+            data = stream.read()
         page = parse_page(rel, data, key, anchor_style, max_bytes)
         local = codec.encode_findings(local_findings(page, data)) if want_local else None
         out.append(Parsed(key, ref_digest(page), codec.encode_page(page), local))

@@ -123,7 +123,7 @@ def run(config: Config, options: Options) -> Result:
         known = cache.files()
         entries, errors = pageload.read([(p, r, stats.get(r)) for r, p in rels.items()], settings, max_bytes, known)
         clock(f"discover + read ({len(entries)} files)")
-        findings, parsed, light = _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock)
+        findings, parsed, skipped = _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock)
         seen = {e.rel: (e.mtime, e.size, e.key, e.ref) for e in entries if not e.big and e.ref}
         if any(known.get(rel) != value for rel, value in seen.items()) or set(known) - set(seen) and full_run:
             cache.put_files({**({} if full_run else known), **seen})
@@ -134,9 +134,9 @@ def run(config: Config, options: Options) -> Result:
     for entry in entries:
         if entry.rel in targets and entry.big:
             warnings.append(f"{entry.rel}: skipped: larger than {max_bytes >> 20} MiB")
-    for rel, page in light.items():
-        if rel in targets and page.skipped and not page.skipped.startswith("larger"):
-            warnings.append(f"{rel}: skipped: {page.skipped}")
+    for rel, reason in sorted(skipped.items()):
+        if not reason.startswith("larger"):
+            warnings.append(f"{rel}: skipped: {reason}")
     findings.sort(key=Finding.sort_key)
     sources = _Sources({e.rel: e for e in entries if e.rel in targets and not e.big})
     return Result(findings, len(targets), len(in_site), parsed, errors, warnings, rules, sources, root,
@@ -183,6 +183,8 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
     fresh = [e for e in readable if e.key not in refs]
     parsed = {p.key: p for p in pageload.parse_many(fresh, set(targets), anchor_style, max_bytes)}
     clock(f"parse + page checks ({len(parsed)} pages)")
+    for e in readable:
+        e.forget()  # hashed and parsed: later phases re-read the few they need
     cache.put("pages", [(p.key, p.ref, p.light) for p in parsed.values()])
     cache.put("local", [(f"{p.key}:{cfg}", p.local) for p in parsed.values() if p.local is not None])
     clock("cache pages")
@@ -197,17 +199,19 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
     final_key = {e.rel: f"{e.key}:{cfg}:{index_fp}" for e in target_entries}
     finals = cache.get("final", list(final_key.values()))
     findings: list[Finding] = []
+    skipped: dict[str, str] = {}
     misses = []
     for e in target_entries:
-        cached = codec.decode_findings(finals[final_key[e.rel]]) if final_key[e.rel] in finals else None
+        cached = codec.decode_result(finals[final_key[e.rel]]) if final_key[e.rel] in finals else None
         if cached is None:
             misses.append(e)
         else:
-            findings.extend(cached)
-    light: dict[str, Page] = {}
+            findings.extend(cached[1])
+            if cached[0]:
+                skipped[e.rel] = cached[0]
     clock("cached findings")
     if not misses:
-        return findings, len(parsed), light
+        return findings, len(parsed), skipped
 
     # Some targets need linting. A few: ask the saved site index key by key; many: build it.
     site = None
@@ -215,16 +219,17 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
         tables = cache.site_tables(index_fp, SiteIndex.TABLES)
         site = SiteIndex(plan.config, static, tables) if tables is not None else None
     miss_keys = {e.key for e in misses}
-    light = _light_pages([e for e in entries if site is None or e.key in miss_keys], parsed, cache,
-                         anchor_style, max_bytes)
+    light = _LightPages([e for e in entries if site is None or e.key in miss_keys], parsed, cache,
+                        anchor_style, max_bytes)
+    parsed.clear()  # the light pages hold what is still needed
     if site is None:
         clock("load pages")
-        site = SiteIndex.build([light[rel] for rel in sorted(in_site) if rel in light], static, plan.config)
+        site = SiteIndex.build((light[rel] for rel in sorted(in_site) if rel in light), static, plan.config)
         clock("site index")
         cache.save_site(index_fp, site.tables)
     clock("save site index")
 
-    local = {k: p.local for k, p in parsed.items() if p.local is not None}
+    local = dict(light.local)
     local.update({k.split(":")[0]: v for k, v in cache.get("local", [f"{e.key}:{cfg}" for e in misses
                                                                       if e.key not in local]).items()})
     redo = [e for e in misses if e.key not in local]
@@ -233,45 +238,57 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
         local.update({p.key: p.local for p in again})
         cache.put("local", [(f"{p.key}:{cfg}", p.local) for p in again])
 
-    parallel.share(site=site, light=light, local=local, sources={e.rel: e.data for e in misses})
+    parallel.share(site=site, light=light, local=local, entries={e.rel: e for e in misses})
     results = list(parallel.map_chunks(_site_chunk, [(e.rel, e.key) for e in misses], SITE_PHASE_THRESHOLD))
     clock(f"site checks ({len(misses)} pages)")
     cache.put("final", [(final_key[rel], blob) for rel, blob in results])
-    for _, blob in results:
-        findings.extend(codec.decode_findings(blob) or [])
+    for rel, blob in results:
+        reason, found = codec.decode_result(blob)
+        findings.extend(found)
+        if reason:
+            skipped[rel] = reason
     clock("cache findings")
-    return findings, len(parsed), light
+    return findings, len(parsed), skipped
 
 
-def _light_pages(entries, parsed, cache, anchor_style, max_bytes) -> dict[str, Page]:
-    """Light pages of `entries`: just parsed, from the cache, or (unreadable rows) parsed again."""
-    blobs = {k: p.light for k, p in parsed.items()}
-    blobs.update(cache.get("pages", [e.key for e in entries if not e.big and e.key not in blobs]))
-    light: dict[str, Page] = {}
-    for entry in entries:
+class _LightPages:
+    """rel -> light page, decoded on each access so that 15,000 of them never sit in memory at once."""
+
+    def __init__(self, entries, parsed, cache, anchor_style: str, max_bytes: int):
+        self.entries = {e.rel: e for e in entries}
+        self.blobs = {k: p.light for k, p in parsed.items()}
+        self.blobs.update(cache.get("pages", [e.key for e in entries if not e.big and e.key not in self.blobs]))
+        self.local = {k: p.local for k, p in parsed.items() if p.local is not None}
+        self.anchor_style, self.max_bytes = anchor_style, max_bytes
+
+    def __contains__(self, rel: str) -> bool:
+        return rel in self.entries
+
+    def __getitem__(self, rel: str) -> Page:
+        entry = self.entries[rel]
         if entry.big:
-            page = pageload.skipped_page(entry, max_bytes)
-        else:
-            page = codec.decode_page(blobs[entry.key]) if entry.key in blobs else None
-            if page is None:
-                again = pageload.parse_many([entry], set(), anchor_style, max_bytes)[0]
-                page = codec.decode_page(again.light)
+            return pageload.skipped_page(entry, self.max_bytes)
+        page = codec.decode_page(self.blobs[entry.key]) if entry.key in self.blobs else None
+        if page is None:  # an unreadable cache row: parse again
+            again = pageload.parse_many([entry], set(), self.anchor_style, self.max_bytes)[0]
+            self.blobs[entry.key] = again.light
+            page = codec.decode_page(again.light)
         page.path = str(entry.path)
-        light[entry.rel] = page
-    return light
+        return page
 
 
 def _site_chunk(items: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
     plan: _Plan = parallel.shared("plan")
-    site, light, local, sources = (parallel.shared(n) for n in ("site", "light", "local", "sources"))
+    site, light, local, entries = (parallel.shared(n) for n in ("site", "light", "local", "entries"))
     out = []
     for rel, key in items:
-        page, source = light[rel], sources[rel]
+        page, source = light[rel], entries[rel].data
         found = codec.decode_findings(local.get(key, b"")) or []
         if page.decode_error is None and not page.skipped:
             found.extend(_run(plan.site_checks, page, source, Context(site, source, plan.config), plan.config))
         found = _suppress(page, source, found, plan)
-        out.append((rel, codec.encode_findings(found)))
+        entries[rel].forget()
+        out.append((rel, codec.encode_result(page.skipped, found)))
     return out
 
 

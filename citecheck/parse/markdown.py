@@ -85,6 +85,8 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
                 if heading is not None:
                     heading[4].append(text)
                 continue
+            if "Html" in event:
+                continue  # a line of an HtmlBlock (taken whole at its end); the most common event
             (kind, value), = event.items()
         else:
             kind, value = event, None
@@ -130,7 +132,6 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
                 blocks.pop()
         elif kind == "InlineHtml" and not code_depth:
             out.html.append(HtmlChunk(value, start, end, inline=True))
-        # Html events are the lines of an HtmlBlock, taken whole at its end.
     if run:
         flush()
     return out

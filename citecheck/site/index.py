@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -60,7 +61,7 @@ class SiteIndex:
         self._refs: dict[str, PageRef | None] = {}
 
     @classmethod
-    def build(cls, pages: list[Page], static: set[str], config: Config) -> SiteIndex:
+    def build(cls, pages: Iterable[Page], static: set[str], config: Config) -> SiteIndex:
         index = cls(config, static)
         listings = index.tables["listings"]
         for key in ("/", "/index.xml", "/sitemap.xml", "/404"):
