@@ -103,7 +103,10 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
                 code_depth += 1
             elif tag in ("Link", "Image"):
                 form = _LINK_FORMS.get(detail["link_type"], "markdown")
-                links.append(_OpenLink(detail["dest_url"], form, start, end, tag == "Image"))
+                dest = detail["dest_url"]
+                if detail["link_type"] == "Email" and not dest.lower().startswith("mailto:"):
+                    dest = "mailto:" + dest  # what <someone@example.org> renders as: not a site path
+                links.append(_OpenLink(dest, form, start, end, tag == "Image"))
             elif tag == "Heading":
                 heading = [int(detail["level"][1:]), detail.get("id") or None, start, end, []]
             elif tag == "HtmlBlock":
