@@ -115,6 +115,8 @@ def find_citecheck(override: str | None) -> tuple[list[str], dict]:
     """Command and environment; the -m fallback puts the checkout on PYTHONPATH so the
     working tree is benchmarked even when the package is not installed."""
     env = dict(os.environ)
+    # Measure an installed tool: bytecode cached, as pip leaves it (some shells disable that).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if override:
         return shlex.split(override), env
     for exe in (venv_bin() / "citecheck", shutil.which("citecheck")):
@@ -157,6 +159,7 @@ def main() -> None:
     lychee = find_lychee(args.lychee)
     citecheck, cc_env = find_citecheck(args.citecheck)
     lychee_err, lychee_version = probe([*lychee, "--version"])
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "citecheck")], check=False)
     cc_err, _ = probe([*citecheck, "check", "--help"], cc_env)
     results: dict = {"lychee": None, "cold": None, "warm": None, "one_file": None}
 

@@ -87,6 +87,25 @@ class Cache:
         """key -> digest of the page's site-index facts, without loading the pages."""
         return dict(self._select("SELECT key, ref FROM pages WHERE key IN ({marks})", keys))
 
+    def _write(self, *statements: tuple[str, object]) -> None:
+        """Run (sql, params) statements in one transaction; params a tuple, or a list for executemany."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            for sql, params in statements:
+                if isinstance(params, tuple):
+                    self.db.execute(sql, params)
+                else:
+                    self.db.executemany(sql, params)
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+            warn(f"cache write failed ({exc}); results are still correct")
+
     def files(self) -> dict[str, tuple[int, int, str, str]]:
         """rel -> (mtime, size, content key, ref digest) as last seen."""
         if self.db is None:
@@ -99,18 +118,7 @@ class Cache:
             return {}
 
     def put_files(self, files: dict[str, tuple[int, int, str, str]]) -> None:
-        if self.db is None:
-            return
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute("INSERT OR REPLACE INTO files VALUES (1, ?)", (marshal.dumps(files),))
-            self.db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
-            warn(f"cache write failed ({exc}); results are still correct")
+        self._write(("INSERT OR REPLACE INTO files VALUES (1, ?)", (marshal.dumps(files),)))
 
     def get(self, table: str, keys: list[str]) -> dict[str, bytes]:
         assert table in TABLES
@@ -118,19 +126,9 @@ class Cache:
 
     def put(self, table: str, rows: list[tuple]) -> None:
         """rows: (key, blob) or, for pages, (key, ref, blob)."""
-        if self.db is None or not rows:
-            return
-        columns = "(key, ref, blob) VALUES (?, ?, ?)" if table == "pages" else "(key, blob) VALUES (?, ?)"
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany(f"INSERT OR REPLACE INTO {table} {columns}", rows)
-            self.db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
-            warn(f"cache write failed ({exc}); results are still correct")
+        if rows:
+            columns = "(key, ref, blob) VALUES (?, ?, ?)" if table == "pages" else "(key, blob) VALUES (?, ?)"
+            self._write((f"INSERT OR REPLACE INTO {table} {columns}", rows))
 
     def prune(self, table: str, keep: set[str]) -> int:
         """Drop rows this run did not use (after a full run that saw every page)."""
@@ -138,13 +136,11 @@ class Cache:
             return 0
         try:
             stale = [k for (k,) in self.db.execute(f"SELECT key FROM {table}") if k not in keep]
-            if stale:
-                self.db.execute("BEGIN IMMEDIATE")
-                self.db.executemany(f"DELETE FROM {table} WHERE key = ?", [(k,) for k in stale])
-                self.db.execute("COMMIT")
-            return len(stale)
         except sqlite3.DatabaseError:
             return 0
+        if stale:
+            self._write((f"DELETE FROM {table} WHERE key = ?", [(k,) for k in stale]))
+        return len(stale)
 
     def site_tables(self, fp: str, names: tuple[str, ...]) -> dict[str, SqlTable] | None:
         """The saved site index, if it was saved for this fingerprint."""
@@ -159,22 +155,9 @@ class Cache:
         return {name: SqlTable(self.db, name) for name in names}
 
     def save_site(self, fp: str, tables: dict[str, dict]) -> None:
-        if self.db is None:
-            return
         rows = ((name, key, marshal.dumps(value)) for name, table in tables.items() for key, value in table.items())
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute("DELETE FROM site")
-            self.db.execute("DELETE FROM site_meta")
-            self.db.executemany("INSERT INTO site VALUES (?, ?, ?)", rows)
-            self.db.execute("INSERT INTO site_meta VALUES (?)", (fp,))
-            self.db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
-            warn(f"cache write failed ({exc}); results are still correct")
+        self._write(("DELETE FROM site", ()), ("DELETE FROM site_meta", ()),
+                    ("INSERT INTO site VALUES (?, ?, ?)", rows), ("INSERT INTO site_meta VALUES (?)", (fp,)))
 
     def info(self) -> dict[str, Any]:
         if self.db is None or self.path is None:

@@ -35,7 +35,7 @@ def content_stats(content_dir: Path, root: Path, exclude: list[str]) -> list[tup
     while pending:
         folder, head = pending.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = list(os.scandir(folder))  # sorted once, at the end
         except OSError:
             continue
         for entry in entries:

@@ -20,14 +20,20 @@ def _strings(value) -> list[str]:
     return []
 
 
-def _minimal_edit(text: str, fixed: str, byte_start: int) -> Edit:
-    """Replace only the part that changed, so the fix touches as few bytes as possible."""
+def _common_ends(text: str, fixed: str) -> tuple[int, int]:
+    """Lengths of the common prefix and (non-overlapping) common suffix of two strings."""
     prefix = 0
     while prefix < min(len(text), len(fixed)) and text[prefix] == fixed[prefix]:
         prefix += 1
     suffix = 0
     while suffix < min(len(text), len(fixed)) - prefix and text[-1 - suffix] == fixed[-1 - suffix]:
         suffix += 1
+    return prefix, suffix
+
+
+def _minimal_edit(text: str, fixed: str, byte_start: int) -> Edit:
+    """Replace only the part that changed, so the fix touches as few bytes as possible."""
+    prefix, suffix = _common_ends(text, fixed)
     start = byte_start + len(text[:prefix].encode("utf-8"))
     end = byte_start + len(text[: len(text) - suffix].encode("utf-8"))
     return Edit(start, end, fixed[prefix : len(fixed) - suffix])
@@ -88,12 +94,7 @@ def _differing_span(text: str, fixed: str) -> tuple[int, int]:
     """Character range of the words of `text` that the repair changes."""
     if text == fixed:
         return 0, len(text)
-    prefix = 0
-    while prefix < min(len(text), len(fixed)) and text[prefix] == fixed[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < min(len(text), len(fixed)) - prefix and text[-1 - suffix] == fixed[-1 - suffix]:
-        suffix += 1
+    prefix, suffix = _common_ends(text, fixed)
     lo = text.rfind(" ", 0, prefix) + 1
     hi = text.find(" ", len(text) - suffix)
     return lo, len(text) if hi < 0 else hi

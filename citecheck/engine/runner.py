@@ -125,7 +125,9 @@ def run(config: Config, options: Options) -> Result:
         clock(f"discover + read ({len(entries)} files)")
         findings, parsed, skipped = _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock)
         seen = {e.rel: (e.mtime, e.size, e.key, e.ref) for e in entries if not e.big and e.ref}
-        if any(known.get(rel) != value for rel, value in seen.items()) or set(known) - set(seen) and full_run:
+        changed = sum(1 for rel, value in seen.items() if known.get(rel) != value)
+        # A pre-commit run re-hashes its few files next time rather than rewrite the whole table.
+        if changed > (0 if full_run else 50) or (full_run and set(known) - set(seen)):
             cache.put_files({**({} if full_run else known), **seen})
         if full_run:
             cache.prune("pages", {e.key for e in entries})  # forget pages that no longer exist

@@ -69,9 +69,19 @@ def _add_bare_urls(page: Page) -> None:
     for run in page.texts:
         if run.block == "link" or ("http" not in run.text and "www." not in run.text):
             continue
+        ascii_run = run.text.isascii()
+        char, byte = 0, 0  # the previous URL's position: encode only the text since then, not
+        # the whole prefix each time (a long non-ASCII paragraph full of URLs stays linear)
         for url, start, end in find_bare_urls(run.text):
             if run.exact:
-                b_start = run.start + len(run.text[:start].encode("utf-8"))
+                if ascii_run:
+                    byte = start
+                else:
+                    if start < char:
+                        char, byte = 0, 0
+                    byte += len(run.text[char:start].encode("utf-8"))
+                char = start
+                b_start = run.start + byte
                 b_end = b_start + len(url.encode("utf-8"))
                 page.links.append(Link(url, b_start, b_end, b_start, b_end, "bare", text=url))
             else:
@@ -145,21 +155,42 @@ def _join(page: Page) -> tuple[str, list[tuple[int, int, int, str]]]:
 
 
 class _ByteMap:
-    """Character offset in the joined HTML -> byte offset in the file."""
+    """Character offset in the joined HTML -> byte offset in the file.
+
+    A non-ASCII chunk gets the byte offset of every `STEP`-th character, once, so a lookup
+    encodes at most `STEP` characters: one HTML block with thousands of tags and an `é` costs
+    linear time, not a re-encoding of the block's whole prefix per tag.
+    """
+
+    STEP = 256
 
     def __init__(self, joined: str, origins: list[tuple[int, int, int, str]]):
         self.origins = origins
         self.starts = [o[0] for o in origins]
+        self.marks: dict[int, list[int] | None] = {}  # chunk index -> offsets (None: ASCII)
+
+    def _marks(self, k: int, chunk: str) -> list[int] | None:
+        if k not in self.marks:
+            marks = None
+            if not chunk.isascii():
+                marks, total = [0], 0
+                for i in range(0, len(chunk), self.STEP):
+                    total += len(chunk[i : i + self.STEP].encode("utf-8"))
+                    marks.append(total)
+            self.marks[k] = marks
+        return self.marks[k]
 
     def __call__(self, index: int) -> int:
         import bisect
 
         k = max(bisect.bisect_right(self.starts, index) - 1, 0)
         joined_start, byte_start, joined_end, chunk = self.origins[k]
-        within = min(index, joined_end) - joined_start
-        if chunk.isascii():
+        within = max(min(index, joined_end) - joined_start, 0)
+        marks = self._marks(k, chunk)
+        if marks is None:
             return byte_start + within
-        return byte_start + len(chunk[:within].encode("utf-8"))
+        q = within // self.STEP
+        return byte_start + marks[q] + len(chunk[q * self.STEP : within].encode("utf-8"))
 
 
 def html_tags(page: Page) -> list[htmlscan.Tag]:
