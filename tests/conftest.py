@@ -25,7 +25,8 @@ base-url = ["https://cdn.example.org/"]
 def write_site(root: Path, files: dict[str, str | bytes], config: str = "", hugo: str = HUGO_TOML) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "hugo.toml").write_text(hugo, encoding="utf-8")
-    (root / "citecheck.toml").write_text(CITECHECK_TOML + config, encoding="utf-8")
+    # The caller's keys first: top-level keys written after a [table] would land inside it.
+    (root / "citecheck.toml").write_text(config + "\n" + CITECHECK_TOML, encoding="utf-8")
     for rel, content in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)

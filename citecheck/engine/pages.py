@@ -44,6 +44,12 @@ def read(files: list[tuple[str, str, os.stat_result | None]], settings: str, max
     """Stat every file; read and hash only those whose size or mtime differ from the last run."""
     entries, errors = [], []
     for path, rel, stat in files:
+        if not rel.isascii() and _bad_name(rel):
+            # Undecodable bytes in a file name come back as lone surrogates, which no cache key,
+            # report or terminal can encode: name the file once instead of failing the whole run.
+            shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            errors.append(f"{shown}: cannot read: the file name is not valid UTF-8 (rename the file)")
+            continue
         try:
             stat = stat or os.stat(path)
             if stat.st_size > max_bytes:
@@ -62,6 +68,14 @@ def read(files: list[tuple[str, str, os.stat_result | None]], settings: str, max
         digest.update(f"\0{rel}\0{PARSER_VERSION}\0{settings}".encode())
         entries.append(Entry(rel, path, digest.hexdigest(), stat.st_mtime_ns, stat.st_size, False, data))
     return entries, errors
+
+
+def _bad_name(rel: str) -> bool:
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def ref_digest(page: Page) -> str:

@@ -346,6 +346,22 @@ def test_broken_symlinks_are_one_line_each(tmp_path):
     assert_good_page_linted(findings)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="file names are bytes only on POSIX")
+def test_file_name_that_is_not_utf8_is_one_error_line(tmp_path):
+    site = make_site(tmp_path, FRONT + "[x](/posts/gone.html)\n")
+    name = os.path.join(os.fsencode(site / POSTS), b"caf\xe9.md")  # a Latin-1 name from an old archive
+    try:
+        with open(name, "wb") as stream:
+            stream.write(FRONT.encode() + b"Text.\n")
+    except OSError:  # pragma: no cover - a file system that insists on UTF-8 names
+        pytest.skip("the file system refuses non-UTF-8 names")
+    for _ in range(2):  # the second run goes through the cache
+        findings, stderr = check(site, cache=True, codes=(2,))
+        assert len(stderr) == 1 and "caf\\xe9.md" in stderr[0] and "UTF-8" in stderr[0], stderr
+        assert of(findings, BAD) == [("LNK001", 5, 1)]  # everything else is still linted
+        assert_good_page_linted(findings)
+
+
 def test_folder_named_like_a_page_is_ignored(tmp_path):
     site = make_site(tmp_path, FRONT + "Text.\n")
     (site / POSTS / "folder.md").mkdir()
