@@ -9,6 +9,7 @@ from pathlib import Path
 from citecheck import __version__
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+FORMATS = ("text", "json", "sarif", "github", "junit")
 
 
 def _codes(value: str) -> list[str]:
@@ -26,10 +27,14 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--select", type=_codes, help="rule codes or prefixes to enable, comma separated")
     check.add_argument("--ignore", type=_codes, help="rule codes or prefixes to disable")
     check.add_argument("--extend-select", type=_codes, help="codes or prefixes to enable in addition")
-    check.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    check.add_argument("--format", default="text", choices=FORMATS, help="output format")
     check.add_argument("--output", "-o", type=Path, help="write the report to FILE")
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
     check.add_argument("--unsafe-fixes", action="store_true", help="with --fix, also apply unsafe fixes")
+    check.add_argument("--diff", action="store_true", help="show the fixes as a diff instead of writing them")
+    check.add_argument("--baseline", type=Path, help="report only findings not recorded in FILE")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE", help="record the current findings in FILE")
+    check.add_argument("--strict-network", action="store_true", help="inconclusive network checks fail the run")
     check.add_argument("--config", type=Path, help="configuration file (default: found by walking up)")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
@@ -97,10 +102,26 @@ def cmd_check(args) -> int:
                       network=args.network, use_cache=not args.no_cache)
     result = run(config, options)
     fixed = 0
+    if args.diff:
+        from citecheck.engine.fixing import diff_fixes
+
+        text = diff_fixes(result, unsafe=args.unsafe_fixes)
+        sys.stdout.write(text)
+        return 1 if text else 0
     if args.fix:
         from citecheck.engine.fixing import fix_until_stable
 
         result, fixed = fix_until_stable(config, options, result, unsafe=args.unsafe_fixes)
+    if args.write_baseline:
+        from citecheck.engine import baseline
+
+        baseline.write(args.write_baseline, result.findings, config.root)
+    baseline_file = args.baseline or (config.root / config.get("baseline") if config.get("baseline") else None)
+    if baseline_file and not args.write_baseline:
+        from citecheck.engine import baseline
+
+        result.findings, stale = baseline.filter(baseline_file, result.findings, config.root)
+        result.warnings.extend(f"{baseline_file}: stale entry: {entry}" for entry in stale)
     for line in result.errors:
         print(f"citecheck: error: {line}", file=sys.stderr)
     if not args.quiet:
@@ -113,7 +134,9 @@ def cmd_check(args) -> int:
     if result.errors:
         return 2
     fail_on = SEVERITY_RANK[args.fail_on or config.get("fail-on")]
-    failing = [f for f in result.findings if SEVERITY_RANK[f.severity] >= fail_on]
+    # Inconclusive network answers never fail a build unless asked (a flaky host is not a defect).
+    failing = [f for f in result.findings if SEVERITY_RANK[f.severity] >= fail_on
+               and (f.code != "NET001" or args.strict_network)]
     return 0 if args.exit_zero or not failing else 1
 
 
@@ -122,6 +145,10 @@ def _emit(args, result, fixed: int) -> None:
         from citecheck.report import json as fmt
 
         text = fmt.render(result.findings)
+    elif args.format in ("sarif", "github", "junit"):
+        import importlib
+
+        text = importlib.import_module(f"citecheck.report.{args.format}").render(result.findings, result)
     else:
         from citecheck.report import text as fmt
 
