@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # Light pages (with a digest of what the site index takes from them), findings of the page-only
 # checks per configuration, and final findings per configuration and site index.
 TABLES = ("pages", "local", "final")
@@ -106,19 +106,20 @@ class Cache:
                 pass
             warn(f"cache write failed ({exc}); results are still correct")
 
-    def files(self) -> dict[str, tuple[int, int, str, str]]:
-        """rel -> (mtime, size, content key, ref digest) as last seen."""
+    def files(self, settings: str) -> dict[str, tuple[int, int, str, str]]:
+        """rel -> (mtime, size, content key, ref digest) as last seen with these parser settings."""
         if self.db is None:
             return {}
         try:
             row = self.db.execute("SELECT blob FROM files WHERE id = 1").fetchone()
-            return marshal.loads(row[0]) if row else {}
+            saved, files = marshal.loads(row[0]) if row else (None, {})
+            return files if saved == settings else {}  # keys from another parser version: re-read all
         except (sqlite3.DatabaseError, ValueError, EOFError, TypeError) as exc:
             warn(f"cache read failed ({exc}); working without it")
             return {}
 
-    def put_files(self, files: dict[str, tuple[int, int, str, str]]) -> None:
-        self._write(("INSERT OR REPLACE INTO files VALUES (1, ?)", (marshal.dumps(files),)))
+    def put_files(self, settings: str, files: dict[str, tuple[int, int, str, str]]) -> None:
+        self._write(("INSERT OR REPLACE INTO files VALUES (1, ?)", (marshal.dumps((settings, files)),)))
 
     def get(self, table: str, keys: list[str]) -> dict[str, bytes]:
         assert table in TABLES

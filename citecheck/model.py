@@ -96,6 +96,7 @@ class Page:
     line_starts: list[int] = field(default_factory=list)  # byte offset of each line
     skipped: str | None = None  # why the page was not parsed (binary, too large)
     tags: list | None = None  # raw HTML tags (byte offsets) while the page is being checked; not cached
+    columns: dict | None = None  # per long line, character counts at checkpoints (see `position`)
 
     def position(self, offset: int, source: bytes | None = None) -> tuple[int, int]:
         """1-based (line, column) of a byte offset; the column counts characters when possible."""
@@ -105,9 +106,27 @@ class Page:
         index = max(index, 0)
         line_start = self.line_starts[index] if self.line_starts else 0
         column = offset - line_start + 1
-        if source is not None:
-            column = len(source[line_start:offset].decode("utf-8", "replace")) + 1
-        return index + 1, column
+        if source is None or column == 1:
+            return index + 1, column
+        if column <= _CHECKPOINT:
+            return index + 1, len(source[line_start:offset].decode("utf-8", "replace")) + 1
+        # A long line with many findings: count characters from the nearest checkpoint, so that
+        # each finding costs a bounded decode rather than one from the start of the line.
+        # Checkpoints sit on character starts: (byte offset, characters before it).
+        memo = self.columns if self.columns is not None else {}
+        self.columns = memo
+        marks = memo.setdefault(line_start, [(line_start, 0)])
+        while marks[-1][0] + _CHECKPOINT <= offset:
+            at, chars = marks[-1]
+            end = at + _CHECKPOINT
+            while 0x80 <= source[end] < 0xC0 and end > at:  # back to a character start
+                end -= 1
+            marks.append((end, chars + len(source[at:end].decode("utf-8", "replace"))))
+        at, chars = marks[bisect.bisect_right(marks, (offset, float("inf"))) - 1]
+        return index + 1, chars + len(source[at:offset].decode("utf-8", "replace")) + 1
+
+
+_CHECKPOINT = 4096
 
 
 @dataclass(slots=True)

@@ -24,6 +24,7 @@ from citecheck.engine import pages as pageload
 from citecheck.engine.catalog import Rule, load_catalog
 from citecheck.engine.selection import enabled_rules, ignored_for_file, matches, rule_options, severity_of
 from citecheck.model import Finding, Page
+from citecheck.parse.page import PARSER_VERSION
 from citecheck.site.index import SiteIndex
 
 SITE_PHASE_THRESHOLD = 400
@@ -120,7 +121,7 @@ def run(config: Config, options: Options) -> Result:
     clock = _Clock()
     cache = cache_for(config, options.use_cache)
     try:
-        known = cache.files()
+        known = cache.files(f"{PARSER_VERSION}:{settings}")
         entries, errors = pageload.read([(p, r, stats.get(r)) for r, p in rels.items()], settings, max_bytes, known)
         clock(f"discover + read ({len(entries)} files)")
         findings, parsed, skipped = _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock)
@@ -128,7 +129,7 @@ def run(config: Config, options: Options) -> Result:
         changed = sum(1 for rel, value in seen.items() if known.get(rel) != value)
         # A pre-commit run re-hashes its few files next time rather than rewrite the whole table.
         if changed > (0 if full_run else 50) or (full_run and set(known) - set(seen)):
-            cache.put_files({**({} if full_run else known), **seen})
+            cache.put_files(f"{PARSER_VERSION}:{settings}", {**({} if full_run else known), **seen})
         if full_run:
             cache.prune("pages", {e.key for e in entries})  # forget pages that no longer exist
     finally:

@@ -22,13 +22,17 @@ def hugo_anchor(text: str, style: str = "github") -> str:
 def unique_anchors(texts: list[str], style: str = "github", taken: set[str] | None = None) -> list[str]:
     """Ids for headings in document order; repeats get -1, -2 … as Hugo does."""
     seen = set(taken or ())
+    last: dict[str, int] = {}  # base -> last suffix tried: every lower one is taken for good
     ids = []
     for text in texts:
         base = hugo_anchor(text, style) or "heading"
-        candidate, n = base, 0
+        candidate, n = base, last.get(base, 0)
+        if n:
+            candidate = f"{base}-{n}"
         while candidate in seen:
             n += 1
             candidate = f"{base}-{n}"
+        last[base] = n
         seen.add(candidate)
         ids.append(candidate)
     return ids

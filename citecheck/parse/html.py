@@ -1,8 +1,8 @@
 """Raw HTML written inside Markdown: tags with exact positions, URL attributes, tag balance.
 
-lxml builds trees, not source positions, and recovers silently from the very mistakes a linter
-has to report; so tags are tokenised here (one linear pass, no recursion, safe on hostile
-input), and lxml is asked only whether a fragment parses at all (see `lxml_errors`).
+lxml builds trees, not source positions, and repairs silently the very mistakes a linter has
+to report (`<div><span>x</div>` parses without a word); so tags are tokenised here (one linear
+pass, no recursion, safe on hostile input), and lxml renders the visible text of link content.
 """
 
 from __future__ import annotations
@@ -136,18 +136,13 @@ def imbalances(tags: list[Tag]) -> list[Imbalance]:
     return problems
 
 
-def lxml_errors(fragment: str) -> list[str]:
-    """What libxml2 reports as fatal while parsing a fragment (depth limits, broken markup)."""
-    from lxml import etree
-
-    parser = etree.HTMLParser(recover=True, no_network=True)
-    try:
-        etree.fromstring("<div>" + fragment + "</div>", parser)
-    except (etree.ParserError, ValueError) as exc:
-        return [str(exc)]
-    return [e.message for e in parser.error_log if e.level_name == "FATAL" or "depth" in e.message.lower()]
-
-
 def text_of(fragment: str) -> str:
-    """Visible text of a bit of HTML (tags dropped, entities decoded)."""
-    return _html.unescape(_TAG.sub("", fragment)).strip()
+    """Visible text of a bit of HTML, as a browser shows it (lxml: entities, nesting, comments)."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment.strip()
+    from lxml import etree, html as lxml_html
+
+    try:
+        return lxml_html.fragment_fromstring(fragment, create_parent="span").text_content().strip()
+    except (etree.ParserError, ValueError):  # nothing parseable, e.g. only a comment
+        return _html.unescape(_TAG.sub("", fragment)).strip()
