@@ -24,6 +24,8 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="lint pages (offline unless --network)")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the whole site)")
     check.add_argument("--network", action="store_true", help="enable network rules")
+    check.add_argument("--changed-since", metavar="REF",
+                       help="check the pages changed since git REF and the pages those changes can break")
     check.add_argument("--select", type=_codes, help="rule codes or prefixes to enable, comma separated")
     check.add_argument("--ignore", type=_codes, help="rule codes or prefixes to disable")
     check.add_argument("--extend-select", type=_codes, help="codes or prefixes to enable in addition")
@@ -100,6 +102,10 @@ def cmd_check(args) -> int:
               "not available in this version; checking everything else", file=sys.stderr)
     options = Options(paths=args.paths, select=args.select, ignore=args.ignore, extend_select=args.extend_select,
                       network=args.network, use_cache=not args.no_cache)
+    if args.changed_since:
+        from citecheck.engine.changes import pages_to_check
+
+        options.only = pages_to_check(config, args.changed_since, use_cache=not args.no_cache)
     result = run(config, options)
     fixed = 0
     if args.diff:

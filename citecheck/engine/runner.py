@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,6 +177,29 @@ class _Clock:
         now = self.now()
         self.phases.append((phase, now - self.last))
         self.last = now
+
+
+def site_pages(config: Config, use_cache: bool = True) -> Iterator[Page]:
+    """Every content page of the site as a light page (links, front matter, anchors), from the
+    cache where it can, parsing (and caching) the rest. For questions about the whole site."""
+    parallel.share(plan=_Plan(config, [], [], set(), None))
+    listed = discover.content_stats(config.content_dir, config.root, config.get("exclude"))
+    max_bytes = config.get("max-file-size")
+    settings = f"{config.hugo.anchor_style}:{max_bytes}"
+    cache = cache_for(config, use_cache)
+    try:
+        entries, _ = pageload.read([(path, rel, stat) for rel, path, stat in listed], settings, max_bytes,
+                                   cache.files(f"{PARSER_VERSION}:{settings}"))
+        readable = [e for e in entries if not e.big]
+        known = cache.refs([e.key for e in readable])
+        fresh = pageload.parse_many([e for e in readable if e.key not in known], set(),
+                                    config.hugo.anchor_style, max_bytes)
+        cache.put("pages", [(p.key, p.ref, p.light) for p in fresh])
+        pages = _LightPages(readable, {p.key: p for p in fresh}, cache, config.hugo.anchor_style, max_bytes)
+        for entry in readable:
+            yield pages[entry.rel]
+    finally:
+        cache.close()
 
 
 def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
