@@ -1,0 +1,51 @@
+"""The hook as maintainers install it: the real pre-commit, trying this repository's hook."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_cli, write_site
+
+FRONT = '---\ntitle: "{title}"\ndate: 2020-01-01\ntiki_page_id: {pid}\n---\n'
+# The migration's unknown-page-id link: broken (LNK001), and the id names a real page (safe fix).
+BROKEN = FRONT.format(title="A", pid=1) + (
+    '<a href="/posts/magnesium" style="color: red;" title="This link has an unknown page_id: 947">Mg</a>\n')
+TARGET = FRONT.format(title="Overview Magnesium", pid=947) + "Text.\n"
+
+
+def _pre_commit() -> list[str]:
+    exe = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+    if exe is None:
+        pytest.skip("pre-commit is not installed")
+    return [exe]
+
+
+def test_hook_fails_on_a_broken_link_and_passes_after_fix(tmp_path):
+    repo = tmp_path / "wiki"
+    write_site(repo, {"content/posts/a.md": BROKEN, "content/posts/overview-magnesium.md": TARGET})
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for args in (["init", "-q"], ["add", "-A"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, env=env)
+
+    def hook() -> subprocess.CompletedProcess:
+        # try-repo copies this checkout (uncommitted changes included) and installs it like a user would.
+        return subprocess.run([*_pre_commit(), "try-repo", str(REPO), "citecheck", "--all-files"], cwd=repo,
+                              env=env, capture_output=True, text=True, timeout=900)
+
+    failed = hook()
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "LNK001" in failed.stdout and "content/posts/a.md" in failed.stdout
+
+    fixed = run_cli("check", str(repo), "--fix")
+    # The link is repointed, then its now-stale "missing" marker dropped (LNK005).
+    assert "Fixed 2 findings. No findings remain." in fixed.stdout, fixed.stdout + fixed.stderr
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
+    passed = hook()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
