@@ -113,6 +113,8 @@ def run(config: Config, options: Options) -> Result:
     stats = {rel: stat for rel, _, stat in listed}
     in_site = set(rels)
     targets, warnings = _targets(options, config, rels)
+    if not rels and not targets:
+        warnings.append(f"no Markdown files under {config.content_dir} (is this the site root?)")
     for rel, path in targets.items():
         rels.setdefault(rel, str(path))
     max_bytes = config.get("max-file-size")
