@@ -69,7 +69,8 @@ def filter(path: Path, findings: list[Finding], root: Path, paths: Iterable[str]
     `paths` and `codes`, when given, are the pages linted and the rules run: entries outside them are
     not called stale (a pre-commit run on two files, or an offline run, cannot see them).
     """
-    budget = read(path)
+    recorded = read(path)
+    budget = Counter(recorded)
     fresh = []
     for finding in findings:  # in report order, so that extra copies beyond the count are the later ones
         key = _key(finding)
@@ -79,7 +80,6 @@ def filter(path: Path, findings: list[Finding], root: Path, paths: Iterable[str]
             fresh.append(finding)
     paths = set(paths) if paths is not None else None
     codes = set(codes) if codes is not None else None
-    recorded = read(path) if any(budget.values()) else Counter()
     stale = []
     for (rel, code, subject), left in sorted(budget.items()):
         if left <= 0 or (paths is not None and rel not in paths) or (codes is not None and code not in codes):

@@ -1,3 +1,3 @@
 """Output formats: each module renders a finished run; none of them decides anything."""
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "junit")
