@@ -126,7 +126,9 @@ def cmd_check(args) -> int:
     if baseline_file and not args.write_baseline:
         from citecheck.engine import baseline
 
-        result.findings, stale = baseline.filter(baseline_file, result.findings, config.root)
+        # Entries for pages or rules this run did not check are not stale, only unchecked.
+        result.findings, stale = baseline.filter(baseline_file, result.findings, config.root, paths=result.targets,
+                                                 codes={rule.code for rule in result.rules})
         result.warnings.extend(f"{baseline_file}: stale entry: {entry}" for entry in stale)
     for line in result.errors:
         print(f"citecheck: error: {line}", file=sys.stderr)

@@ -54,6 +54,7 @@ class Result:
     sources: dict[str, bytes]
     root: Path
     timings: list[tuple[str, float]] = field(default_factory=list)  # phase -> seconds, for -v
+    targets: set[str] = field(default_factory=set)  # the pages this run checked
 
 
 @dataclass
@@ -146,7 +147,7 @@ def run(config: Config, options: Options) -> Result:
     findings.sort(key=Finding.sort_key)
     sources = _Sources({e.rel: e for e in entries if e.rel in targets and not e.big})
     return Result(findings, len(targets), len(in_site), parsed, errors, warnings, rules, sources, root,
-                  clock.phases)
+                  clock.phases, set(targets))
 
 
 class _Sources(dict):
