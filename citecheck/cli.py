@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from citecheck import __version__
+from citecheck.report import FORMATS
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
-FORMATS = ("text", "json", "sarif", "github", "junit")
 
 
 def _codes(value: str) -> list[str]:

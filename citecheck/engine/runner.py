@@ -194,31 +194,35 @@ def site_pages(config: Config, use_cache: bool = True) -> Iterator[Page]:
         entries, _ = pageload.read([(path, rel, stat) for rel, path, stat in listed], settings, max_bytes,
                                    cache.files(f"{PARSER_VERSION}:{settings}"))
         readable = [e for e in entries if not e.big]
-        known = cache.refs([e.key for e in readable])
-        fresh = pageload.parse_many([e for e in readable if e.key not in known], set(),
-                                    config.hugo.anchor_style, max_bytes)
-        cache.put("pages", [(p.key, p.ref, p.light) for p in fresh])
-        pages = _LightPages(readable, {p.key: p for p in fresh}, cache, config.hugo.anchor_style, max_bytes)
+        _, parsed = _parse_unseen(readable, set(), cache, config.hugo.anchor_style, max_bytes)
+        pages = _LightPages(readable, parsed, cache, config.hugo.anchor_style, max_bytes)
         for entry in readable:
             yield pages[entry.rel]
     finally:
         cache.close()
 
 
-def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
-    anchor_style = plan.config.hugo.anchor_style
-    readable = [e for e in entries if not e.big]
+def _parse_unseen(readable, want_local: set[str], cache, anchor_style: str, max_bytes: int):
+    """(ref digest of every page, pages parsed now): only pages the cache has never seen are parsed,
+    and their light form is cached."""
     refs = {e.key: e.ref for e in readable if e.ref}
     refs.update(cache.refs([e.key for e in readable if not e.ref]))
     fresh = [e for e in readable if e.key not in refs]
-    parsed = {p.key: p for p in pageload.parse_many(fresh, set(targets), anchor_style, max_bytes)}
+    parsed = {p.key: p for p in pageload.parse_many(fresh, want_local, anchor_style, max_bytes)}
+    cache.put("pages", [(p.key, p.ref, p.light) for p in parsed.values()])
+    refs.update({key: p.ref for key, p in parsed.items()})
+    return refs, parsed
+
+
+def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
+    anchor_style = plan.config.hugo.anchor_style
+    readable = [e for e in entries if not e.big]
+    refs, parsed = _parse_unseen(readable, set(targets), cache, anchor_style, max_bytes)
     clock(f"parse + page checks ({len(parsed)} pages)")
     for e in readable:
         e.forget()  # hashed and parsed: later phases re-read the few they need
-    cache.put("pages", [(p.key, p.ref, p.light) for p in parsed.values()])
     cache.put("local", [(f"{p.key}:{cfg}", p.local) for p in parsed.values() if p.local is not None])
-    clock("cache pages")
-    refs.update({key: p.ref for key, p in parsed.items()})
+    clock("cache findings of page checks")
     for e in readable:
         e.ref = refs.get(e.key)
 
