@@ -9,11 +9,12 @@ from __future__ import annotations
 import marshal
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # Light pages (with a digest of what the site index takes from them), findings of the page-only
 # checks per configuration, and final findings per configuration and site index.
 TABLES = ("pages", "local", "final")
@@ -55,7 +56,7 @@ class Cache:
         db.execute("PRAGMA synchronous=NORMAL")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
-            for table in ("files", "site", "site_meta", *TABLES):
+            for table in ("files", "site", "site_meta", "answers", *TABLES):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, ref TEXT NOT NULL, blob BLOB NOT NULL)")
@@ -67,6 +68,10 @@ class Cache:
         db.execute("CREATE TABLE IF NOT EXISTS site_meta (fp TEXT)")
         for table in TABLES[1:]:
             db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, blob BLOB NOT NULL)")
+        # Answers of remote questions (a DOI's record, a URL's outcome), each with its own expiry;
+        # written batch by batch so that an interrupted run keeps what it learnt.
+        db.execute("CREATE TABLE IF NOT EXISTS answers (kind TEXT, key TEXT, status TEXT, blob BLOB, "
+                   "fetched REAL, expires REAL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
         db.execute("SELECT count(*) FROM pages").fetchone()  # fails fast on a corrupt file
         return db
 
@@ -143,6 +148,28 @@ class Cache:
             self._write((f"DELETE FROM {table} WHERE key = ?", [(k,) for k in stale]))
         return len(stale)
 
+    def answers(self, kind: str, keys: list[str], max_age: float | None = None) -> dict[str, tuple[str, Any]]:
+        """key -> (status, value) for answers still fresh: not expired, and, with `max_age`
+        (seconds), fetched no longer ago than that."""
+        now = time.time()
+        oldest = now - max_age if max_age is not None else 0.0
+        rows = self._select(f"SELECT key, status, blob FROM answers WHERE kind = '{_kind(kind)}' AND "
+                            f"expires > {now!r} AND fetched >= {oldest!r} AND key IN ({{marks}})", keys)
+        out = {}
+        for key, status, blob in rows:
+            try:
+                out[key] = (status, marshal.loads(blob))
+            except (ValueError, EOFError, TypeError):
+                continue  # an unreadable row is asked again
+        return out
+
+    def put_answers(self, kind: str, rows: Iterable[tuple[str, str, Any, float]]) -> None:
+        """rows: (key, status, value, seconds to live); value is plain data (dicts, lists, str…)."""
+        now = time.time()
+        data = [(_kind(kind), key, status, marshal.dumps(value), now, now + ttl) for key, status, value, ttl in rows]
+        if data:
+            self._write(("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)", data))
+
     def site_tables(self, fp: str, names: tuple[str, ...]) -> dict[str, SqlTable] | None:
         """The saved site index, if it was saved for this fingerprint."""
         if self.db is None:
@@ -164,12 +191,13 @@ class Cache:
         if self.db is None or self.path is None:
             return {"path": str(self.path), "pages": 0, "bytes": 0}
         pages = self.db.execute("SELECT count(*) FROM pages").fetchone()[0]
+        answers = dict(self.db.execute("SELECT kind, count(*) FROM answers GROUP BY kind").fetchall())
         size = sum(Path(str(self.path) + s).stat().st_size for s in ("", "-wal") if Path(str(self.path) + s).exists())
-        return {"path": str(self.path), "pages": pages, "bytes": size}
+        return {"path": str(self.path), "pages": pages, "answers": answers, "bytes": size}
 
     def clear(self) -> None:
         if self.db is not None:
-            for table in ("files", "site", "site_meta", *TABLES):
+            for table in ("files", "site", "site_meta", "answers", *TABLES):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("VACUUM")
 
@@ -177,6 +205,12 @@ class Cache:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+def _kind(kind: str) -> str:
+    if not kind.isidentifier():
+        raise ValueError(f"bad answer kind {kind!r}")
+    return kind
 
 
 class SqlTable:

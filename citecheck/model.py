@@ -73,6 +73,19 @@ class Suppression:
 
 
 @dataclass(slots=True)
+class Citation:
+    """A DOI mention with the citation block around it (what DOI004 compares with the record)."""
+
+    doi: str  # normalised: percent-decoded, trailing punctuation dropped, ASCII case-folded
+    start: int  # byte range of the mention (the link, or the DOI in text)
+    end: int
+    title: str = ""  # nearest heading or bold line just above
+    journal: str = ""  # the line holding the DOI: journal, year, volume(issue), pages
+    authors: str = ""  # the author line just below (or above)
+    authors_start: int | None = None  # byte offset of `authors` in the file, when written verbatim
+
+
+@dataclass(slots=True)
 class Page:
     """Everything the offline rules need from one content file, extracted in one pass."""
 
@@ -93,6 +106,7 @@ class Page:
     html: list[HtmlChunk] = field(default_factory=list)
     html_ids: list[str] = field(default_factory=list)  # id/name attributes, link targets too
     suppressions: list[Suppression] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)  # byte offset of each line
     skipped: str | None = None  # why the page was not parsed (binary, too large)
     tags: list | None = None  # raw HTML tags (byte offsets) while the page is being checked; not cached

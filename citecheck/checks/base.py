@@ -10,6 +10,7 @@ from citecheck.model import Edit, Fix, Page
 
 if TYPE_CHECKING:
     from citecheck.config import Config
+    from citecheck.remote.answers import Ask, Facts
     from citecheck.engine.catalog import Rule
     from citecheck.site.index import SiteIndex
 
@@ -32,11 +33,14 @@ class Context:
     source: bytes
     config: Config
     memo: dict[str, Any] = field(default_factory=dict)  # per-page facts several checks share
+    facts: Facts | None = None  # answers of remote questions, in the network stage
+    asks: list[Ask] = field(default_factory=list)  # every remote question this page asked
 
 
 class Check:
     # "page": needs only the page (runs right after parsing, cached per page);
-    # "site": needs the site index (re-runs when any page's URL, aliases or anchors change).
+    # "site": needs the site index (re-runs when any page's URL, aliases or anchors change);
+    # "remote": needs answers from the network: `asks` says which, `check_remote` judges them.
     scope = "page"
 
     def __init__(self, rule: Rule, options: dict[str, Any]):
@@ -45,6 +49,14 @@ class Check:
 
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         raise NotImplementedError
+
+    def asks(self, page: Page, ctx: Context) -> Iterator[Ask]:
+        """The remote questions this rule needs answered for this page (scope "remote")."""
+        return iter(())
+
+    def check_remote(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        """Judge the page with `ctx.facts` (scope "remote"); rules never do I/O themselves."""
+        return iter(())
 
     def fix(self, edits: list[Edit], description: str) -> Fix | None:
         """A fix with this rule's safety, or None when the rule offers none."""
