@@ -41,8 +41,11 @@ SCHEMA: dict[str, Any] = {
     "crossref": {"base-url": ((str,), "https://api.crossref.org"), "mailto": ((str,), None),
                  "rate": ((int, float), None), "concurrency": ((int,), None)},
     "doi": {"resolver-url": ((str,), "https://doi.org")},
+    # retries: extra tries of a transient failure; backoff: first wait (s), doubled with jitter;
+    # max-wait: one question's whole budget (s) across tries and Retry-After waits.
     "network": {"timeout": ((int, float), 20.0), "concurrency": ((int,), 128), "per-host": ((int,), 8),
-                "allow-private": ((bool,), False)},
+                "allow-private": ((bool,), False), "retries": ((int,), 3), "backoff": ((int, float), 1.0),
+                "max-wait": ((int, float), 120.0)},
     "external": {"exclude": ((_LIST,), [])},
     "cache": {"path": ((str,), ".citecheck/cache.db"), "ttl": ((dict,), {})},
 }
