@@ -30,8 +30,17 @@ KINDS = {
     "inline-html-malformed": "html:InlineHtmlMalformed",
     "unused-suppression": "suppression:UnusedSuppression",
     "pattern": "pattern:Pattern",
-    # Network kinds: their facts come from the resolver; offline they find nothing.
-    "network": "network:NetworkRule",
+    # Network kinds (scope "remote"): they ask the resolver questions and judge its answers.
+    "attachment-missing": "urls:AttachmentMissing",
+    "attachment-type-mismatch": "urls:AttachmentTypeMismatch",
+    "external-link-broken": "urls:ExternalLinkBroken",
+    "external-link-permanent-redirect": "urls:ExternalPermanentRedirect",
+    "doi-not-found": "doi_status:DoiNotFound",
+    "doi-metadata-mismatch": "metadata:MetadataMismatch",
+    "doi-retracted": "doi_status:DoiRetracted",
+    "doi-has-notice": "doi_status:DoiHasNotice",
+    "doi-non-crossref": "doi_status:DoiNonCrossref",
+    "unverified": "network:Unverified",
 }
 # Kinds a site's own rule files may use (no Python of their own).
 DECLARATIVE = frozenset({"pattern"})
