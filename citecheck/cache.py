@@ -9,6 +9,7 @@ from __future__ import annotations
 import marshal
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,6 +29,9 @@ class Cache:
     def __init__(self, path: Path | None):
         self.path = path
         self.db: sqlite3.Connection | None = None
+        # The network stage reads and writes answers from worker threads; one connection, one
+        # transaction at a time.
+        self.lock = threading.RLock()
         if path is not None:
             self.db = self._open(path)
 
@@ -79,13 +83,14 @@ class Cache:
         if self.db is None or not keys:
             return []
         rows: list[tuple] = []
-        try:
-            for start in range(0, len(keys), 900):
-                chunk = keys[start : start + 900]
-                rows.extend(self.db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk))
-        except sqlite3.DatabaseError as exc:
-            warn(f"cache read failed ({exc}); working without it")
-            return []
+        with self.lock:
+            try:
+                for start in range(0, len(keys), 900):
+                    chunk = keys[start : start + 900]
+                    rows.extend(self.db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk))
+            except sqlite3.DatabaseError as exc:
+                warn(f"cache read failed ({exc}); working without it")
+                return []
         return rows
 
     def refs(self, keys: list[str]) -> dict[str, str]:
@@ -96,20 +101,23 @@ class Cache:
         """Run (sql, params) statements in one transaction; params a tuple, or a list for executemany."""
         if self.db is None:
             return
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            for sql, params in statements:
-                if isinstance(params, tuple):
-                    self.db.execute(sql, params)
-                else:
-                    self.db.executemany(sql, params)
-            self.db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
+        with self.lock:
             try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
-            warn(f"cache write failed ({exc}); results are still correct")
+                self.db.execute("BEGIN IMMEDIATE")
+                for sql, params in statements:
+                    if isinstance(params, tuple):
+                        self.db.execute(sql, params)
+                    else:
+                        self.db.executemany(sql, params)
+                self.db.execute("COMMIT")
+                return
+            except sqlite3.DatabaseError as exc:
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.DatabaseError:
+                    pass
+                error = exc
+        warn(f"cache write failed ({error}); results are still correct")
 
     def files(self, settings: str) -> dict[str, tuple[int, int, str, str]]:
         """rel -> (mtime, size, content key, ref digest) as last seen with these parser settings."""
