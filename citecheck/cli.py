@@ -97,9 +97,6 @@ def cmd_check(args) -> int:
     from citecheck.engine.runner import Options, run
 
     config = _load_config(args)
-    if args.network and not args.quiet:
-        print("citecheck: warning: network checks (DOI003-DOI008, ATT001, ATT003, EXT001, EXT002, NET001) are "
-              "not available in this version; checking everything else", file=sys.stderr)
     options = Options(paths=args.paths, select=args.select, ignore=args.ignore, extend_select=args.extend_select,
                       network=args.network, use_cache=not args.no_cache)
     if args.changed_since:
@@ -219,7 +216,9 @@ def cmd_cache(args) -> int:
     cache = cache_for(config, True)
     if args.action == "info":
         info = cache.info()
-        print(f"{info['path']}: {info['pages']} parsed pages, {info['bytes']} bytes")
+        answers = info.get("answers") or {}
+        remote = ", ".join(f"{count} {kind.upper()}s answered" for kind, count in sorted(answers.items()))
+        print(f"{info['path']}: {info['pages']} parsed pages, {remote or 'no remote answers'}, {info['bytes']} bytes")
     else:
         cache.clear()
         print(f"cleared {cache.path}")

@@ -65,6 +65,11 @@ class Check:
         return Fix(edits, self.rule.fix, description)
 
 
+def is_remote(check: Check) -> bool:
+    """Checks with a network half: the remote rules, and offline rules that a record can sharpen."""
+    return check.scope == "remote" or type(check).check_remote is not Check.check_remote
+
+
 def fm_value_span(page: Page, source: bytes, key: str, value: str | None = None) -> tuple[int, int]:
     """Byte range of a front-matter field (or of one of its values) for positioning a finding."""
     end = page.fm_end or len(source)

@@ -28,6 +28,7 @@ class Rule:
     explanation: str
     fix: str = "none"
     network: bool = False
+    offline_when: list[str] = field(default_factory=list)  # config keys that make a network rule offline
     options: dict[str, Any] = field(default_factory=dict)
     examples: list[dict[str, Any]] = field(default_factory=list)
     source: Path | None = None
@@ -60,10 +61,10 @@ def load_rule(path: Path, builtin: bool) -> Rule:
     missing = [key for key in _REQUIRED if key not in data]
     if missing:
         raise ConfigError(f"{path}: rule file lacks {', '.join(missing)}")
-    unknown = set(data) - set(_REQUIRED) - {"fix", "network", "options", "examples"}
+    unknown = set(data) - set(_REQUIRED) - {"fix", "network", "offline-when", "options", "examples"}
     if unknown:
         raise ConfigError(f"{path}: unknown key '{sorted(unknown)[0]}' in rule file")
-    rule = Rule(**{key: data[key] for key in data}, source=path, builtin=builtin)
+    rule = Rule(**{key.replace("-", "_"): data[key] for key in data}, source=path, builtin=builtin)
     if not _CODE.fullmatch(rule.code) or path.stem != rule.code:
         raise ConfigError(f"{path}: code '{rule.code}' must look like ABC123 and match the file name")
     if not _NAME.fullmatch(rule.name):

@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from citecheck import __version__, discover
 from citecheck.cache import Cache
 from citecheck.checks import kind_class
-from citecheck.checks.base import Check, Context, Hit
+from citecheck.checks.base import Check, Context, Hit, is_remote
 from citecheck.config import Config, ConfigError
 from citecheck.engine import codec, parallel, suppress
 from citecheck.engine import pages as pageload
@@ -40,6 +40,8 @@ class Options:
     network: bool = False
     use_cache: bool = True
     only: set[str] | None = None  # rels to lint (e.g. changed pages); None: derived from paths
+    progress: Callable[[str, int, int], None] | None = None  # (phase, done, total), for `audit`
+    max_age: float | None = None  # seconds: re-ask remote answers fetched longer ago than this
 
 
 @dataclass
@@ -55,6 +57,7 @@ class Result:
     root: Path
     timings: list[tuple[str, float]] = field(default_factory=list)  # phase -> seconds, for -v
     targets: set[str] = field(default_factory=set)  # the pages this run checked
+    counts: dict[str, int] = field(default_factory=dict)  # links, dois, urls asked (network runs)
 
 
 @dataclass
@@ -100,11 +103,13 @@ def run(config: Config, options: Options) -> Result:
     rules = enabled_rules(load_catalog(extra), config, options.select, options.ignore, options.network,
                           options.extend_select)
     checks = build_checks(rules, config)
+    remote = [c for c in checks if is_remote(c[1])]
+    offline = [rule for rule, check, _ in checks if check.scope != "remote"]
     plan = _Plan(
         config=config,
-        local_checks=[c for c in checks if getattr(c[1], "scope", "page") == "page"],
-        site_checks=[c for c in checks if getattr(c[1], "scope", "page") == "site"],
-        active={rule.code for rule in rules},
+        local_checks=[c for c in checks if c[1].scope == "page"],
+        site_checks=[c for c in checks if c[1].scope == "site"],
+        active={rule.code for rule in offline},
         unused_rule=next((r for r in rules if r.code == "CC001"), None),
     )
     parallel.share(plan=plan)
@@ -120,7 +125,7 @@ def run(config: Config, options: Options) -> Result:
         rels.setdefault(rel, str(path))
     max_bytes = config.get("max-file-size")
     settings = f"{config.hugo.anchor_style}:{max_bytes}"
-    cfg = fingerprint(config, rules)
+    cfg = fingerprint(config, offline)  # offline caches are shared by offline and network runs
     full_run = options.only is None and not options.paths
     clock = _Clock()
     cache = cache_for(config, options.use_cache)
@@ -136,6 +141,17 @@ def run(config: Config, options: Options) -> Result:
             cache.put_files(f"{PARSER_VERSION}:{settings}", {**({} if full_run else known), **seen})
         if full_run:
             cache.prune("pages", {e.key for e in entries})  # forget pages that no longer exist
+        counts: dict[str, int] = {}
+        if remote:
+            checked = [e for e in entries if e.rel in targets and not e.big]
+            outcome = _network(checked, remote, plan, cache, options)
+            warnings.extend(outcome.warnings)
+            # A record-assisted finding replaces the offline one for the same text (ENC001).
+            sharper = {(f.path, f.code, f.start, f.end) for f in outcome.findings}
+            findings = [f for f in findings if (f.path, f.code, f.start, f.end) not in sharper]
+            findings.extend(outcome.findings)
+            counts = {"links": outcome.links, "dois": len(outcome.facts.dois), "urls": len(outcome.facts.urls)}
+            clock(f"network ({counts['dois']} DOIs, {counts['urls']} URLs)")
     finally:
         cache.close()
     for entry in entries:
@@ -147,7 +163,28 @@ def run(config: Config, options: Options) -> Result:
     findings.sort(key=Finding.sort_key)
     sources = _Sources({e.rel: e for e in entries if e.rel in targets and not e.big})
     return Result(findings, len(targets), len(in_site), parsed, errors, warnings, rules, sources, root,
-                  clock.phases, set(targets))
+                  clock.phases, set(targets), counts)
+
+
+def _network(checked, remote, plan: _Plan, cache, options: Options):
+    from citecheck.engine import network
+
+    anchor_style, max_bytes = plan.config.hugo.anchor_style, plan.config.get("max-file-size")
+    light = _LightPages(checked, {}, cache, anchor_style, max_bytes)
+    # Suppression comments are judged for the remote codes here; the offline pass judged the rest.
+    remote_plan = _Plan(plan.config, [], [], {r.code for r, c, _ in remote if c.scope == "remote"},
+                        plan.unused_rule)
+
+    def pages():
+        for entry in checked:
+            yield light[entry.rel], lambda entry=entry: entry.data
+            entry.forget()  # judged: its bytes are not needed again
+
+    def suppress_remote(page, source, found):
+        return _suppress(page, source, found, remote_plan)
+
+    return network.run(plan.config, remote, pages, cache, suppress_remote, to_finding, options.progress,
+                       options.max_age)
 
 
 class _Sources(dict):

@@ -25,7 +25,7 @@ def enabled_rules(catalog: dict[str, Rule], config: Config, select: list[str] | 
     for code, rule in sorted(catalog.items()):
         on = matches(code, chosen_select) if chosen_select else True
         on = (on or matches(code, extend)) and not matches(code, chosen_ignore)
-        if on and (network or not rule.network):
+        if on and (network or not rule.network or any(config.get(key) for key in rule.offline_when)):
             rules.append(rule)
     return rules
 
