@@ -76,6 +76,12 @@ class Cache:
         # written batch by batch so that an interrupted run keeps what it learnt.
         db.execute("CREATE TABLE IF NOT EXISTS answers (kind TEXT, key TEXT, status TEXT, blob BLOB, "
                    "fetched REAL, expires REAL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+        # Audit history, for trends and "new/fixed since the last audit". Not a cache: kept when the
+        # schema changes and by `cache clear`.
+        db.execute("CREATE TABLE IF NOT EXISTS audits (id INTEGER PRIMARY KEY, started REAL, "
+                   "finished REAL, complete INTEGER, totals BLOB, by_rule BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS audit_findings (audit INTEGER, fingerprint TEXT, blob BLOB, "
+                   "PRIMARY KEY (audit, fingerprint)) WITHOUT ROWID")
         db.execute("SELECT count(*) FROM pages").fetchone()  # fails fast on a corrupt file
         return db
 
@@ -194,6 +200,41 @@ class Cache:
         rows = ((name, key, marshal.dumps(value)) for name, table in tables.items() for key, value in table.items())
         self._write(("DELETE FROM site", ()), ("DELETE FROM site_meta", ()),
                     ("INSERT INTO site VALUES (?, ?, ?)", rows), ("INSERT INTO site_meta VALUES (?)", (fp,)))
+
+    def record_audit(self, started: float, finished: float, complete: bool, totals: dict[str, int],
+                     by_rule: dict[str, int], findings: Iterable[tuple[str, dict[str, str]]]) -> int | None:
+        """Store one audit (counts per rule, and each finding's fingerprint with a minimal record);
+        returns its id."""
+        if self.db is None:
+            return None
+        audit = int(finished * 1_000_000)  # ordered by time, unique between two audits of one cache
+        self._write(("INSERT OR REPLACE INTO audits VALUES (?, ?, ?, ?, ?, ?)",
+                     (audit, started, finished, int(complete), marshal.dumps(totals), marshal.dumps(by_rule))),
+                    ("INSERT OR REPLACE INTO audit_findings VALUES (?, ?, ?)",
+                     [(audit, fp, marshal.dumps(record)) for fp, record in findings]))
+        return audit
+
+    def audits(self) -> list[dict[str, Any]]:
+        """Past audits, oldest first: id, started, finished, complete, totals, by_rule."""
+        if self.db is None:
+            return []
+        try:
+            rows = self.db.execute("SELECT id, started, finished, complete, totals, by_rule FROM audits "
+                                   "ORDER BY finished, id").fetchall()
+        except sqlite3.DatabaseError:
+            return []
+        return [{"id": i, "started": s, "finished": f, "complete": bool(c), "totals": marshal.loads(t),
+                 "by_rule": marshal.loads(b)} for i, s, f, c, t, b in rows]
+
+    def audit_findings(self, audit: int) -> dict[str, dict[str, str]]:
+        """fingerprint -> minimal record of one past audit's findings."""
+        if self.db is None:
+            return {}
+        try:
+            rows = self.db.execute("SELECT fingerprint, blob FROM audit_findings WHERE audit = ?", (audit,))
+            return {fp: marshal.loads(blob) for fp, blob in rows}
+        except sqlite3.DatabaseError:
+            return {}
 
     def info(self) -> dict[str, Any]:
         if self.db is None or self.path is None:

@@ -45,6 +45,24 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     check.add_argument("-v", "--verbose", action="store_true", help="more detail; tracebacks on errors")
 
+    audit = sub.add_parser("audit", help="check every page with every rule, network on, and write reports")
+    audit.add_argument("site", nargs="?", type=Path, default=Path("."), help="the site root (default: here)")
+    audit.add_argument("--report-dir", type=Path, help="where report.html, report.json and summary.md go "
+                       "(default: SITE/citecheck-report)")
+    audit.add_argument("--select", type=_codes, help="rule codes or prefixes to enable, comma separated")
+    audit.add_argument("--ignore", type=_codes, help="rule codes or prefixes to disable")
+    audit.add_argument("--max-age", type=float, metavar="DAYS",
+                       help="ask again remote answers older than DAYS (default: each answer's own TTL)")
+    audit.add_argument("--fail-on", choices=tuple(SEVERITY_RANK), help="lowest severity that fails the run")
+    audit.add_argument("--strict-network", action="store_true", help="inconclusive network checks fail the run")
+    audit.add_argument("--source-url", metavar="TEMPLATE",
+                       help="link findings to their source, e.g. https://github.com/o/r/blob/main/{path}#L{line}")
+    audit.add_argument("--config", type=Path, help="configuration file (default: found by walking up)")
+    audit.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (no history)")
+    audit.add_argument("--no-progress", action="store_true", help="no progress display")
+    audit.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    audit.add_argument("-v", "--verbose", action="store_true", help="tracebacks on errors")
+
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code")
     rules = sub.add_parser("rules", help="list all rules")
@@ -65,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     from citecheck.config import ConfigError
 
     try:
-        return {"check": cmd_check, "rule": cmd_rule, "rules": cmd_rules, "cache": cmd_cache}[args.command](args)
+        commands = {"check": cmd_check, "audit": cmd_audit, "rule": cmd_rule, "rules": cmd_rules, "cache": cmd_cache}
+        return commands[args.command](args)
     except ConfigError as exc:
         print(f"citecheck: error: {exc}", file=sys.stderr)
         return 2
@@ -88,8 +107,9 @@ def _load_config(args) -> object:
     from citecheck import config
 
     start = args.paths[0] if getattr(args, "paths", None) else Path.cwd()
-    if getattr(args, "path", None) is not None:
-        start = args.path
+    for name in ("path", "site"):
+        if getattr(args, name, None) is not None:
+            start = getattr(args, name)
     return config.load(start, args.config)
 
 
@@ -138,11 +158,46 @@ def cmd_check(args) -> int:
     _emit(args, result, fixed)
     if result.errors:
         return 2
+    return 0 if args.exit_zero else _exit_code(result.findings, args, config)
+
+
+def _exit_code(findings, args, config) -> int:
     fail_on = SEVERITY_RANK[args.fail_on or config.get("fail-on")]
     # Inconclusive network answers never fail a build unless asked (a flaky host is not a defect).
-    failing = [f for f in result.findings if SEVERITY_RANK[f.severity] >= fail_on
+    failing = [f for f in findings if SEVERITY_RANK[f.severity] >= fail_on
                and (f.code != "NET001" or args.strict_network)]
-    return 0 if args.exit_zero or not failing else 1
+    return 1 if failing else 0
+
+
+def cmd_audit(args) -> int:
+    from citecheck.audit import progress
+    from citecheck.audit.run import AuditOptions, audit
+
+    if not args.site.is_dir():
+        print(f"citecheck: error: {args.site}: not a folder", file=sys.stderr)
+        return 2
+    config = _load_config(args)
+    report_dir = args.report_dir or config.root / "citecheck-report"
+    display = progress.for_stream(sys.stderr, enabled=not (args.quiet or args.no_progress))
+    try:
+        outcome = audit(config, AuditOptions(report_dir, args.select, args.ignore, args.max_age, args.source_url,
+                                             not args.no_cache, display))
+    finally:
+        if display is not None:
+            display.close()
+    for line in outcome.errors:
+        print(f"citecheck: error: {line}", file=sys.stderr)
+    if not args.quiet:
+        for line in outcome.warnings:
+            print(f"citecheck: warning: {line}", file=sys.stderr)
+    totals = outcome.doc["totals"]
+    counts = ", ".join(f"{n} {s}" for s, n in totals["by_severity"].items() if n) or "no findings"
+    new = sum(1 for f in outcome.doc["findings"] if f.get("new"))
+    print(f"citecheck audit: {totals['pages']} pages, {totals['dois']} DOIs, {totals['urls']} URLs: {counts}; "
+          f"{new} new, {len(outcome.doc['fixed'])} fixed since the last audit. Report: {outcome.report_dir / 'report.html'}")
+    if outcome.errors:
+        return 2
+    return _exit_code(outcome.findings, args, config)
 
 
 def _emit(args, result, fixed: int) -> None:

@@ -133,7 +133,11 @@ def run(config: Config, options: Options) -> Result:
         known = cache.files(f"{PARSER_VERSION}:{settings}")
         entries, errors = pageload.read([(p, r, stats.get(r)) for r, p in rels.items()], settings, max_bytes, known)
         clock(f"discover + read ({len(entries)} files)")
+        if options.progress:
+            options.progress("index", len(entries), len(entries))
         findings, parsed, skipped = _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock)
+        if options.progress:
+            options.progress("parse", len(targets), len(targets))
         seen = {e.rel: (e.mtime, e.size, e.key, e.ref) for e in entries if not e.big and e.ref}
         changed = sum(1 for rel, value in seen.items() if known.get(rel) != value)
         # A pre-commit run re-hashes its few files next time rather than rewrite the whole table.
