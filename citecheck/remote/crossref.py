@@ -8,6 +8,7 @@ public: 5 req/s, 1 at once).
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from urllib.parse import quote
 
@@ -44,14 +45,21 @@ class CrossrefClient:
                             timeout=config.get("network.timeout"))
         self.pacer = Pacer(self.rate)
         self.requests = 0
+        self._count = threading.Lock()
+
+    @staticmethod
+    def filterable(doi: str) -> bool:
+        """Can the DOI ride in a `doi:` filter? Filters are comma-separated, so one with a comma cannot."""
+        return "," not in doi
 
     def batches(self, dois: list[str]) -> list[list[str]]:
-        """Split DOIs into requests whose URL stays under the limit (sized as fully percent-encoded)."""
+        """Split the filterable DOIs into requests whose URL stays under the limit (sized as fully
+        percent-encoded); the others are left out."""
         fixed = len(self.base_url) + len("/works?filter=&rows=1000&select=") + len(quote(",".join(SELECT), safe=""))
         out: list[list[str]] = []
         batch: list[str] = []
         size = fixed
-        for doi in dois:
+        for doi in filter(self.filterable, dois):
             cost = len(quote("doi:" + doi, safe="")) + 3  # and its encoded comma
             if batch and (size + cost > URL_LIMIT or len(batch) >= MAX_ROWS):
                 out.append(batch)
@@ -70,8 +78,11 @@ class CrossrefClient:
 
     def work(self, doi: str) -> dict[str, Any] | None:
         """One DOI by its own route; None when Crossref answers 404."""
+        # habanero pastes the id into the path as is, and splits a string id on whitespace: a DOI
+        # holding `#`, `?`, `%` or a space would reach another resource, or several.
+        path = quote(doi, safe="/")
         try:
-            message = self._call(lambda: self.api.works(ids=doi))
+            message = self._call(lambda: self.api.works(ids=[path]))
         except _NotFound:
             return None
         return trim(message) if isinstance(message, dict) else None
@@ -81,7 +92,8 @@ class CrossrefClient:
             for attempt in self.policy.retrying():
                 with attempt:
                     self.pacer.wait()
-                    self.requests += 1
+                    with self._count:
+                        self.requests += 1
                     return _one(request)
         except Transient as exc:
             raise Failed(f"Crossref: {exc.reason}") from None
@@ -106,12 +118,14 @@ def _one(request) -> Any:
         if status == 429 or status >= 500:
             raise Transient(f"HTTP {status}", retry_after(exc.response.headers.get("retry-after"))) from None
         raise Failed(f"Crossref: HTTP {status}") from None
-    except RequestError as exc:
+    except RequestError as exc:  # an error status with a JSON body; the response is its cause's
         status = int(exc.status_code) if str(exc.status_code).isdigit() else 0
         if status == 404:
             raise _NotFound from None
         if status == 429 or status >= 500:
-            raise Transient(f"HTTP {status}") from None
+            response = getattr(exc.__cause__, "response", None)
+            wait = retry_after(response.headers.get("retry-after")) if response is not None else None
+            raise Transient(f"HTTP {status}", wait) from None
         raise Failed(f"Crossref: HTTP {status}: {exc.error}") from None
     except httpx2.TimeoutException:
         raise Transient("timed out") from None

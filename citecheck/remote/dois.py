@@ -18,10 +18,14 @@ from citecheck.remote.retrying import Policy
 Progress = Callable[[int, int], None]
 
 
+# DOIs compare ASCII case-insensitively, as citecheck.extract.doi.normalise folds them.
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
 def resolve_dois(dois: Collection[str], config, cache, progress: Progress | None = None,
                  max_age: float | None = None) -> dict[str, DoiAnswer]:
-    """`dois` are normalised (case-folded); returns an answer for each."""
-    wanted = sorted(set(dois))
+    """An answer for each DOI, keyed ASCII-lower-cased (as normalised DOIs already are)."""
+    wanted = sorted({doi.translate(_ASCII_LOWER) for doi in dois})
     answers = {key: DoiAnswer(status, **value) for key, (status, value) in
                cache.answers("doi", wanted, max_age).items()}
     todo = [doi for doi in wanted if doi not in answers]
@@ -54,8 +58,10 @@ def resolve_dois(dois: Collection[str], config, cache, progress: Progress | None
             except Failed as exc:
                 record({doi: DoiAnswer("unverified", reason=str(exc)) for doi in batch})
                 continue
-            record({doi: DoiAnswer("found", record=found[doi]) for doi in batch if doi in found})
-            absent.extend(doi for doi in batch if doi not in found)
+            # Crossref lower-cases beyond ASCII; compare its keys the same way.
+            record({doi: DoiAnswer("found", record=found[doi.lower()]) for doi in batch if doi.lower() in found})
+            absent.extend(doi for doi in batch if doi.lower() not in found)
+    absent.extend(doi for doi in todo if not crossref.filterable(doi))
     if absent:
         _ask_registry(sorted(absent), config, policy, crossref, record)
     return answers
@@ -72,7 +78,7 @@ def _ask_registry(dois: list[str], config, policy: Policy, crossref: CrossrefCli
                 continue
             out = {}
             for doi in batch:
-                agency = agencies.get(doi)
+                agency = agencies.get(doi.lower())
                 if agency is None:
                     out[doi] = DoiAnswer("unverified", reason="not in Crossref; doi.org did not say")
                 elif agency == NOT_FOUND:

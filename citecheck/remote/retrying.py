@@ -35,7 +35,7 @@ class Policy:
                    max(0.0, float(config.get("network.max-wait"))))
 
     def retrying(self) -> tenacity.Retrying:
-        backoff = tenacity.wait_exponential_jitter(initial=self.backoff, max=max(self.backoff, 30.0),
+        backoff = tenacity.wait_exponential_jitter(multiplier=self.backoff, max=max(self.backoff, 30.0),
                                                    jitter=self.backoff)
 
         def wait(state: tenacity.RetryCallState) -> float:

@@ -14,8 +14,10 @@ request beyond the pool's concurrency, or beyond its rate (a bucket of `rate` re
 at `rate` per second), is answered 429 with Retry-After at once.
 
 Knobs shared with the doi.org look-alike (`Lookalike`): `latency` (seconds added to each answered
-request), `down` (a status every request gets), `fail_first(n, status)`, and `log`/`count()`
-recording every request with the status it got.
+request), `down` (a status every request gets), `fail_first(n, status)` (429 and 503 come with
+`Retry-After: <retry_after>`), and `log`/`count()` recording every request with the status it got.
+`unlisted` holds DOIs the single-work route knows but filters do not return yet (Crossref's
+search index lags its registry).
 
     with CrossrefServer(works=synthetic(100), latency=0.1) as crossref:
         crossref.add(work("10.1000/x", title="…"))
@@ -79,9 +81,10 @@ def crossref_json(value: Any) -> bytes:
 class Lookalike(Server):
     """A server with failure knobs and a log of what it was asked and what it answered."""
 
-    def __init__(self, handler: type[LookalikeHandler], latency: float = 0.0):
+    def __init__(self, handler: type[LookalikeHandler], latency: float = 0.0, retry_after: int = 1):
         super().__init__(handler)
         self.latency = latency
+        self.retry_after = retry_after
         self.down: int | None = None  # every request gets this status while set
         self.log: list[Hit] = []
         self._failures: list[int] = []
@@ -121,7 +124,8 @@ class LookalikeHandler(Handler):
             path, query = unquote(parts.path), dict(parse_qsl(parts.query, keep_blank_values=True))
             fault = server.fault()
             if fault is not None:
-                reply = Reply(fault, f"HTTP {fault}".encode(), "text/plain")
+                wait = {"Retry-After": str(server.retry_after)} if fault in (429, 503) else {}
+                reply = Reply(fault, f"HTTP {fault}".encode(), "text/plain", wait)
             else:
                 reply = self.answer(path, query)
             with server.lock:
@@ -153,12 +157,12 @@ class CrossrefServer(Lookalike):
                  retry_after: int = 1):
         """`works`: records to serve (see records.work); `recorded`: also serve the recorded works.
         `rate`/`concurrency` override both pools' limits; `enforce=False` never answers 429."""
-        super().__init__(CrossrefHandler, latency)
+        super().__init__(CrossrefHandler, latency, retry_after)
         self.works: dict[str, dict[str, Any]] = {}
+        self.unlisted: set[str] = set()
         self.add(*(recorded_works() if recorded else ()), *works)
         self.limits = {pool: (rate or r, concurrency or c) for pool, (r, c) in POOLS.items()}
         self.enforce = enforce
-        self.retry_after = retry_after
         self._buckets = {pool: [float(r), time.monotonic()] for pool, (r, _) in self.limits.items()}
 
     def add(self, *works: dict[str, Any]) -> None:
@@ -242,7 +246,8 @@ class CrossrefHandler(LookalikeHandler):
             return Reply(400, crossref_json({"status": "failed", "message-type": "validation-failure", "message": [
                 {"type": kind, "value": value, "message": text} for kind, value, text in problems]}))
         works = self.server.works
-        keys = sorted(works) if wanted is None else sorted(doi for doi in wanted if doi in works)
+        keys = sorted(doi for doi in (works if wanted is None else wanted)
+                      if doi in works and doi not in self.server.unlisted)
         items = [_shown(works[doi], select) for doi in keys[:rows]]
         return ok("work-list", {"facets": {}, "total-results": len(keys), "items": items, "items-per-page": rows,
                                 "query": {"start-index": 0, "search-terms": None}})
