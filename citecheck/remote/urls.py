@@ -1,0 +1,259 @@
+"""Answer "is this URL there?" for every distinct URL of a run (attachments and external links).
+
+One async client for the whole run: a global cap on requests in flight and a per-host cap, so a
+site with 10,000 attachments on one CDN is as fast as that CDN's share allows while 500 other
+hosts are checked beside it. Each URL costs one request chain: HEAD, or a one-byte ranged GET
+where HEAD is refused, redirects followed by hand (each hop passes the guard and `remap`).
+Bodies are never read: the status line and headers say everything needed.
+
+ok | broken (404, 410, NXDOMAIN; confirmed by a second chain) | unverified (never cached).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Collection
+from http import HTTPStatus
+from urllib.parse import urljoin
+
+import httpx2
+import tenacity
+
+from citecheck.remote.answers import UrlOutcome, ttl_seconds
+from citecheck.remote.crossref import USER_AGENT
+from citecheck.remote.guard import Guard, GuardedBackend, LookupFailed, NoSuchHost, Refused, Resolve, check_scheme, origin
+from citecheck.remote.remap import Remap
+from citecheck.remote.retrying import RETRY_AFTER_CAP, Policy, Transient, retry_after
+
+Progress = Callable[[int, int], None]
+
+MAX_REDIRECTS = 10
+REDIRECTS = frozenset((301, 302, 303, 307, 308))
+PERMANENT = frozenset((301, 308))
+HEAD_REFUSED = frozenset((403, 405, 501))  # servers that answer GET but not HEAD
+GONE = frozenset((404, 410))
+FLUSH_ROWS, FLUSH_SECONDS = 256, 1.0
+
+try:  # HTTP/2 where the server offers it, when the optional `h2` package is there
+    import h2  # noqa: F401
+
+    HTTP2 = True
+except ImportError:  # pragma: no cover
+    HTTP2 = False
+
+
+def check_urls(urls: Collection[str], config, cache, progress: Progress | None = None,
+               max_age: float | None = None, *, resolve: Resolve | None = None) -> dict[str, UrlOutcome]:
+    """An outcome for each URL as given (fragments ignored). Blocking: runs its own event loop."""
+    remap = Remap.from_config(config)
+    asked = {url: remap(url.strip().split("#", 1)[0]) for url in urls}
+    wanted = sorted(set(asked.values()))
+    outcomes = {key: UrlOutcome(status, **value) for key, (status, value) in
+                cache.answers("url", wanted, max_age).items()}
+    todo = [url for url in wanted if url not in outcomes]
+    if progress:
+        progress(len(outcomes), len(wanted))
+    if todo:
+        store = _Store(cache, {s: ttl_seconds(config, f"url-{s}") for s in ("ok", "broken")})
+
+        def arrived(url: str, outcome: UrlOutcome) -> None:
+            outcomes[url] = outcome
+            store.add(url, outcome)
+            if progress:
+                progress(len(outcomes), len(wanted))
+
+        try:
+            asyncio.run(_Checker(config, remap, Guard.from_config(config, remap.targets, resolve)).run(todo, arrived))
+        finally:
+            store.flush()
+    return {url: outcomes[key] for url, key in asked.items()}
+
+
+class _Store:
+    """Answers go to the cache as they arrive, in small batches: a killed run keeps what it got."""
+
+    def __init__(self, cache, ttl: dict[str, float]):
+        self.cache, self.ttl = cache, ttl
+        self.rows: list[tuple] = []
+        self.last = time.monotonic()
+
+    def add(self, url: str, outcome: UrlOutcome) -> None:
+        if outcome.status not in self.ttl:
+            return
+        value = {"code": outcome.code, "reason": outcome.reason, "content_type": outcome.content_type,
+                 "final_url": outcome.final_url, "moved_to": outcome.moved_to}
+        self.rows.append((url, outcome.status, value, self.ttl[outcome.status]))
+        if len(self.rows) >= FLUSH_ROWS or time.monotonic() - self.last >= FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        rows, self.rows, self.last = self.rows, [], time.monotonic()
+        if rows:
+            self.cache.put_answers("url", rows)
+
+
+class _Status(Transient):
+    """An HTTP answer worth another try (429, 5xx)."""
+
+    def __init__(self, code: int, retry_after: float | None):
+        super().__init__(_said(code), retry_after)
+        self.code = code
+
+
+class _Host:
+    """One host's share: at most `slots` requests at once, and none before a Retry-After it stated."""
+
+    def __init__(self, slots: int):
+        self.slots = asyncio.Semaphore(slots)
+        self.not_before = 0.0
+
+    def hold_off(self, seconds: float) -> None:
+        self.not_before = max(self.not_before, time.monotonic() + seconds)
+
+    async def __aenter__(self) -> None:
+        await self.slots.acquire()
+        delay = self.not_before - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def __aexit__(self, *exc) -> None:
+        self.slots.release()
+
+
+class _Checker:
+    def __init__(self, config, remap: Remap, guard: Guard):
+        self.remap = remap
+        self.timeout = float(config.get("network.timeout"))
+        self.policy = Policy.from_config(config)
+        self.per_host = max(1, int(config.get("network.per-host")))
+        self.concurrency = max(1, int(config.get("network.concurrency")))
+        self.guard = guard
+        self.hosts: dict[tuple[str, int] | None, _Host] = {}
+
+    async def run(self, urls: list[str], arrived: Callable[[str, UrlOutcome], None]) -> None:
+        # Semaphores belong to the loop asyncio.run made; build them inside it.
+        self.slots = asyncio.Semaphore(self.concurrency)
+        transport = httpx2.AsyncHTTPTransport(http2=HTTP2, limits=httpx2.Limits(
+            max_connections=None, max_keepalive_connections=self.concurrency, keepalive_expiry=5.0))
+        # httpx offers no public hook for the dialler; the guard must see the address dialled.
+        transport._pool._network_backend = GuardedBackend(self.guard)
+        headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+        async with httpx2.AsyncClient(transport=transport, headers=headers, timeout=httpx2.Timeout(self.timeout),
+                                      follow_redirects=False) as self.client:
+
+            async def one(url: str) -> None:
+                try:
+                    outcome = await self.outcome(url)
+                except Exception as exc:  # one odd URL must not take the run down with it
+                    outcome = UrlOutcome("unverified", reason=f"check failed: {type(exc).__name__}")
+                arrived(url, outcome)
+
+            await asyncio.gather(*(one(url) for url in urls))
+
+    async def outcome(self, url: str) -> UrlOutcome:
+        first = await self.attempts(url, "HEAD")
+        if first.status != "broken":
+            return first
+        # Broken needs stable evidence: ask again, with GET (some servers mishandle HEAD).
+        await asyncio.sleep(min(self.policy.backoff, RETRY_AFTER_CAP))
+        return await self.attempts(url, "GET")
+
+    async def attempts(self, url: str, method: str) -> UrlOutcome:
+        sync = self.policy.retrying()
+        retrying = tenacity.AsyncRetrying(retry=sync.retry, stop=sync.stop, wait=sync.wait, reraise=True)
+        tries = 0
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    tries += 1
+                    return await self.chain(url, method)
+        except Transient as exc:
+            return UrlOutcome("unverified", code=getattr(exc, "code", None),
+                              reason=exc.reason + (f" after {tries} tries" if tries > 1 else ""))
+        raise AssertionError("tenacity made no attempt")
+
+    async def chain(self, url: str, method: str) -> UrlOutcome:
+        """One request chain: the URL and its redirects, up to a final answer."""
+        seen, moved_to, permanent = {url}, "", True
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                check_scheme(current)
+                code, headers = await self.request(current, method)
+            except Refused as exc:
+                return UrlOutcome("unverified", reason=exc.reason, final_url=self.remap.public(current))
+            except NoSuchHost:
+                return UrlOutcome("broken", reason="NXDOMAIN (no such host)", final_url=self.remap.public(current))
+            location = headers.get("location")
+            if code not in REDIRECTS or not location:
+                return self.judge(code, headers, current, moved_to)
+            target = self.remap.public(urljoin(current, location.strip()))
+            permanent = permanent and code in PERMANENT
+            if permanent:
+                moved_to = target.split("#", 1)[0]
+            current = self.remap(target).split("#", 1)[0]
+            if current in seen:
+                return UrlOutcome("unverified", code=code, reason="redirect loop", moved_to=moved_to)
+            seen.add(current)
+        return UrlOutcome("unverified", reason=f"more than {MAX_REDIRECTS} redirects", moved_to=moved_to)
+
+    def judge(self, code: int, headers, url: str, moved_to: str) -> UrlOutcome:
+        found = dict(code=code, final_url=self.remap.public(url), moved_to=moved_to)
+        if 200 <= code < 300 or code == 416:  # 416: a ranged GET of an empty file; it exists
+            content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            return UrlOutcome("ok", content_type=content_type, **found)
+        if code in GONE:
+            return UrlOutcome("broken", reason=_said(code), **found)
+        if code == 429 or code >= 500 and code != 999:
+            wait = retry_after(headers.get("retry-after"))
+            if wait is not None:
+                self.host(url).hold_off(min(wait, RETRY_AFTER_CAP, self.policy.max_wait))
+            raise _Status(code, wait)
+        reason = {403: "403 Forbidden (a bot wall or a login)", 401: "401 Unauthorized (a login)",
+                  999: "999 (the site refuses automated requests)"}.get(code, _said(code))
+        return UrlOutcome("unverified", reason=reason, **found)
+
+    def host(self, url: str) -> _Host:
+        key = origin(url)
+        found = self.hosts.get(key)
+        if found is None:
+            found = self.hosts[key] = _Host(self.per_host)
+        return found
+
+    async def request(self, url: str, method: str) -> tuple[int, httpx2.Headers]:
+        """One hop; where HEAD is refused, the same hop as a one-byte GET."""
+        code, headers = await self.send(url, method)
+        if method == "HEAD" and code in HEAD_REFUSED:
+            code, headers = await self.send(url, "GET")
+        return code, headers
+
+    async def send(self, url: str, method: str) -> tuple[int, httpx2.Headers]:
+        headers = {"Range": "bytes=0-0"} if method == "GET" else {}
+        # The host's share first: a task waiting for a busy host must not hold a global slot.
+        async with self.host(url), self.slots:
+            try:
+                async with asyncio.timeout(self.timeout):
+                    response = await self.client.send(self.client.build_request(method, url, headers=headers),
+                                                      stream=True)
+                    await response.aclose()  # the body is never read: no download, no gzip bomb
+            except (TimeoutError, httpx2.TimeoutException):
+                raise Transient("timed out") from None
+            except LookupFailed as exc:
+                raise Transient(str(exc)) from None
+            except httpx2.ConnectError:
+                raise Transient("connection failed") from None
+            except (httpx2.ReadError, httpx2.WriteError, httpx2.RemoteProtocolError):
+                raise Transient("connection reset") from None
+            except httpx2.UnsupportedProtocol:
+                raise Refused("refused: not an http(s) URL") from None
+            except (httpx2.InvalidURL, httpx2.LocalProtocolError):
+                raise Refused("not a valid URL") from None
+        return response.status_code, response.headers
+
+
+def _said(code: int) -> str:
+    try:
+        return f"{code} {HTTPStatus(code).phrase}"
+    except ValueError:
+        return f"HTTP {code}"
