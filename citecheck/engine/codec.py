@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import marshal
 
-from citecheck.model import Edit, Finding, Fix, Heading, Link, Page, Suppression
+from citecheck.model import Citation, Edit, Finding, Fix, Heading, Link, Page, Suppression
 from citecheck.parse.frontmatter import plain
 
-FORMAT = 1
+FORMAT = 2
 
 
 def encode_page(page: Page) -> bytes:
-    """The light form: everything but prose runs and raw HTML."""
+    """The light form: everything but prose runs and raw HTML (citation blocks keep what the
+    network stage compares with a DOI's record)."""
     return marshal.dumps((
         FORMAT, page.path, page.rel, page.digest, page.size, page.front_matter, page.fm_format, page.fm_error,
         page.fm_error_offset, page.fm_end, page.fm_lines, page.decode_error,
@@ -26,6 +27,7 @@ def encode_page(page: Page) -> bytes:
         page.html_ids,
         [(s.action, s.codes, s.start, s.end, s.line) for s in page.suppressions],
         page.line_starts, page.skipped,
+        [(c.doi, c.start, c.end, c.title, c.journal, c.authors, c.authors_start) for c in page.citations],
     ))
 
 
@@ -37,12 +39,13 @@ def decode_page(blob: bytes) -> Page | None:
     if not isinstance(data, tuple) or data[0] != FORMAT:
         return None
     (_, path, rel, digest, size, fm, fm_format, fm_error, fm_error_offset, fm_end, fm_lines, decode_error,
-     links, headings, html_ids, suppressions, line_starts, skipped) = data
+     links, headings, html_ids, suppressions, line_starts, skipped, citations) = data
     return Page(
         path=path, rel=rel, digest=digest, size=size, front_matter=fm, fm_format=fm_format, fm_error=fm_error,
         fm_error_offset=fm_error_offset, fm_end=fm_end, fm_lines=fm_lines, decode_error=decode_error,
         links=[Link(*l) for l in links], headings=[Heading(*h) for h in headings], html_ids=html_ids,
         suppressions=[Suppression(*s) for s in suppressions], line_starts=line_starts, skipped=skipped,
+        citations=[Citation(*c) for c in citations],
     )
 
 

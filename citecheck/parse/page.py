@@ -6,12 +6,13 @@ import re
 
 from citecheck.extract.anchors import unique_anchors
 from citecheck.extract.bare_urls import find_bare_urls
+from citecheck.extract.citations import extract_citations
 from citecheck.model import Heading, Link, Page, Suppression
 from citecheck.parse import html as htmlscan
 from citecheck.parse.frontmatter import plain, split
 from citecheck.parse.markdown import walk
 
-PARSER_VERSION = "2"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "3"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
@@ -62,6 +63,7 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     ids = iter(generated)
     page.headings = [Heading(level, text, explicit_id or next(ids), start, end)
                      for level, text, explicit_id, start, end in body.headings]
+    page.citations = extract_citations(page, data)
     return page
 
 

@@ -1,0 +1,204 @@
+"""Citation blocks: every DOI mention of a page, with the title, journal and author lines around it.
+
+The wiki pastes PubMed's shape, one line each, blank lines between:
+
+    #### Paper title                                  <- title: heading or bold line just above
+    PLoS One. 2019 Nov 14;14(11) [doi: 10.…](…)       <- journal: the line holding the DOI
+    Sarayloo F1,2, Dionne-Laporte A2, …               <- authors: just below (or above)
+
+Lines are source lines; their text is the prose the Markdown walk kept (code never reaches it).
+Only a DOI standing in a paragraph of its own gets a title and authors: in a list item or a table
+cell the lines around belong to other entries, and a false title costs more than a missing one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from citecheck.extract import doi as doilib
+from citecheck.extract.authors import is_author_line
+from citecheck.model import Citation, Page, TextRun
+
+_LIST_MARKER = re.compile(rb"\s*(?:[-*+]|\d{1,9}[.)])\s")
+_BOLD = (b"**", b"__")
+_SPACED = re.compile(rb"[\s|]")
+_CODE_OPEN = re.compile(r"<(code|pre|kbd|samp)\b", re.I)
+# Prose is not a journal line: a DOI in the middle of a sentence has no citation block.
+_MAX_JOURNAL_LINE = 240
+
+
+def extract_citations(page: Page, data: bytes) -> list[Citation]:
+    mentions = _mentions(page, data)
+    if not mentions:
+        return []
+    lines = _Lines(page, data, {mention[1] for mention in mentions})
+    return [_block(*mention, lines) for mention in mentions]
+
+
+def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
+    """(doi, line, start, end, titled), one per DOI per source line: a link's text and href naming
+    the same DOI, or the same DOI written twice on one line, are one mention. `titled`: the DOI is
+    the target of a link whose text is prose (a paper's or a news item's title), not a citation."""
+    found: list[tuple[int, int, str, bool]] = []
+    for link in page.links:
+        href = doilib.from_href(link.url) if ("10." in link.url or "doi" in link.url.lower()) else None
+        if href is not None:
+            doi = doilib.strip_trailing(href.raw)[0]
+            if doilib.is_doi(doi):
+                found.append((link.start, link.end, doilib.normalise(doi), _names_a_paper(link.text)))
+        if link.form != "html" and "10." in link.text:  # an <a>'s text is also a prose run
+            for doi, start, end in doilib.in_text(link.text):
+                start, end = _text_span(link.text, start, end, link.text_start, link.text_end, data, link)
+                found.append((start, end, doilib.normalise(doi), False))
+    code = None
+    for run in page.texts:
+        if run.block == "link" or "10." not in run.text:
+            continue
+        for doi, start, end in doilib.in_text(run.text):
+            start, end = _run_span(run, start, end)
+            if code is None:
+                code = _inline_code(page)
+            if not any(lo <= start < hi for lo, hi in code):
+                found.append((start, end, doilib.normalise(doi), False))
+    if not found:
+        return []
+    found.sort()
+    seen, out = set(), []
+    for start, end, doi, titled in found:
+        line = bisect.bisect_right(page.line_starts, start) - 1
+        if (doi, line) not in seen:
+            seen.add((doi, line))
+            out.append((doi, line, start, end, titled))
+    return out
+
+
+def _names_a_paper(text: str) -> bool:
+    return len(text.split()) > 4 and "10." not in text
+
+
+def _run_span(run: TextRun, start: int, end: int) -> tuple[int, int]:
+    if not run.exact:
+        return run.start, run.end
+    if run.text.isascii():
+        return run.start + start, run.start + end
+    b_start = run.start + len(run.text[:start].encode("utf-8"))
+    return b_start, b_start + len(run.text[start:end].encode("utf-8"))
+
+
+def _text_span(text: str, start: int, end: int, lo: int | None, hi: int | None, data: bytes, link) -> tuple[int, int]:
+    if lo is None or hi is None or data[lo:hi] != text.encode("utf-8"):
+        return link.start, link.end
+    b_start = lo + len(text[:start].encode("utf-8"))
+    return b_start, b_start + len(text[start:end].encode("utf-8"))
+
+
+def _inline_code(page: Page) -> list[tuple[int, int]]:
+    """Byte ranges between inline <code>/<pre> tags: their text is shown as written, not cited."""
+    ranges, opened = [], None
+    for chunk in page.html:
+        if not chunk.inline:
+            continue
+        if opened is None:
+            if _CODE_OPEN.match(chunk.html):
+                opened = chunk.end
+        elif chunk.html.lower().startswith(("</code", "</pre", "</kbd", "</samp")):
+            ranges.append((opened, chunk.start))
+            opened = None
+    return ranges
+
+
+class _Lines:
+    """The page's source lines as a citation block sees them, computed only near DOI mentions."""
+
+    def __init__(self, page: Page, data: bytes, doi_lines: set[int]):
+        self.page, self.data, self.doi_lines = page, data, doi_lines
+        self.starts = page.line_starts
+        self.first = bisect.bisect_right(self.starts, page.fm_end) - 1 if page.fm_end else 0
+        if page.fm_end and self.starts[self.first] < page.fm_end:
+            self.first += 1  # the body starts on the line after the front matter's fence
+        self.run_starts = [run.start for run in page.texts]
+        self.headings = {bisect.bisect_right(self.starts, h.start) - 1 for h in page.headings}
+
+    def raw(self, i: int) -> bytes:
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.data)
+        return self.data[self.starts[i]:end]
+
+    def runs(self, i: int) -> list[TextRun]:
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.data)
+        lo = bisect.bisect_left(self.run_starts, self.starts[i])
+        hi = bisect.bisect_left(self.run_starts, end)
+        return self.page.texts[lo:hi]
+
+    def text(self, i: int) -> tuple[str, int | None]:
+        """The line's prose, and its byte offset when the prose is written verbatim."""
+        runs = self.runs(i)
+        if not runs:
+            return "", None
+        parts = [runs[0].text]
+        for before, run in zip(runs, runs[1:]):
+            # Markup between runs (`**`, `[`, a cell's `|`) reads as a space only where it held one.
+            parts.append(" " if _SPACED.search(self.data, before.end, run.start) else "")
+            parts.append(run.text)
+        joined = "".join(parts)
+        text = joined.strip()
+        start = runs[0].start
+        verbatim = all(run.exact for run in runs) and self.data[start:runs[-1].end] == joined.encode("utf-8")
+        if not verbatim:
+            return text, None
+        return text, start + len(joined[: len(joined) - len(joined.lstrip())].encode("utf-8"))
+
+    def kind(self, i: int) -> str:
+        """"blank", "heading", "bold", "item", "table", "text" (prose), or "other" (HTML, images,
+        rules, code: lines that end a block)."""
+        raw = self.raw(i)
+        stripped = raw.strip()
+        if not stripped:
+            return "blank"
+        if i in self.headings:
+            return "heading"
+        runs = self.runs(i)
+        if not runs:
+            return "other"
+        if _LIST_MARKER.match(raw) or any(run.block == "item" for run in runs):
+            return "item"
+        if stripped.startswith(b"|") or any(run.block == "table" for run in runs):
+            return "table"
+        if len(stripped) > 4 and stripped[:2] in _BOLD and stripped[-2:] == stripped[:2]:
+            return "bold"
+        return "text"
+
+    def linked_only(self, i: int) -> bool:
+        return all(run.block == "link" for run in self.runs(i))
+
+    def step(self, i: int, direction: int) -> int | None:
+        """The next non-blank line of the body above (-1) or below (+1), if any."""
+        i += direction
+        while self.first <= i < len(self.starts):
+            if self.raw(i).strip():
+                return i
+            i += direction
+        return None
+
+
+def _block(doi: str, line: int, start: int, end: int, titled: bool, lines: _Lines) -> Citation:
+    citation = Citation(doi, start, end)
+    journal, _ = lines.text(line)
+    citation.journal = journal
+    if titled or lines.kind(line) != "text" or len(journal) > _MAX_JOURNAL_LINE:
+        return citation
+    below = lines.step(line, 1)
+    if below is not None and below not in lines.doi_lines and lines.kind(below) == "text":
+        text, at = lines.text(below)
+        if is_author_line(text):
+            citation.authors, citation.authors_start = text, at
+    above = lines.step(line, -1)
+    if above is not None and not citation.authors and above not in lines.doi_lines and lines.kind(above) == "text":
+        text, at = lines.text(above)
+        if is_author_line(text):
+            citation.authors, citation.authors_start = text, at
+            above = lines.step(above, -1)
+    if above is not None and above not in lines.doi_lines and lines.kind(above) in ("heading", "bold") \
+            and not lines.linked_only(above):
+        citation.title = lines.text(above)[0]
+    return citation
