@@ -12,6 +12,16 @@ from citecheck.model import Page
 from citecheck.site.urls import split_url
 
 
+def attachment_bases(config) -> list[str]:
+    """The configured attachment base URLs, without their trailing slash."""
+    return [b.rstrip("/") for b in config.get("attachments.base-url")]
+
+
+def attachment_base(url: str, bases: list[str]) -> str | None:
+    """The base URL an absolute link to an attachment lives under; None for other links."""
+    return next((b for b in bases if url.startswith(b + "/")), None)
+
+
 class AttachmentUrlMalformed(Check):
     def __init__(self, rule, options):
         super().__init__(rule, options)
@@ -19,7 +29,7 @@ class AttachmentUrlMalformed(Check):
 
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         config = ctx.config
-        bases = [b.rstrip("/") for b in config.get("attachments.base-url")]
+        bases = attachment_bases(config)
         if self._pattern is None:
             self._pattern = re.compile(config.get("attachments.path-pattern"))
         extensions = {e.lower().lstrip(".") for e in config.get("attachments.extensions")}
@@ -35,13 +45,13 @@ class AttachmentUrlMalformed(Check):
                 continue
             host = (parts.hostname or "").lower()
             if parts.scheme:
-                matched = [b for b in bases if url.startswith(b + "/")]
-                if not matched:
+                base = attachment_base(url, bases)
+                if base is None:
                     if "/attachments/" in parts.path and host not in base_hosts and \
                             ".".join(host.split(".")[-2:]) in base_domains:
                         yield self._hit(link, f"host {host} is not a configured attachment host")
                     continue
-                base_path = split_url(matched[0]).path.rstrip("/")
+                base_path = split_url(base).path.rstrip("/")
                 path = parts.path[len(base_path):]
             elif url.startswith("/attachments/"):
                 path = parts.path
