@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from citecheck.checks.base import Check, Context, Hit, fm_value_span
 from citecheck.extract.authors import is_author_line
 from citecheck.model import Edit, Page, TextRun
+from citecheck.remote.answers import Ask
 
 AUTHOR_FIELDS = ("author", "authors")
 TEXT_FIELDS = ("title", "description", "summary", "subtitle")
@@ -110,7 +111,42 @@ def _differing_words(text: str, fixed: str) -> tuple[str, str]:
 
 
 class MojibakeAuthorName(_Mojibake):
+    """Offline: ftfy's repair. With the network: the DOI's record spells the damaged name, which
+    also mends what ftfy cannot (`Ak?imen`, a letter lost to `?`)."""
+
     authors = True
+
+    def asks(self, page: Page, ctx: Context) -> Iterator[Ask]:
+        for citation in page.citations:
+            if citation.authors:
+                yield Ask("doi", citation.doi, citation.start, citation.end, citation.doi)
+
+    def check_remote(self, page: Page, ctx: Context) -> Iterator[Hit]:
+        from citecheck.text.bibliographic import restorations
+
+        seen = set()
+        for citation in page.citations:
+            line, at = citation.authors, citation.authors_start
+            answer = ctx.facts.dois.get(citation.doi) if ctx.facts else None
+            if at is None or answer is None or answer.status != "found" or not (answer.record or {}).get("author"):
+                continue
+            if ctx.source[at : at + len(line.encode("utf-8"))] != line.encode("utf-8"):
+                continue
+            for start, end, spelling in restorations(line, answer.record["author"]):
+                fixed = line[:start] + spelling + line[end:]
+                # The words the offline repair would point at for this name, so this finding
+                # replaces that one rather than doubling it.
+                lo, hi = _differing_span(line, fixed)
+                b_start = at + len(line[:lo].encode("utf-8"))
+                b_end = b_start + len(line[lo:hi].encode("utf-8"))
+                if (b_start, b_end) in seen:
+                    continue
+                seen.add((b_start, b_end))
+                bad, good = _differing_words(line, fixed)
+                fix = self.fix([_minimal_edit(line, fixed, at)], f"Replace with {good!r}, as the DOI's record spells it")
+                yield Hit(b_start, b_end, {"text": bad, "fixed": good, "where": "authors",
+                                           "explanation": f"the record of {citation.doi} spells it {spelling!r}"},
+                          fix=fix, subject=bad, evidence={"text": line, "fixed": fixed, "doi": citation.doi})
 
 
 class MojibakeText(_Mojibake):
