@@ -25,7 +25,8 @@ _BOLD = (b"**", b"__")
 _SPACED = re.compile(rb"[\s|]")
 _CODE_OPEN = re.compile(r"<(code|pre|kbd|samp)\b", re.I)
 # Prose is not a journal line: a DOI in the middle of a sentence has no citation block.
-_MAX_JOURNAL_LINE = 240
+_MAX_JOURNAL_WORDS = 24
+_URLISH = re.compile(r"\S*(?:https?://|10\.\d{4,9}/)\S*")
 
 
 def extract_citations(page: Page, data: bytes) -> list[Citation]:
@@ -185,7 +186,7 @@ def _block(doi: str, line: int, start: int, end: int, titled: bool, lines: _Line
     citation = Citation(doi, start, end)
     journal, _ = lines.text(line)
     citation.journal = journal
-    if titled or lines.kind(line) != "text" or len(journal) > _MAX_JOURNAL_LINE:
+    if titled or lines.kind(line) != "text" or len(_URLISH.sub("", journal).split()) > _MAX_JOURNAL_WORDS:
         return citation
     below = lines.step(line, 1)
     if below is not None and below not in lines.doi_lines and lines.kind(below) == "text":
@@ -195,9 +196,10 @@ def _block(doi: str, line: int, start: int, end: int, titled: bool, lines: _Line
     above = lines.step(line, -1)
     if above is not None and not citation.authors and above not in lines.doi_lines and lines.kind(above) == "text":
         text, at = lines.text(above)
-        if is_author_line(text):
+        higher = lines.step(above, -1)
+        if higher not in lines.doi_lines and is_author_line(text):  # else the previous citation's authors
             citation.authors, citation.authors_start = text, at
-            above = lines.step(above, -1)
+            above = higher
     if above is not None and above not in lines.doi_lines and lines.kind(above) in ("heading", "bold") \
             and not lines.linked_only(above):
         citation.title = lines.text(above)[0]

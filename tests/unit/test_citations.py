@@ -1,0 +1,152 @@
+"""Citation blocks found by the parser, on fresh Markdown in the wiki's shapes."""
+
+from __future__ import annotations
+
+from citecheck.engine.codec import decode_page, encode_page
+from citecheck.parse.page import parse_page
+
+FRONT = "---\ntitle: Example\ndate: 2021-03-04\n---\n\n"
+
+
+def parse(body: str):
+    return parse_page("post.md", (FRONT + body).encode("utf-8"))
+
+
+def test_title_journal_and_author_lines_of_a_pubmed_paste():
+    page = parse(
+        "Some words about the paper.\n\n"
+        "#### Zinc intake and sleep quality in shift workers.\n\n"
+        "Sleep Med. 2020 Mar 3;68(2):101-109. [doi: 10.1016/j.sleep.2020.01.004](https://doi.org/10.1016/j.sleep.2020.01.004)\n\n"
+        "Okafor B1,2, Lindqvist E2, Moreau C3.\n\n"
+        "1 Department of Occupational Health, Example University.\n"
+    )
+    [citation] = page.citations
+    assert citation.doi == "10.1016/j.sleep.2020.01.004"
+    assert citation.title == "Zinc intake and sleep quality in shift workers."
+    assert citation.journal.startswith("Sleep Med. 2020 Mar 3;68(2):101-109.")
+    assert citation.authors == "Okafor B1,2, Lindqvist E2, Moreau C3."
+
+
+def test_given_family_authors_and_a_bold_title():
+    page = parse(
+        " **Magnesium status of older adults in two cohorts** \n\n"
+        "Nutr J. 2021 Jun 2. [doi: 10.1186/s12937-021-00700-1](https://doi.org/10.1186/s12937-021-00700-1)\n\n"
+        "Ana Pereira 1, Kofi Mensah 2, Li Wei 1\n"
+    )
+    [citation] = page.citations
+    assert citation.title == "Magnesium status of older adults in two cohorts"
+    assert citation.authors == "Ana Pereira 1, Kofi Mensah 2, Li Wei 1"
+
+
+def test_author_line_above_the_journal_line():
+    page = parse(
+        "#### Iron and fatigue in runners.\n\n"
+        "Haddad R1, Novak P2.\n\n"
+        "J Sports Sci. 2018;36(4):400-407. [doi: 10.1080/02640414.2017.1313999](https://doi.org/10.1080/02640414.2017.1313999)\n"
+    )
+    [citation] = page.citations
+    assert citation.authors == "Haddad R1, Novak P2."
+    assert citation.title == "Iron and fatigue in runners."
+
+
+def test_authors_start_is_the_byte_offset_of_the_line_as_written():
+    body = ("#### Selenium and thyroid function.\n\n"
+            "Thyroid. 2019 May;29(5):700-8. [doi: 10.1089/thy.2018.0541](https://doi.org/10.1089/thy.2018.0541)\n\n"
+            "Åström K1, Dvořák M2, Øster L1.\n")
+    data = (FRONT + body).encode("utf-8")
+    [citation] = parse_page("post.md", data).citations
+    start = citation.authors_start
+    assert data[start:start + len(citation.authors.encode("utf-8"))].decode("utf-8") == "Åström K1, Dvořák M2, Øster L1."
+
+
+def test_doi_href_with_a_trailing_period_is_normalised():
+    page = parse(
+        "#### Vitamin K and arterial stiffness.\n\n"
+        "Atherosclerosis. 2017 Dec 1;267:41-48. [doi: 10.1016/j.atherosclerosis.2017.10.014.]"
+        "(https://doi.org/10.1016/j.atherosclerosis.2017.10.014.) Epub 2017 Oct 12.\n"
+    )
+    [citation] = page.citations
+    assert citation.doi == "10.1016/j.atherosclerosis.2017.10.014"
+    assert citation.title == "Vitamin K and arterial stiffness."
+
+
+def test_several_citations_in_one_post_do_not_borrow_each_others_lines():
+    page = parse(
+        "#### First paper on calcium absorption.\n\n"
+        "Bone. 2019 Feb 1;120:1-8. [doi: 10.1016/j.bone.2018.11.001](https://doi.org/10.1016/j.bone.2018.11.001)\n\n"
+        "Tanaka H1, Berg S2.\n\n"
+        "Osteoporos Int. 2019 Mar;30(3):500-9. [doi: 10.1007/s00198-018-4790-4](https://doi.org/10.1007/s00198-018-4790-4)\n\n"
+        "---\n\n"
+        " **Third paper, bold title** \n\n"
+        "Nutrients 2020, 12(3), 815; doi:10.3390/nu12030815\n"
+    )
+    first, second, third = page.citations
+    assert (first.title, first.authors) == ("First paper on calcium absorption.", "Tanaka H1, Berg S2.")
+    # The second DOI's nearest lines are the first citation's: it gets no title, and no authors.
+    assert (second.title, second.authors) == ("", "")
+    assert third.doi == "10.3390/nu12030815"
+    assert third.title == "Third paper, bold title"
+    assert third.journal.startswith("Nutrients 2020, 12(3), 815;")
+
+
+def test_citations_in_lists_and_tables_are_found_without_borrowed_titles():
+    page = parse(
+        "#### Further reading\n\n"
+        "* Omega-3 and mood - 2016 [doi: 10.3945/jn.115.000001](https://doi.org/10.3945/jn.115.000001)\n"
+        "* Another review, see https://doi.org/10.3390/nu9111111 free PDF\n\n"
+        "| Study | Link |\n|---|---|\n| Trial of D3 | doi:10.1136/bmj.l1234 |\n"
+    )
+    assert [c.doi for c in page.citations] == ["10.3945/jn.115.000001", "10.3390/nu9111111", "10.1136/bmj.l1234"]
+    assert all(c.title == "" and c.authors == "" for c in page.citations)
+    assert "Omega-3 and mood" in page.citations[0].journal
+
+
+def test_nothing_inside_code_or_pre_is_cited():
+    page = parse(
+        "Inline `doi:10.1000/in.code` and <code>10.1000/in.html.code</code> are not citations.\n\n"
+        "```\n#### Title\nJ Test. 2020;1(1):1. doi: 10.1000/in.fence\n```\n\n"
+        "<pre><code>Markdown: [doi: 10.1000/in.dump](https://doi.org/10.1000/in.dump)</code></pre>\n\n"
+        "But doi: 10.1000/real.one is.\n"
+    )
+    assert [c.doi for c in page.citations] == ["10.1000/real.one"]
+
+
+def test_link_text_and_href_naming_one_doi_are_one_mention():
+    page = parse("[doi: 10.1093/ajcn/nqz001](https://doi.org/10.1093/ajcn/nqz001) and "
+                 "<a href=\"https://dx.doi.org/10.1093/ajcn/nqz002\">10.1093/ajcn/nqz002</a>\n")
+    assert [c.doi for c in page.citations] == ["10.1093/ajcn/nqz001", "10.1093/ajcn/nqz002"]
+
+
+def test_publisher_urls_and_doi_scheme_are_mentions():
+    page = parse("See https://link.springer.com/article/10.1007/s00394-020-02222-2 and [x](doi:10.1002/jbmr.3000).\n")
+    assert sorted(c.doi for c in page.citations) == ["10.1002/jbmr.3000", "10.1007/s00394-020-02222-2"]
+
+
+def test_a_doi_in_a_sentence_has_no_citation_block():
+    page = parse(
+        "#### What the press release said\n\n"
+        "The company announced that the trial, run over three years in four hospitals with several hundred "
+        "patients on dialysis and published in a kidney journal this spring, met its endpoint "
+        "[doi: 10.1093/ndt/gfx001](https://doi.org/10.1093/ndt/gfx001) according to the authors.\n"
+    )
+    [citation] = page.citations
+    assert citation.title == ""
+
+
+def test_a_link_whose_text_is_a_title_takes_no_heading():
+    page = parse(
+        "#### A letter to the editor about the groups\n\n"
+        " **[Treatment of deficiency in school children](https://onlinelibrary.wiley.com/doi/full/10.1111/jpc.99999)** _\n"
+    )
+    [citation] = page.citations
+    assert citation.doi == "10.1111/jpc.99999"
+    assert citation.title == ""
+
+
+def test_citations_survive_the_light_page_form():
+    page = parse(
+        "#### Iron and fatigue in runners.\n\n"
+        "J Sports Sci. 2018;36(4):400-407. [doi: 10.1080/02640414.2017.1313999](https://doi.org/10.1080/02640414.2017.1313999)\n\n"
+        "Haddad R1, Novak P2.\n"
+    )
+    assert decode_page(encode_page(page)).citations == page.citations
