@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from citecheck.checks.base import Check, Context, Hit
+from citecheck.checks.base import Context, Hit
+from citecheck.checks.doi_status import _DoiCheck
 from citecheck.model import Citation, Page
-from citecheck.remote.answers import Ask
 from citecheck.text import bibliographic as bib
 
 _WINDOW = 4096  # bytes around a DOI mention where its title and author lines are looked for
@@ -63,15 +63,8 @@ def _first_author_difference(citation: Citation, record: dict[str, Any]) -> Diff
     return Difference("first author", names[0].written, bib.person(first), "authors", names[0].start, names[0].end)
 
 
-class MetadataMismatch(Check):
-    scope = "remote"
-
-    def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
-        return iter(())
-
-    def asks(self, page: Page, ctx: Context) -> Iterator[Ask]:
-        for citation in page.citations:
-            yield Ask("doi", citation.doi, citation.start, citation.end, citation.doi)
+class MetadataMismatch(_DoiCheck):
+    """Asks about every cited DOI, like the other DOI rules; judges field by field, on the cited text."""
 
     def check_remote(self, page: Page, ctx: Context) -> Iterator[Hit]:
         for citation in page.citations:
