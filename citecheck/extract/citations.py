@@ -30,6 +30,8 @@ _URLISH = re.compile(r"\S*(?:https?://|10\.\d{4,9}/)\S*")
 
 
 def extract_citations(page: Page, data: bytes) -> list[Citation]:
+    if b"10." not in data:  # every DOI starts so, percent-encoded or not; most pages cite none
+        return []
     mentions = _mentions(page, data)
     if not mentions:
         return []
@@ -43,7 +45,7 @@ def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
     the target of a link whose text is prose (a paper's or a news item's title), not a citation."""
     found: list[tuple[int, int, str, bool]] = []
     for link in page.links:
-        href = doilib.from_href(link.url) if ("10." in link.url or "doi" in link.url.lower()) else None
+        href = doilib.from_href(link.url) if "10." in link.url else None
         if href is not None:
             doi = doilib.strip_trailing(href.raw)[0]
             if doilib.is_doi(doi):
@@ -54,7 +56,7 @@ def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
                 found.append((start, end, doilib.normalise(doi), False))
     code = None
     for run in page.texts:
-        if run.block == "link" or "10." not in run.text:
+        if "10." not in run.text or run.block == "link":
             continue
         for doi, start, end in doilib.in_text(run.text):
             start, end = _run_span(run, start, end)
@@ -120,16 +122,19 @@ class _Lines:
             self.first += 1  # the body starts on the line after the front matter's fence
         self.run_starts = [run.start for run in page.texts]
         self.headings = {bisect.bisect_right(self.starts, h.start) - 1 for h in page.headings}
+        self._runs: dict[int, list[TextRun]] = {}
 
     def raw(self, i: int) -> bytes:
         end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.data)
         return self.data[self.starts[i]:end]
 
     def runs(self, i: int) -> list[TextRun]:
-        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.data)
-        lo = bisect.bisect_left(self.run_starts, self.starts[i])
-        hi = bisect.bisect_left(self.run_starts, end)
-        return self.page.texts[lo:hi]
+        found = self._runs.get(i)
+        if found is None:
+            end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.data)
+            lo = bisect.bisect_left(self.run_starts, self.starts[i])
+            found = self._runs[i] = self.page.texts[lo:bisect.bisect_left(self.run_starts, end, lo)]
+        return found
 
     def text(self, i: int) -> tuple[str, int | None]:
         """The line's prose, and its byte offset when the prose is written verbatim."""

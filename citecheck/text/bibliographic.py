@@ -91,7 +91,7 @@ _URLISH = re.compile(r"\S*(?:https?://|10\.\d{4,9}/)\S*")
 _SMALL = frozenset("of and the in for on de la le des du der und fur et y a an to from at with &".split())
 _NOT_A_JOURNAL = frozenset(("epub", "published", "received", "accepted", "available", "online", "preprint", "print",
                             "copyright", "pmid", "pmcid", "updated", "posted", "issue", "volume", "vol", "in",
-                            "from", "see", "free", "download", "study", "article", "and", "the", "by", "ecollection",
+                            "from", "see", "free", "download", "study", "article", "and", "by", "ecollection",
                             "citation", "source", "doi", "pages", "page"))
 
 
