@@ -9,7 +9,10 @@ citecheck/engine/baseline.py).
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import os
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -46,7 +49,8 @@ def fingerprints(findings: Iterable[Finding]) -> list[str]:
 
 def build(findings: list[Finding], rules: Mapping[str, Any], run: Mapping[str, Any], totals: Mapping[str, int],
           history: list[Mapping[str, Any]], previous: set[str] | None, site_root: Path, report_dir: Path,
-          *, previous_findings: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:
+          *, previous_findings: Iterable[Mapping[str, Any]] = (),
+          titles: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The report.json document for one audit.
 
     `rules`: code -> Rule (or a mapping with name, severity, summary). `run`: id, started,
@@ -55,41 +59,17 @@ def build(findings: list[Finding], rules: Mapping[str, Any], run: Mapping[str, A
     the audit. `history`: past audits as {id, finished, total, by_rule}, any order; this audit is
     added. `previous`: fingerprints of the last audit's findings, None on the first audit (then
     nothing is new or fixed). `previous_findings`: that audit's findings as stored from its
-    report (see `minimal`); the ones whose fingerprint is gone are listed as fixed.
+    report (see `minimal`); the ones whose fingerprint is gone are listed as fixed. `titles`:
+    path -> page title, for the pages that have findings (optional).
+    `site_root` and `report_dir` make the source links: relative from the report to each file.
     """
     findings = sorted(findings, key=Finding.sort_key)
     prints = fingerprints(findings)
-    site_root = Path(site_root)
-    report_dir = Path(report_dir)
-    source = _source_link(run.get("source_url"), site_root, report_dir)
-
-    entries = []
-    for f, fingerprint in zip(findings, prints):
-        entries.append({
-            "fingerprint": fingerprint, "code": f.code, "name": f.name, "severity": f.severity,
-            "path": f.path, "line": f.line, "column": f.column, "message": f.message, "subject": f.subject,
-            "source": source(f.path, f.line),
-            "new": previous is not None and fingerprint not in previous,
-        })
-
-    current = set(prints)
-    fixed = []
-    if previous is not None:
-        fixed = [{key: str(old.get(key) or "") for key in FIXED_KEYS} for old in previous_findings
-                 if old.get("fingerprint") not in current]
-        fixed.sort(key=lambda e: (e["path"], e["code"], e["subject"], e["message"]))
-
-    by_rule = Counter(f.code for f in findings)
+    source = _source_link(run.get("source_url"), Path(site_root), Path(report_dir))
+    entries = [_entry(f, fingerprint, source, previous) for f, fingerprint in zip(findings, prints)]
+    by_rule = dict(sorted(Counter(f.code for f in findings).items()))
     by_severity = Counter(f.severity for f in findings)
-    started, finished = _iso(run.get("started")), _iso(run.get("finished"))
-    seconds = run.get("seconds")
-    if seconds is None:
-        seconds = _seconds_between(started, finished)
-    this_run = {
-        "id": int(run.get("id") or 0), "started": started, "finished": finished,
-        "seconds": round(float(seconds), 3), "site": str(run.get("site") or site_root),
-        "complete": bool(run.get("complete", True)), "compared": previous is not None,
-    }
+    this_run = _run(run, site_root, compared=previous is not None)
     return {
         "schema": SCHEMA,
         "tool": {"name": "citecheck", "version": __version__},
@@ -98,13 +78,92 @@ def build(findings: list[Finding], rules: Mapping[str, Any], run: Mapping[str, A
             **{key: int(totals.get(key, 0)) for key in ("pages", "links", "dois", "urls")},
             "findings": len(findings),
             "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
-            "by_rule": dict(sorted(by_rule.items())),
+            "by_rule": by_rule,
         },
-        "rules": _rules(rules, findings),
+        "rules": _rules(rules, findings, by_rule),
+        "pages": _pages(findings, titles or {}),
         "findings": entries,
-        "fixed": fixed,
-        "history": _history(history, this_run, dict(sorted(by_rule.items())), len(findings)),
+        "new": [e["fingerprint"] for e in entries if e["new"]],
+        "fixed": _fixed(previous_findings, set(prints)) if previous is not None else [],
+        "history": _history(history, this_run, by_rule, len(findings)),
     }
+
+
+def _entry(f: Finding, fingerprint: str, source, previous: set[str] | None) -> dict[str, Any]:
+    return {
+        "fingerprint": fingerprint, "code": f.code, "name": f.name, "severity": f.severity,
+        "path": f.path, "line": f.line, "column": f.column, "message": f.message, "subject": f.subject,
+        "evidence": _plain(f.evidence) if f.evidence else {}, "source": source(f.path, f.line),
+        "new": previous is not None and fingerprint not in previous,
+    }
+
+
+def _run(run: Mapping[str, Any], site_root: Path, compared: bool) -> dict[str, Any]:
+    started, finished = _iso(run.get("started")), _iso(run.get("finished"))
+    seconds = run.get("seconds")
+    if seconds is None:
+        seconds = _seconds_between(started, finished)
+    return {
+        "id": int(run.get("id") or 0), "started": started, "finished": finished,
+        "seconds": round(float(seconds), 3), "site": str(run.get("site") or site_root),
+        "complete": bool(run.get("complete", True)), "compared": compared,
+        "source_url": run.get("source_url") or None,
+    }
+
+
+def _pages(findings: list[Finding], titles: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    pages: dict[str, dict[str, Any]] = {}
+    for f in findings:
+        page = pages.get(f.path)
+        if page is None:
+            page = pages[f.path] = {"title": str(titles.get(f.path) or ""), "findings": 0}
+        page["findings"] += 1
+    return pages
+
+
+def _fixed(previous_findings: Iterable[Mapping[str, Any]], current: set[str]) -> list[dict[str, str]]:
+    fixed = [{key: str(old.get(key) or "") for key in FIXED_KEYS} for old in previous_findings
+             if old.get("fingerprint") not in current]
+    return sorted(fixed, key=lambda e: (e["path"], e["code"], e["subject"], e["message"]))
+
+
+def write(doc: Mapping[str, Any], report_dir: Path) -> list[Path]:
+    """report.json, report.html and summary.md in `report_dir`, each replaced whole (temp file + rename).
+
+    A browser or CI step reading a report while the next audit writes it sees the old file or the
+    new one. Lone surrogates (undecodable file names) are written as `\\udcXX`: a JSON escape inside
+    the JSON and the data island, visible text elsewhere, never an encoding error.
+    """
+    from citecheck.audit import html_report, summary_md
+
+    report_dir = Path(report_dir)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    texts = {
+        "report.json": json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n",
+        "report.html": html_report.render(doc),
+        "summary.md": summary_md.render(doc),
+    }
+    written = []
+    for name, text in texts.items():
+        written.append(_replace(report_dir / name, text.encode("utf-8", "backslashreplace")))
+    return written
+
+
+def _replace(path: Path, data: bytes) -> Path:
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644  # a report is for reading by whoever serves or opens it
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def minimal(report: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -112,13 +171,16 @@ def minimal(report: Mapping[str, Any]) -> list[dict[str, str]]:
     return [{key: str(f.get(key) or "") for key in FIXED_KEYS} for f in report["findings"]]
 
 
-def _rules(rules: Mapping[str, Any], findings: list[Finding]) -> dict[str, dict[str, str]]:
-    result = {}
+def _rules(rules: Mapping[str, Any], findings: list[Finding], counts: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+    result: dict[str, dict[str, Any]] = {}
     for code, rule in rules.items():
         result[code] = {key: str(_field(rule, key)) for key in ("name", "severity", "summary")}
     # A finding from a rule the caller did not list still gets a name and severity in the report.
     for f in findings:
-        result.setdefault(f.code, {"name": f.name, "severity": f.severity, "summary": ""})
+        if f.code not in result:
+            result[f.code] = {"name": f.name, "severity": f.severity, "summary": ""}
+    for code, entry in result.items():
+        entry["findings"] = counts.get(code, 0)
     return dict(sorted(result.items()))
 
 
@@ -127,13 +189,27 @@ def _field(rule: Any, key: str) -> Any:
     return (value or "").strip() if isinstance(value, str) else value
 
 
+def _plain(value: Any) -> Any:
+    """Evidence as JSON: checks may put tuples, sets or objects there; those become lists or text."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or Infinity
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
 def _history(past: list[Mapping[str, Any]], run: dict[str, Any], by_rule: dict[str, int],
              total: int) -> list[dict[str, Any]]:
     entries = {}
     for h in past:
+        counts = h.get("by_rule") or {}
         entry = {"id": int(h["id"]), "finished": _iso(h.get("finished")),
-                 "total": int(h.get("total", sum((h.get("by_rule") or {}).values()))),
-                 "by_rule": {str(c): int(n) for c, n in sorted((h.get("by_rule") or {}).items())}}
+                 "total": int(h.get("total", sum(counts.values()))),
+                 "by_rule": {str(c): int(n) for c, n in sorted(counts.items())}}
         entries[entry["id"]] = entry
     # The caller may already have recorded this audit in its history; this audit's own counts win.
     entries[run["id"]] = {"id": run["id"], "finished": run["finished"], "total": total, "by_rule": by_rule}

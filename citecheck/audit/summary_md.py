@@ -38,7 +38,7 @@ def render(report: Mapping[str, Any]) -> str:
                                             totals["findings"], by_severity.get("error", 0),
                                             by_severity.get("warning", 0), by_severity.get("info", 0))) + " |",
         "",
-        f"Finished {escape(run.get('finished') or '?')} in {_duration(run.get('seconds', 0))}.",
+        f"Finished {escape(run.get('finished') or '?')} in {duration(run.get('seconds', 0))}.",
         "",
     ]
     lines += _top_rules(report)
@@ -80,7 +80,7 @@ def _listing(title: str, entries: list[Mapping[str, Any]], located: bool) -> lis
     return lines + [""]
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
     seconds = float(seconds or 0)
     if seconds < 60:
         return f"{seconds:.1f} s"
