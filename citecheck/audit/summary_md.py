@@ -13,7 +13,9 @@ from typing import Any
 TOP_RULES = 10
 LISTED = 50  # new or fixed findings listed; the rest are counted
 
-_ESCAPED = re.compile(r"([\\`*_{}\[\]()#+\-.!|~@$^:])")
+# Only what is special mid-line: every line starts with this module's own text, so list and heading
+# markers cannot take effect; `#` and `@` would link issues and people, `:` bare URLs and emoji.
+_ESCAPED = re.compile(r"([\\`*_{}\[\]()#!|~@$:])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
@@ -38,7 +40,7 @@ def render(report: Mapping[str, Any]) -> str:
                                             totals["findings"], by_severity.get("error", 0),
                                             by_severity.get("warning", 0), by_severity.get("info", 0))) + " |",
         "",
-        f"Finished {escape(run.get('finished') or '?')} in {duration(run.get('seconds', 0))}.",
+        f"Finished {run.get('finished') or '?'} in {duration(run.get('seconds', 0))}.",
         "",
     ]
     lines += _top_rules(report)
@@ -72,9 +74,9 @@ def _listing(title: str, entries: list[Mapping[str, Any]], located: bool) -> lis
     if not entries:
         return lines + ["None.", ""]
     for f in entries[:LISTED]:
-        where = f"{f['path']}:{f['line']}" if located else f["path"]
+        where = escape(f["path"]) + (f":{f['line']}" if located else "")
         what = f["message"] or f["subject"]
-        lines.append(f"- **{escape(f['code'])}** {escape(where)}: {escape(what)}")
+        lines.append(f"- **{escape(f['code'])}** {where}: {escape(what)}")
     if len(entries) > LISTED:
         lines.append(f"- … and {len(entries) - LISTED:,} more (see report.html)")
     return lines + [""]
