@@ -268,23 +268,34 @@ def _island(doc: Mapping[str, Any]) -> str:
     """
     severities = {s: k for k, s in enumerate(_severities(doc))}
     rules = {code: k for k, code in enumerate(doc["rules"])}
-    pages: dict[str, int] = {}
+    titles = doc.get("pages", {})
+    pages: dict[str, list[Any]] = {}
     rows = []
     for f in doc["findings"]:
-        page = pages.setdefault(f["path"], len(pages))
-        rows.append([severities[f["severity"]], rules[f["code"]], page, f["line"], f["column"], f["message"],
-                     f["subject"], f["source"], 1 if f["new"] else 0])
-    titles = doc.get("pages", {})
+        page = pages.get(f["path"])
+        if page is None:
+            page = pages[f["path"]] = [len(pages), f["path"], titles.get(f["path"], {}).get("title", ""),
+                                       *_around(f["source"], f["line"])]
+        # A page's links differ only by line number: the row keeps its own link only when it does not
+        # fit the page's (a quarter of the file saved on a large site).
+        source = None if f["source"] == f"{page[3]}{f['line']}{page[4]}" else f["source"]
+        rows.append([severities[f["severity"]], rules[f["code"]], page[0], f["line"], f["column"], f["message"],
+                     f["subject"], source, 1 if f["new"] else 0])
     data = {
         "severities": list(severities),
         "rules": [[code, r["name"]] for code, r in doc["rules"].items()],
-        "pages": [[path, titles.get(path, {}).get("title", "")] for path in pages],
+        "pages": [page[1:] for page in pages.values()],  # path, title, link before and after the line number
         "rows": rows,
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for raw, escaped in _SCRIPT_SAFE.items():
         text = text.replace(raw, escaped)
     return text
+
+
+def _around(source: str, line: int) -> tuple[str, str]:
+    at = source.rfind(str(line))
+    return (source[:at], source[at + len(str(line)):]) if at >= 0 else ("\0", "")  # "\0": fits no link
 
 
 # Screenshots (docs) and the browser tests share one way to start Chromium -----------------------

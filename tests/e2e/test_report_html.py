@@ -15,7 +15,7 @@ import pytest
 
 from citecheck.audit import report_data
 from citecheck.audit.html_report import CHROMIUM, launch
-from tests.e2e.test_report_data import HOSTILE, build, finding, synthetic_findings
+from tests.e2e.test_report_data import HOSTILE, RUN, build, finding, synthetic_findings
 
 
 def _unavailable(why: str):
@@ -197,3 +197,13 @@ def test_page_text_shows_as_text_and_never_runs(open_report, csp):
     assert page.locator("img").count() == 0
     assert page.locator("script").count() == 2  # the data island and the report's own script
     assert report.requests == [report.url]
+
+
+def test_rows_link_to_their_source_lines(open_report, tmp_path):
+    findings = [finding("LNK001", "content/a.md", 3, "/x"), finding("FM003", "content/a.md", 0, "slug"),
+                finding("DOI003", "content/a.md", 31, "10.5555/3"), finding("ENC003", "content/b 3.md", 3, "?")]
+    for run in ({}, {"source_url": "https://git.example/wiki/blob/main/{path}?plain=1#L{line}"}):
+        doc = build(findings, run={**RUN, **run}, site_root=tmp_path, report_dir=tmp_path / "audit")
+        report = open_report(doc)
+        hrefs = [a.get_attribute("href") for a in report.page.locator("#rows td.loc a").all()]
+        assert hrefs == [f["source"] for f in doc["findings"]]

@@ -1,6 +1,6 @@
 (function () {
   "use strict";
-  // Rows arrive as arrays (see html_report._island) and are drawn a chunk at a time: building
+  // Rows arrive as arrays (see html_report._island; a row's link is null when the page's fits) and are drawn a chunk at a time: building
   // 50,000 table rows up front would freeze the tab for seconds.
   var SEV = 0, RULE = 1, PAGE = 2, LINE = 3, COL = 4, MSG = 5, SUBJ = 6, SRC = 7, NEW = 8;
   var ROW_CHUNK = 200, PAGE_CHUNK = 40;
@@ -32,6 +32,11 @@
     return url && (!scheme || /^(https?|file)$/i.test(scheme[1])) ? url : null;
   }
 
+  function source(row) {
+    var page = pages[row[PAGE]];
+    return row[SRC] !== null ? row[SRC] : page[2] + row[LINE] + page[3];
+  }
+
   function link(text, url, cls) {
     var href = safeHref(url);
     if (!href) return el("span", cls, text);
@@ -52,7 +57,7 @@
     var tr = document.createElement("tr");
     var cell = el("td"); cell.appendChild(sevBadge(row[SEV])); tr.appendChild(cell);
     cell = el("td", "mono", rule[0]); cell.title = rule[1]; tr.appendChild(cell);
-    cell = el("td", "loc"); cell.appendChild(link(page[0], row[SRC], "mono"));
+    cell = el("td", "loc"); cell.appendChild(link(page[0], source(row), "mono"));
     if (page[1]) cell.appendChild(el("div", "muted", page[1]));
     tr.appendChild(cell);
     tr.appendChild(el("td", "num", row[LINE]));
@@ -79,7 +84,7 @@
       li.appendChild(document.createTextNode(" "));
       li.appendChild(el("code", null, rules[row[RULE]][0]));
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(link("line " + row[LINE], row[SRC]));
+      li.appendChild(link("line " + row[LINE], source(row)));
       li.appendChild(document.createTextNode(": "));
       li.appendChild(el("span", null, row[MSG]));
       if (row[NEW]) { li.appendChild(document.createTextNode(" ")); li.appendChild(newBadge()); }
