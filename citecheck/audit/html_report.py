@@ -169,12 +169,12 @@ def _trend(history: list[Mapping[str, Any]]) -> str:
 
 
 def _nice_top(value: int) -> int:
-    """The smallest 1, 2 or 5 × 10^k multiple of 4 steps at or above `value` (at least 4)."""
+    """The axis top: 4 whole, round steps (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) reaching `value`."""
     if value <= 4:
         return 4
     magnitude = 10 ** math.floor(math.log10(value / 4))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude * 4 >= value)
-    return int(step * 4)
+    steps = (m * magnitude for m in (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10))
+    return int(next(step for step in steps if step == int(step) and step * 4 >= value) * 4)
 
 
 def _labelled(n: int, most: int = 7) -> list[int]:
