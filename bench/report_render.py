@@ -31,6 +31,7 @@ sys.path.insert(0, str(REPO))
 
 from citecheck.audit import report_data  # noqa: E402
 from citecheck.audit.html_report import CHROMIUM, launch  # noqa: E402
+from citecheck.engine.catalog import load_catalog  # noqa: E402
 from citecheck.model import Finding  # noqa: E402
 
 # (code, name, severity, share of findings, message template); {s} is the subject.
@@ -107,7 +108,7 @@ def measure(args) -> None:
     totals = {"pages": args.pages, "links": args.pages * 6, "dois": args.pages * 2, "urls": args.pages}
 
     started = time.perf_counter()
-    doc = report_data.build(findings, {}, run, totals, history(args.audits, findings), previous,
+    doc = report_data.build(findings, load_catalog(), run, totals, history(args.audits, findings), previous,
                             Path("/srv/wiki"), Path("/srv/wiki/public/audit"),
                             previous_findings=report_data.minimal(yesterday_doc), titles=titles)
     built = time.perf_counter() - started

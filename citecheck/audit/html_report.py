@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import math
+import re
 from functools import cache
 from html import escape
 from importlib import resources
@@ -27,6 +28,7 @@ PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
+_CODE_SPAN = re.compile(r"`([^`]+)`")
 _SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -96,7 +98,7 @@ def _rules(doc: Mapping[str, Any]) -> str:
         f'title="Show these findings">{_e(code)}</button></td><td>{_e(r["name"])}</td>'
         f'<td><span class="sev sev-{_e(r["severity"])}">{_e(r["severity"])}</span></td>'
         f'<td class="num">{r["findings"]:,}</td><td class="num">{new.get(code, 0):,}</td>'
-        f'<td>{_e(r["summary"])}</td></tr>'
+        f'<td>{_inline_code(r["summary"])}</td></tr>'
         for code, r in found)
     table = ('<table id="rules-table"><thead><tr><th>Rule</th><th>Name</th><th>Severity</th><th class="num">Findings</th>'
              f'<th class="num">New</th><th>Summary</th></tr></thead><tbody>{rows}</tbody></table>\n' if found
@@ -106,6 +108,11 @@ def _rules(doc: Mapping[str, Any]) -> str:
         table += (f'<details class="quiet"><summary>{len(quiet)} rule{"" if len(quiet) == 1 else "s"} '
                   f'found nothing</summary><p class="muted">{names}</p></details>\n')
     return f'<section id="rules">\n<h2>Findings by rule</h2>\n{table}</section>\n'
+
+
+def _inline_code(markdown: str) -> str:
+    """A rule's one-line summary: escaped, with its `code spans` kept as code."""
+    return _CODE_SPAN.sub(r"<code>\1</code>", _e(markdown))
 
 
 def _count_new(doc: Mapping[str, Any]) -> dict[str, int]:
@@ -178,9 +185,9 @@ def _nice_top(value: int) -> int:
 
 
 def _labelled(n: int, most: int = 7) -> list[int]:
-    if n <= most:
-        return list(range(n))
-    return sorted({round(k * (n - 1) / (most - 1)) for k in range(most)})
+    """Audits whose date labels the x axis: evenly spaced, counting back from this audit."""
+    step = max(1, math.ceil((n - 1) / (most - 1)))
+    return list(range(n - 1, -1, -step))[::-1]
 
 
 # New and fixed --------------------------------------------------------------------------------
