@@ -8,7 +8,7 @@ audit that differs by a few hundred findings each way. Measures:
   write      report_data.write: report.json, report.html, summary.md (sizes printed)
   load       Chromium: navigation until the first rows are drawn (wall time, median)
   filter     one rule picked in the rule filter: filtering and drawing the first rows (in-page time)
-  sort       sorting by message, then drawing (in-page time)
+  sort       sorting every row by message, then drawing the filtered ones (in-page time)
   by page    switching to the by-page view (in-page time)
 
 Usage: python bench/report_render.py [--findings 30000] [--pages 15000] [--audits 30] [--repeat 3]
@@ -143,7 +143,7 @@ def measure(args) -> None:
             browser.close()
     print(f"load      {statistics.median(loads):7.2f} s   (navigation to first rows drawn, median of {args.repeat})")
     print(f"filter    {statistics.median(filters) * 1000:7.0f} ms  (one rule: filter and draw)")
-    print(f"sort      {statistics.median(sorts) * 1000:7.0f} ms  (by message, of the filtered rows)")
+    print(f"sort      {statistics.median(sorts) * 1000:7.0f} ms  (by message: every row sorted, the filtered ones drawn)")
     print(f"by page   {statistics.median(views) * 1000:7.0f} ms  (switch to the by-page view)")
     if not args.keep:
         for path in paths:
