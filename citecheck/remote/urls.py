@@ -12,7 +12,10 @@ ok | broken (404, 410, NXDOMAIN; confirmed by a second chain) | unverified (neve
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import time
+from collections import Counter
 from collections.abc import Callable, Collection
 from http import HTTPStatus
 from urllib.parse import urljoin
@@ -22,7 +25,8 @@ import tenacity
 
 from citecheck.remote.answers import UrlOutcome, ttl_seconds
 from citecheck.remote.crossref import USER_AGENT
-from citecheck.remote.guard import Guard, GuardedBackend, LookupFailed, NoSuchHost, Refused, Resolve, check_scheme, origin
+from citecheck.remote.guard import (Guard, GuardedBackend, LookupFailed, NoSuchHost, Refused, Resolve, check_scheme,
+                                    origin)
 from citecheck.remote.remap import Remap
 from citecheck.remote.retrying import RETRY_AFTER_CAP, Policy, Transient, retry_after
 
@@ -101,24 +105,81 @@ class _Status(Transient):
         self.code = code
 
 
-class _Host:
-    """One host's share: at most `slots` requests at once, and none before a Retry-After it stated."""
+class _Slots:
+    """At most `n` requests in flight over all hosts. Waiters are served busiest host first: a
+    run cannot end before its busiest host is done, so that host never waits for a slot while
+    hosts with a few links each fill the rest."""
 
-    def __init__(self, slots: int):
+    def __init__(self, n: int):
+        self.free = n
+        self.waiting: list[tuple[tuple[int, int], int, asyncio.Future]] = []
+        self.order = itertools.count()
+
+    async def acquire(self, priority: tuple[int, int]) -> None:
+        if self.free > 0:
+            self.free -= 1
+            return
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self.waiting, (priority, next(self.order), future))
+        try:
+            await future
+        except asyncio.CancelledError:
+            if not future.cancelled():  # handed a slot just as it was cancelled: pass it on
+                self.release()
+            raise
+
+    def release(self) -> None:
+        while self.waiting:
+            future = heapq.heappop(self.waiting)[2]
+            if not future.done():
+                future.set_result(None)
+                return
+        self.free += 1
+
+
+class _Host:
+    """One host's share: at most `slots` requests at once, none before a Retry-After it stated,
+    and its own connection pool while anyone still waits for it."""
+
+    def __init__(self, slots: int, priority: tuple[int, int]):
         self.slots = asyncio.Semaphore(slots)
+        self.priority = priority
         self.not_before = 0.0
+        self.users = 0  # hops waiting for or holding a slot
 
     def hold_off(self, seconds: float) -> None:
         self.not_before = max(self.not_before, time.monotonic() + seconds)
 
-    async def __aenter__(self) -> None:
-        await self.slots.acquire()
-        delay = self.not_before - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
 
-    async def __aexit__(self, *exc) -> None:
-        self.slots.release()
+class _Router(httpx2.AsyncBaseTransport):
+    """A small connection pool per host, closed when the host has nothing left to ask. httpcore
+    checks every pooled connection on each request (a syscall for each idle one): one pool for
+    500 hosts would cost more CPU than the requests themselves."""
+
+    def __init__(self, guard: Guard, per_host: int):
+        self.ssl = httpx2.create_ssl_context()  # loading the trust store once, not once per host
+        self.backend = GuardedBackend(guard)
+        self.limits = httpx2.Limits(max_connections=None, max_keepalive_connections=per_host, keepalive_expiry=5.0)
+        self.pools: dict[tuple[str, int] | None, httpx2.AsyncHTTPTransport] = {}
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        key = origin(str(request.url))
+        pool = self.pools.get(key)
+        if pool is None:
+            pool = self.pools[key] = httpx2.AsyncHTTPTransport(verify=self.ssl, http2=HTTP2, limits=self.limits)
+            # httpx offers no public hook for the dialler; the guard must see the address dialled.
+            pool._pool._network_backend = self.backend
+        return await pool.handle_async_request(request)
+
+    async def release(self, key: tuple[str, int] | None) -> None:
+        pool = self.pools.pop(key, None)
+        if pool is not None:
+            await pool.aclose()
+
+    async def aclose(self) -> None:
+        pools, self.pools = self.pools, {}
+        for pool in pools.values():
+            await pool.aclose()
 
 
 class _Checker:
@@ -130,16 +191,14 @@ class _Checker:
         self.concurrency = max(1, int(config.get("network.concurrency")))
         self.guard = guard
         self.hosts: dict[tuple[str, int] | None, _Host] = {}
+        self.backlog: Counter[tuple[str, int] | None] = Counter()
 
     async def run(self, urls: list[str], arrived: Callable[[str, UrlOutcome], None]) -> None:
-        # Semaphores belong to the loop asyncio.run made; build them inside it.
-        self.slots = asyncio.Semaphore(self.concurrency)
-        transport = httpx2.AsyncHTTPTransport(http2=HTTP2, limits=httpx2.Limits(
-            max_connections=None, max_keepalive_connections=self.concurrency, keepalive_expiry=5.0))
-        # httpx offers no public hook for the dialler; the guard must see the address dialled.
-        transport._pool._network_backend = GuardedBackend(self.guard)
+        self.backlog.update(map(origin, urls))
+        self.slots = _Slots(self.concurrency)
+        self.router = _Router(self.guard, self.per_host)
         headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
-        async with httpx2.AsyncClient(transport=transport, headers=headers, timeout=httpx2.Timeout(self.timeout),
+        async with httpx2.AsyncClient(transport=self.router, headers=headers, timeout=httpx2.Timeout(self.timeout),
                                       follow_redirects=False) as self.client:
 
             async def one(url: str) -> None:
@@ -218,7 +277,8 @@ class _Checker:
         key = origin(url)
         found = self.hosts.get(key)
         if found is None:
-            found = self.hosts[key] = _Host(self.per_host)
+            # Most links first; among equals, the host first seen, so hosts finish one after another.
+            found = self.hosts[key] = _Host(self.per_host, (-self.backlog[key], len(self.hosts)))
         return found
 
     async def request(self, url: str, method: str) -> tuple[int, httpx2.Headers]:
@@ -229,26 +289,46 @@ class _Checker:
         return code, headers
 
     async def send(self, url: str, method: str) -> tuple[int, httpx2.Headers]:
+        host = self.host(url)
+        host.users += 1
+        try:
+            # The host's share first: a task waiting for a busy host must not hold a global slot.
+            async with host.slots:
+                delay = host.not_before - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                await self.slots.acquire(host.priority)
+                try:
+                    return await self.exchange(url, method)
+                finally:
+                    self.slots.release()
+        finally:
+            host.users -= 1
+            if not host.users:
+                await self.router.release(origin(url))
+
+    async def exchange(self, url: str, method: str) -> tuple[int, httpx2.Headers]:
         headers = {"Range": "bytes=0-0"} if method == "GET" else {}
-        # The host's share first: a task waiting for a busy host must not hold a global slot.
-        async with self.host(url), self.slots:
-            try:
-                async with asyncio.timeout(self.timeout):
-                    response = await self.client.send(self.client.build_request(method, url, headers=headers),
-                                                      stream=True)
+        try:
+            async with asyncio.timeout(self.timeout):
+                response = await self.client.send(self.client.build_request(method, url, headers=headers),
+                                                  stream=True)
+                if method == "HEAD":
+                    await response.aread()  # empty; reading it lets the connection be reused
+                else:
                     await response.aclose()  # the body is never read: no download, no gzip bomb
-            except (TimeoutError, httpx2.TimeoutException):
-                raise Transient("timed out") from None
-            except LookupFailed as exc:
-                raise Transient(str(exc)) from None
-            except httpx2.ConnectError:
-                raise Transient("connection failed") from None
-            except (httpx2.ReadError, httpx2.WriteError, httpx2.RemoteProtocolError):
-                raise Transient("connection reset") from None
-            except httpx2.UnsupportedProtocol:
-                raise Refused("refused: not an http(s) URL") from None
-            except (httpx2.InvalidURL, httpx2.LocalProtocolError):
-                raise Refused("not a valid URL") from None
+        except (TimeoutError, httpx2.TimeoutException):
+            raise Transient("timed out") from None
+        except LookupFailed as exc:
+            raise Transient(str(exc)) from None
+        except httpx2.ConnectError:
+            raise Transient("connection failed") from None
+        except (httpx2.ReadError, httpx2.WriteError, httpx2.RemoteProtocolError):
+            raise Transient("connection reset") from None
+        except httpx2.UnsupportedProtocol:
+            raise Refused("refused: not an http(s) URL") from None
+        except (httpx2.InvalidURL, httpx2.LocalProtocolError):
+            raise Refused("not a valid URL") from None
         return response.status_code, response.headers
 
 

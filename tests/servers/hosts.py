@@ -147,7 +147,7 @@ class WebHandler(_HostHandler):
         elif kind == "reset":
             self._reset()
         elif kind == "gzip-bomb":
-            self.send(200, _bomb(), {"Content-Encoding": "gzip"}, HTML)
+            self.send(200, gzip_bomb(), {"Content-Encoding": "gzip"}, HTML)
         else:
             self.send(404, b"<html>not here</html>", content_type=HTML)
 
@@ -190,7 +190,7 @@ class _Void:
 
 
 @cache
-def _bomb() -> bytes:
+def gzip_bomb() -> bytes:
     """64 MiB of zeros, gzipped (about 64 KB): inflating it would take the client's memory."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
     chunk = bytes(1 << 20)
