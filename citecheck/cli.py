@@ -164,8 +164,9 @@ def cmd_check(args) -> int:
 def _exit_code(findings, args, config) -> int:
     fail_on = SEVERITY_RANK[args.fail_on or config.get("fail-on")]
     # Inconclusive network answers never fail a build unless asked (a flaky host is not a defect).
-    failing = [f for f in findings if SEVERITY_RANK[f.severity] >= fail_on
-               and (f.code != "NET001" or args.strict_network)]
+    # --strict-network makes an unverified answer fail whatever its severity.
+    failing = [f for f in findings if f.code == "NET001" and args.strict_network
+               or f.code != "NET001" and SEVERITY_RANK[f.severity] >= fail_on]
     return 1 if failing else 0
 
 

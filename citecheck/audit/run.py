@@ -55,6 +55,7 @@ def audit(config: Config, options: AuditOptions) -> AuditResult:
             [{"id": h["id"], "finished": h["finished"], "by_rule": h["by_rule"]} for h in history],
             set(previous_findings) if last else None, config.root, options.report_dir,
             previous_findings=[{"fingerprint": fp, **record} for fp, record in previous_findings.items()],
+            titles=_titles(result),
         )
         report_data.write(doc, options.report_dir)
         cache.record_audit(started, finished, not result.errors, totals, doc["totals"]["by_rule"],
@@ -62,3 +63,21 @@ def audit(config: Config, options: AuditOptions) -> AuditResult:
     finally:
         cache.close()
     return AuditResult(result.findings, options.report_dir, doc, result.errors, result.warnings)
+
+
+def _titles(result) -> dict[str, str]:
+    """Front-matter titles of the pages with findings (the report names pages by them)."""
+    from citecheck.parse.frontmatter import split
+
+    titles = {}
+    for path in {f.path for f in result.findings}:
+        try:
+            with open(result.root / path, "rb") as handle:
+                head = handle.read(1 << 16)  # front matter is at the top; the body is not needed
+        except OSError:
+            continue
+        front = split(head.decode("utf-8", "replace").lstrip("\ufeff")).data or {}
+        title = front.get("title")
+        if isinstance(title, str) and title.strip():
+            titles[path] = " ".join(title.split())
+    return titles

@@ -97,9 +97,8 @@ def _broken(link: Link, outcome: UrlOutcome) -> Iterator[Hit]:
 
 
 class AttachmentMissing(_UrlCheck):
-    # A page check: with a manifest or a local copy of the CDN it needs no network; without one,
-    # `check` finds nothing and the remote half asks the CDN.
-    scope = "page"
+    # Remote by default; with a manifest or a local copy of the CDN (the rule's `offline-when` keys)
+    # the runner makes it a page check that needs no network, and `relevant` asks nothing.
 
     def __init__(self, rule, options):
         super().__init__(rule, options)

@@ -84,7 +84,10 @@ def build_checks(rules: list[Rule], config: Config) -> list[tuple[Rule, Check, s
         cls = kind_class(rule.kind)
         if cls is None:
             raise ConfigError(f"{rule.source}: unknown kind '{rule.kind}'")
-        checks.append((rule, cls(rule, rule_options(rule, config)), severity_of(rule, config)))
+        check = cls(rule, rule_options(rule, config))
+        if any(config.get(key) for key in rule.offline_when):
+            check.scope = "page"  # answered from local data (a manifest, a local copy): no network
+        checks.append((rule, check, severity_of(rule, config)))
     return checks
 
 
@@ -103,7 +106,7 @@ def run(config: Config, options: Options) -> Result:
     rules = enabled_rules(load_catalog(extra), config, options.select, options.ignore, options.network,
                           options.extend_select)
     checks = build_checks(rules, config)
-    remote = [c for c in checks if is_remote(c[1])]
+    remote = [c for c in checks if is_remote(c[1])] if options.network else []
     offline = [rule for rule, check, _ in checks if check.scope != "remote"]
     plan = _Plan(
         config=config,
