@@ -5,7 +5,12 @@ page count.  Replicas are renamed and their front matter is edited so the site
 stays consistent: unique slugs, page ids and aliases.  Bodies are untouched, so
 internal links keep pointing at the originals, which exist.
 
-Usage: python bench/make_site.py OUT_DIR [--pages 15000]
+With --distinct-links, replica k also cites its own DOIs (`10.1371/rK.journal…`) and links its own
+external and CDN URLs (`https://host/rK/…`, `…/attachments/pdf/rK-name.pdf`): a site of N pages then asks the network about as many
+distinct questions as a real site of N pages would, which the audit benchmark needs. Links to the
+wiki's own hosts are left alone.
+
+Usage: python bench/make_site.py OUT_DIR [--pages 15000] [--distinct-links]
 """
 
 from __future__ import annotations
@@ -59,9 +64,27 @@ def replicate(text: str, k: int) -> str:
     return fm + text[m.end():]
 
 
-def generate(out: Path, pages: int, corpus: Path) -> None:
+DOI_PREFIX = re.compile(r"(?<![\w.])(10\.\d{4,9}/)")
+URL_HOST = re.compile(r"(https?://)([A-Za-z0-9.-]+)/(attachments/[\w-]+/)?")
+SHARED = ("doi.org", "dx.doi.org", "vitamindwiki.com", "www.vitamindwiki.com")  # not made distinct
+
+
+def distinct_links(body: str, k: int) -> str:
+    """Replica k's own DOIs and URLs (hosts unchanged, so per-host limits still bite)."""
+    def mark(m: re.Match) -> str:
+        if m.group(2).lower() in SHARED:
+            return m.group(0)
+        # Attachments keep the CDN's key shape (/attachments/<kind>/<file>): the mark goes in the name.
+        return f"{m.group(0)}r{k}-" if m.group(3) else f"{m.group(0)}r{k}/"
+
+    body = URL_HOST.sub(mark, body)
+    return DOI_PREFIX.sub(lambda m: f"{m.group(1)}r{k}.", body)
+
+
+def generate(out: Path, pages: int, corpus: Path, distinct: bool = False) -> None:
     posts_dir = out / "content" / "posts"
-    if posts_dir.is_dir() and sum(1 for _ in posts_dir.glob("*.md")) == pages:
+    marker = out / ".distinct-links"
+    if posts_dir.is_dir() and sum(1 for _ in posts_dir.glob("*.md")) == pages and marker.exists() == distinct:
         print(f"{out}: already has {pages} pages, skipping")
         return
     if out.is_relative_to(REPO):
@@ -98,9 +121,15 @@ def generate(out: Path, pages: int, corpus: Path) -> None:
         k, j = divmod(i, len(texts))
         slug, text = texts[j]
         name, body = (slug, text) if k == 0 else (f"{slug}-r{k}", replicate(text, k))
+        if distinct and k:
+            cut = (YAML_FM.match(body) or JSON_FM.match(body)).end()
+            body = body[:cut] + distinct_links(body[cut:], k)
         data = body.encode("utf-8")
         (posts_dir / f"{name}.md").write_bytes(data)
         total += len(data)
+    marker.unlink(missing_ok=True)
+    if distinct:
+        marker.write_text("replicas cite their own DOIs and link their own URLs\n")
     print(f"{out}: {pages} pages from {len(texts)} originals, up to {-(-pages // len(texts))} copies each; "
           f"content/posts = {total:,} bytes ({total / 1e6:.1f} MB)")
 
@@ -110,8 +139,9 @@ def main() -> None:
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--pages", type=int, default=15_000)
     ap.add_argument("--corpus", type=Path, default=CORPUS, help="default: %(default)s")
+    ap.add_argument("--distinct-links", action="store_true", help="replicas cite their own DOIs and URLs")
     args = ap.parse_args()
-    generate(args.out_dir.resolve(), args.pages, args.corpus)
+    generate(args.out_dir.resolve(), args.pages, args.corpus, args.distinct_links)
 
 
 if __name__ == "__main__":

@@ -39,8 +39,12 @@ PER_HOST, CONCURRENCY, TARGET = 8, 128, 1.3
 CDN = "https://cdn.bench.example/"
 
 
-def serve(ports: int, latency: float) -> None:
-    """Child process: listen on `ports` ports, print them, answer until stdin closes, print stats."""
+def serve(ports: int, latency: float, broken_percent: int = 0) -> None:
+    """Child process: listen on `ports` ports, print them, answer until stdin closes, print stats.
+    Content types follow the path's extension; `broken_percent` of paths (by a hash, so the same
+    ones every time) answer 404."""
+    import mimetypes
+    import zlib
 
     async def main() -> None:
         in_flight: dict[int, int] = {}
@@ -51,15 +55,20 @@ def serve(ports: int, latency: float) -> None:
             try:
                 while True:
                     head = await reader.readuntil(b"\r\n\r\n")
-                    method = head.split(b" ", 1)[0]
+                    method, target = head.split(b" ", 2)[:2]
+                    path = target.split(b"?", 1)[0].decode("latin-1")
                     in_flight[port] = in_flight.get(port, 0) + 1
                     peak[port] = max(peak.get(port, 0), in_flight[port])
                     served[0] += 1
                     await asyncio.sleep(latency)
                     in_flight[port] -= 1
-                    body = b"" if method == b"HEAD" else b"%PDF-1.7 bench"
-                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n"
-                                 b"Content-Length: 14\r\nConnection: keep-alive\r\n\r\n" + body)
+                    missing = broken_percent and zlib.crc32(target) % 100 < broken_percent
+                    kind = mimetypes.guess_type(path)[0] or "text/html"
+                    body = b"%PDF-1.7 bench" if kind == "application/pdf" else b"<p>bench</p>\n"
+                    status = b"404 Not Found" if missing else b"200 OK"
+                    writer.write(b"HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
+                                 b"Connection: keep-alive\r\n\r\n" % (status, kind.encode(), len(body))
+                                 + (b"" if method == b"HEAD" else body))
                     await writer.drain()
             except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
                 pass
@@ -165,10 +174,11 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=500)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--broken-percent", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--skip-lychee", action="store_true")
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.latency)
+        serve(args.serve, args.latency, args.broken_percent)
         return
 
     results = {}
