@@ -49,6 +49,7 @@ def audit(config: Config, options: AuditOptions) -> AuditResult:
         previous_findings = cache.audit_findings(last["id"]) if last else {}
         totals = {"pages": result.pages, **result.counts}
         run_info = {"id": int(finished * 1_000_000), "started": started, "finished": finished,
+                    "seconds": finished - started,
                     "site": str(config.root), "complete": not result.errors, "source_url": options.source_url}
         doc = report_data.build(
             result.findings, {r.code: r for r in result.rules}, run_info, totals,
