@@ -53,6 +53,7 @@ def test_audit_writes_reports_and_tells_what_changed_since_the_last_one(tmp_path
     assert sorted(f["code"] for f in report["findings"]) == ["DOI003", "LNK001"]
     assert report["totals"]["pages"] == 2 and report["totals"]["dois"] == 2
     assert report["fixed"] == [] and not any(f["new"] for f in report["findings"])  # nothing to compare with
+    assert report["pages"]["content/posts/a.md"]["title"] == "A"  # pages are named by their titles
     html = (tmp_path / "r1" / "report.html").read_text()
     assert "LNK001" in html and "<link " not in html and "src=\"http" not in html
     assert "LNK001" in (tmp_path / "r1" / "summary.md").read_text()

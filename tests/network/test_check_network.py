@@ -155,3 +155,13 @@ Known typo, kept on purpose: https://doi.org/10.1000/missing.4
     assert ("CC001", 9) in codes  # DOI005 found nothing to suppress
     offline = run_cli("check", "--format", "json", cwd=root)
     assert all(f["code"] != "CC001" for f in json.loads(offline.stdout))  # offline, DOI005 did not run
+
+
+def test_without_network_nothing_is_asked_even_where_a_record_would_help(tmp_path, lookalikes):
+    crossref, doiorg = lookalikes
+    damaged = BLOCK.format(**{**CITED, "authors": "Okafor T1,2, Ak√ßimen M2, Brandt K1."})
+    root = write_site(tmp_path / "site", {"content/posts/a.md": FRONT.format(title="A") + damaged},
+                      _config(crossref, doiorg))
+    done = run_cli("check", "--format", "json", "--select", "DOI,ENC001", cwd=root)
+    assert [f["code"] for f in json.loads(done.stdout)] == ["ENC001"], done.stdout + done.stderr
+    assert crossref.log == [] and doiorg.log == []  # a check without --network stays offline

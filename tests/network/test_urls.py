@@ -406,3 +406,12 @@ def test_att001_with_a_manifest_needs_no_network(tmp_path, cdn, web):
     assert "manifest" in findings[0]["message"]
     done, codes = _run(root, "--select", "ATT001")
     assert codes == [("ATT001", 6)] and cdn.requests == []
+
+
+def test_a_suppressed_missing_attachment_is_silent_with_the_network_and_its_comment_counts(tmp_path, cdn, web):
+    body = (f"<!-- citecheck-disable-next-line ATT001 -->\n[b]({CDN}attachments/pdf/missing.pdf)\n\n"
+            f"<!-- citecheck-disable-next-line ATT001 -->\n[a]({CDN}attachments/pdf/trial.pdf)\n")
+    root = _site(tmp_path, cdn, web, body)
+    done, codes = _run(root, "--select", "ATT001,CC")
+    # The first comment silences a real finding; only the second, over a good link, is unused.
+    assert codes == [("CC001", 9)], done.stdout + done.stderr
