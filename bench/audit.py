@@ -41,10 +41,9 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "bench" / "results"
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
-from urls import timed  # noqa: E402
+from urls import save, timed  # noqa: E402
 
 from tests.servers.world import World, fate, survey  # noqa: E402
 
@@ -144,10 +143,7 @@ def main() -> None:
            "hosts": len(hosts), "web_requests": served.get("requests"), "crossref_latency_s": args.crossref_latency,
            "web_latency_s": args.web_latency, "runs": runs, "findings": len(doc["findings"]), "by_rule": by_rule,
            "report_bytes": sizes, "browser": browser}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"audit-{out['date']}.json"
-    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(f"written {path.relative_to(REPO)}")
+    save("audit", out)
 
 
 if __name__ == "__main__":

@@ -228,8 +228,13 @@ def main() -> None:
             versus = citecheck["wall_s"] / results["lychee"]["wall_s"]
             report["ratio_to_lychee"] = round(versus, 3)
             print(f"  faster than lychee: {'PASS' if versus < 1 else 'FAIL'} ({versus:.2f}× lychee's wall time)")
+    save("urls", report)
+
+
+def save(name: str, report: dict) -> None:
+    """bench/results/<name>-<date>.json (ignored by git)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"urls-{report['date']}.json"
+    out = RESULTS / f"{name}-{report['date']}.json"
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"written {out.relative_to(REPO)}")
 
