@@ -54,6 +54,25 @@ def configured(config) -> bool:
     return bool(config.get("attachments.manifest") or config.get("attachments.local-dir"))
 
 
+def version(config) -> list | None:
+    """What changes when the listing does (cached ATT001 findings depend on it): the manifest's
+    mtime and size, or the mirror's file count and newest mtime. None when neither is configured."""
+    manifest, local = config.get("attachments.manifest"), config.get("attachments.local-dir")
+    try:
+        if manifest:
+            stat = (config.root / manifest).stat()
+            return [stat.st_mtime_ns, stat.st_size]
+        if local:
+            count, newest = 0, 0
+            for path in (config.root / local).rglob("*"):
+                stat = path.stat()
+                count, newest = count + 1, max(newest, stat.st_mtime_ns)
+            return [count, newest]
+    except OSError:
+        return ["unreadable"]  # from_config reports it
+    return None
+
+
 def from_config(config) -> Listing | Mirror | None:
     manifest, local = config.get("attachments.manifest"), config.get("attachments.local-dir")
     if manifest:

@@ -415,3 +415,16 @@ def test_a_suppressed_missing_attachment_is_silent_with_the_network_and_its_comm
     done, codes = _run(root, "--select", "ATT001,CC")
     # The first comment silences a real finding; only the second, over a good link, is unused.
     assert codes == [("CC001", 9)], done.stdout + done.stderr
+
+
+def test_a_changed_manifest_is_seen_by_the_next_offline_run(tmp_path, cdn, web):
+    root = _site(tmp_path, cdn, web, f"[b]({CDN}attachments/pdf/missing.pdf)\n")
+    (root / "keys.txt").write_text("attachments/pdf/trial.pdf\n")
+    config = (root / "citecheck.toml").read_text()
+    (root / "citecheck.toml").write_text(config.replace("[attachments]\n", '[attachments]\nmanifest = "keys.txt"\n'))
+    first = run_cli("check", "--format", "json", "--select", "ATT001", cwd=root)
+    assert [f["code"] for f in json.loads(first.stdout)] == ["ATT001"]
+    # The upload lands and the listing is refreshed; the page itself did not change.
+    (root / "keys.txt").write_text("attachments/pdf/trial.pdf\nattachments/pdf/missing.pdf\n")
+    second = run_cli("check", "--format", "json", "--select", "ATT001", cwd=root)
+    assert json.loads(second.stdout) == [], second.stdout
