@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import re
 import signal
 import sqlite3
 import subprocess
@@ -76,6 +78,31 @@ def test_audit_without_a_terminal_prints_plain_progress_lines(tmp_path, lookalik
     done = run_cli("audit", str(root), "--report-dir", str(tmp_path / "r"))
     assert "citecheck: Crossref: 2/2" in done.stderr
     assert "\x1b[" not in done.stderr  # no terminal control codes in a log
+
+
+def test_audit_on_a_terminal_draws_a_progress_display_per_phase(tmp_path, lookalikes):
+    crossref, doiorg = lookalikes
+    root = _site(tmp_path, crossref, doiorg)
+    main, terminal = pty.openpty()  # what the maintainer's terminal would be
+    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100", "TERM": "xterm"}
+    process = subprocess.Popen([sys.executable, "-m", "citecheck", "audit", str(root), "--report-dir",
+                                str(tmp_path / "r")], stdin=terminal, stdout=terminal, stderr=terminal, env=env)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed: the audit has ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert process.wait(timeout=60) == 1
+    text = shown.decode("utf-8", "replace")
+    for phase, count in (("index", "2/2"), ("parse", "2/2"), ("Crossref", "2/2")):
+        assert re.search(rf"{phase}\b.*{count}", text), text  # each phase with its count
+    assert "\x1b[" in text and "citecheck audit: 2 pages" in text
 
 
 def test_max_age_asks_again(tmp_path, lookalikes):
