@@ -207,3 +207,26 @@ def test_rows_link_to_their_source_lines(open_report, tmp_path):
         report = open_report(doc)
         hrefs = [a.get_attribute("href") for a in report.page.locator("#rows td.loc a").all()]
         assert hrefs == [f["source"] for f in doc["findings"]]
+
+
+def test_an_audited_hostile_page_shows_as_text(browser, tmp_path):
+    # The whole chain: a post's title and links, through `citecheck audit`, into the browser.
+    from tests.conftest import run_cli, write_site
+
+    post = ('---\ntitle: "<script>alert(1)</script>"\ndate: 2021-01-01\n---\n\n'
+            'See <a href="/posts/&quot;&gt;&lt;img src=x onerror=alert(1)&gt;">the page</a>.\n')
+    root = write_site(tmp_path / "site", {"content/posts/evil.md": post})
+    done = run_cli("audit", str(root), "--report-dir", str(tmp_path / "r"), "-q")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    context = browser.new_context()
+    dialogs = []
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto((tmp_path / "r" / "report.html").as_uri())
+        page.wait_for_selector("html[data-ready]")
+        assert page.locator("#rows td.msg", has_text='/posts/"><img src=x onerror=alert(1)>').first.is_visible()
+        assert page.locator("#rows td.loc .muted", has_text="<script>alert(1)</script>").first.is_visible()
+        assert page.locator("img").count() == 0 and dialogs == []
+    finally:
+        context.close()
