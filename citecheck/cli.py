@@ -16,6 +16,23 @@ def _codes(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+def _days(value: str) -> float:
+    try:
+        days = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of days: {value!r}") from None
+    if not days >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"a number of days is 0 or more, not {value}")
+    return days
+
+
+def _template(value: str) -> str:
+    if "{path}" not in value:
+        raise argparse.ArgumentTypeError("the template needs {path} (and usually {line}), e.g. "
+                                         "https://github.com/o/r/blob/main/{path}#L{line}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="citecheck", description="Link and citation linter for Markdown content sites.")
     top.add_argument("--version", action="version", version=f"citecheck {__version__}")
@@ -51,11 +68,11 @@ def parser() -> argparse.ArgumentParser:
                        "(default: SITE/citecheck-report)")
     audit.add_argument("--select", type=_codes, help="rule codes or prefixes to enable, comma separated")
     audit.add_argument("--ignore", type=_codes, help="rule codes or prefixes to disable")
-    audit.add_argument("--max-age", type=float, metavar="DAYS",
+    audit.add_argument("--max-age", type=_days, metavar="DAYS",
                        help="ask again remote answers older than DAYS (default: each answer's own TTL)")
     audit.add_argument("--fail-on", choices=tuple(SEVERITY_RANK), help="lowest severity that fails the run")
     audit.add_argument("--strict-network", action="store_true", help="inconclusive network checks fail the run")
-    audit.add_argument("--source-url", metavar="TEMPLATE",
+    audit.add_argument("--source-url", type=_template, metavar="TEMPLATE",
                        help="link findings to their source, e.g. https://github.com/o/r/blob/main/{path}#L{line}")
     audit.add_argument("--config", type=Path, help="configuration file (default: found by walking up)")
     audit.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (no history)")
@@ -179,6 +196,15 @@ def cmd_audit(args) -> int:
         return 2
     config = _load_config(args)
     report_dir = args.report_dir or config.root / "citecheck-report"
+    try:  # before the audit, not after an hour of it
+        report_dir.mkdir(parents=True, exist_ok=True)
+        probe = report_dir / ".citecheck-write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        why = "it is not a folder" if report_dir.exists() and not report_dir.is_dir() else exc.strerror or exc
+        print(f"citecheck: error: cannot write the reports to {report_dir}: {why}", file=sys.stderr)
+        return 2
     display = progress.for_stream(sys.stderr, enabled=not (args.quiet or args.no_progress))
     try:
         outcome = audit(config, AuditOptions(report_dir, args.select, args.ignore, args.max_age, args.source_url,

@@ -105,6 +105,19 @@ def test_audit_on_a_terminal_draws_a_progress_display_per_phase(tmp_path, lookal
     assert "\x1b[" in text and "citecheck audit: 2 pages" in text
 
 
+def test_bad_options_stop_the_audit_before_it_asks_anything(tmp_path, lookalikes):
+    crossref, doiorg = lookalikes
+    root = _site(tmp_path, crossref, doiorg)
+    (tmp_path / "taken").write_text("not a folder")
+    for args, said in ((["--report-dir", str(tmp_path / "taken")], "it is not a folder"),
+                       (["--max-age", "-1"], "0 or more"),
+                       (["--source-url", "https://git.example/blob/main/"], "needs {path}")):
+        done = run_cli("audit", str(root), *args)
+        assert done.returncode == 2 and said in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    assert crossref.log == [] and (tmp_path / "taken").read_text() == "not a folder"
+
+
 def test_max_age_asks_again(tmp_path, lookalikes):
     crossref, doiorg = lookalikes
     root = _site(tmp_path, crossref, doiorg)
