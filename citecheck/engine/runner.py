@@ -26,7 +26,6 @@ from citecheck.engine.catalog import Rule, load_catalog
 from citecheck.engine.selection import enabled_rules, ignored_for_file, matches, rule_options, severity_of
 from citecheck.model import Finding, Page
 from citecheck.parse.page import PARSER_VERSION
-from citecheck.remote import manifest
 from citecheck.site.index import SiteIndex
 
 SITE_PHASE_THRESHOLD = 400
@@ -98,9 +97,17 @@ def fingerprint(config: Config, rules: list[Rule]) -> str:
     state = [__version__, codec.FORMAT, config.values, hugo.base_url, hugo.content_dir, hugo.static_dirs,
              hugo.ugly_urls, hugo.permalinks, hugo.taxonomies, hugo.anchor_style,
              [(r.code, r.kind, r.severity, r.message, r.fix, r.options) for r in rules],
-             manifest.version(config) if any(r.offline_when for r in rules) else None]
+             _listing_version(config, rules)]
     text = json.dumps(state, sort_keys=True, default=str)
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _listing_version(config: Config, rules: list[Rule]):
+    if not any(config.get(key) for r in rules for key in r.offline_when):
+        return None
+    from citecheck.remote import manifest  # only sites with a manifest or a mirror need it
+
+    return manifest.version(config)
 
 
 def run(config: Config, options: Options) -> Result:
