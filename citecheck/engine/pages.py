@@ -25,6 +25,7 @@ class Entry:
     big: bool = False  # larger than the size limit: never read
     _data: bytes | None = None
     ref: str | None = None  # digest of its site-index facts, when known from the last run
+    fresh: bool = False  # hashed by this run: the saved file table does not know it as it is now
 
     def forget(self) -> None:
         """Drop the bytes once used; `data` reads them again if asked (the OS keeps them cached)."""
@@ -41,9 +42,10 @@ class Entry:
 
 def read(files: list[tuple[str, str, os.stat_result | None]], settings: str, max_bytes: int,
          known: dict[str, tuple[int, int, str, str]]) -> tuple[list[Entry], list[str]]:
-    """Stat every file; read and hash only those whose size or mtime differ from the last run."""
+    """files: (rel, path, stat or None), as `discover.content_stats` lists them. Read and hash only
+    the files whose size or mtime differ from the last run; the others keep their saved key."""
     entries, errors = [], []
-    for path, rel, stat in files:
+    for rel, path, stat in files:
         if not rel.isascii() and _bad_name(rel):
             # Undecodable bytes in a file name come back as lone surrogates, which no cache key,
             # report or terminal can encode: name the file once instead of failing the whole run.
@@ -52,12 +54,13 @@ def read(files: list[tuple[str, str, os.stat_result | None]], settings: str, max
             continue
         try:
             stat = stat or os.stat(path)
-            if stat.st_size > max_bytes:
-                entries.append(Entry(rel, path, f"big:{rel}:{stat.st_size}", stat.st_mtime_ns, stat.st_size, True))
+            mtime, size = stat.st_mtime_ns, stat.st_size
+            if size > max_bytes:
+                entries.append(Entry(rel, path, f"big:{rel}:{size}", mtime, size, True))
                 continue
             seen = known.get(rel)
-            if seen is not None and seen[0] == stat.st_mtime_ns and seen[1] == stat.st_size:
-                entries.append(Entry(rel, path, seen[2], stat.st_mtime_ns, stat.st_size, ref=seen[3]))
+            if seen is not None and seen[0] == mtime and seen[1] == size:
+                entries.append(Entry(rel, path, seen[2], mtime, size, False, None, seen[3]))
                 continue
             with open(path, "rb") as stream:
                 data = stream.read()
@@ -66,7 +69,7 @@ def read(files: list[tuple[str, str, os.stat_result | None]], settings: str, max
             continue
         digest = hashlib.blake2b(data, digest_size=16)
         digest.update(f"\0{rel}\0{PARSER_VERSION}\0{settings}".encode())
-        entries.append(Entry(rel, path, digest.hexdigest(), stat.st_mtime_ns, stat.st_size, False, data))
+        entries.append(Entry(rel, path, digest.hexdigest(), mtime, size, False, data, None, True))
     return entries, errors
 
 

@@ -127,14 +127,11 @@ def run(config: Config, options: Options) -> Result:
     parallel.share(plan=plan)
     root = config.root
     listed = discover.content_stats(config.content_dir, root, config.get("exclude"))
-    rels = {rel: path for rel, path, _ in listed}
-    stats = {rel: stat for rel, _, stat in listed}
-    in_site = set(rels)
-    targets, warnings = _targets(options, config, rels)
-    if not rels and not targets:
+    in_site = {rel: path for rel, path, _ in listed}
+    targets, warnings = _targets(options, config, in_site)
+    if not in_site and not targets:
         warnings.append(f"no Markdown files under {config.content_dir} (is this the site root?)")
-    for rel, path in targets.items():
-        rels.setdefault(rel, str(path))
+    listed.extend((rel, str(path), None) for rel, path in targets.items() if rel not in in_site)
     max_bytes = config.get("max-file-size")
     settings = f"{config.hugo.anchor_style}:{max_bytes}"
     cfg = fingerprint(config, offline)  # offline caches are shared by offline and network runs
@@ -143,18 +140,14 @@ def run(config: Config, options: Options) -> Result:
     cache = cache_for(config, options.use_cache)
     try:
         known = cache.files(f"{PARSER_VERSION}:{settings}")
-        entries, errors = pageload.read([(p, r, stats.get(r)) for r, p in rels.items()], settings, max_bytes, known)
+        entries, errors = pageload.read(listed, settings, max_bytes, known)
         clock(f"discover + read ({len(entries)} files)")
         if options.progress:
             options.progress("index", len(entries), len(entries))
         findings, parsed, skipped = _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock)
         if options.progress:
             options.progress("parse", len(targets), len(targets))
-        seen = {e.rel: (e.mtime, e.size, e.key, e.ref) for e in entries if not e.big and e.ref}
-        changed = sum(1 for rel, value in seen.items() if known.get(rel) != value)
-        # A pre-commit run re-hashes its few files next time rather than rewrite the whole table.
-        if changed > (0 if full_run else 50) or (full_run and set(known) - set(seen)):
-            cache.put_files(f"{PARSER_VERSION}:{settings}", {**({} if full_run else known), **seen})
+        _remember_files(cache, f"{PARSER_VERSION}:{settings}", entries, known, full_run)
         if full_run:
             cache.prune("pages", {e.key for e in entries})  # forget pages that no longer exist
         counts: dict[str, int] = {}
@@ -180,6 +173,18 @@ def run(config: Config, options: Options) -> Result:
     sources = _Sources({e.rel: e for e in entries if e.rel in targets and not e.big})
     return Result(findings, len(targets), len(in_site), parsed, errors, warnings, rules, sources, root,
                   clock.phases, set(targets), counts)
+
+
+def _remember_files(cache, settings: str, entries, known, full_run: bool) -> None:
+    """Save each file's (mtime, size, key, ref), so that the next run reads only what changed.
+    A pre-commit run re-hashes its few files next time rather than rewrite the whole table."""
+    # A file this run did not hash matched its saved row; one it hashed differs from it.
+    changed = sum(1 for e in entries if e.fresh and e.ref)
+    if not full_run and changed <= 50:
+        return
+    seen = {e.rel: (e.mtime, e.size, e.key, e.ref) for e in entries if not e.big and e.ref}
+    if changed or (full_run and known.keys() - seen.keys()):
+        cache.put_files(settings, {**({} if full_run else known), **seen})
 
 
 def _network(checked, remote, plan: _Plan, cache, options: Options):
@@ -244,10 +249,9 @@ def site_pages(config: Config, use_cache: bool = True) -> Iterator[Page]:
     settings = f"{config.hugo.anchor_style}:{max_bytes}"
     cache = cache_for(config, use_cache)
     try:
-        entries, _ = pageload.read([(path, rel, stat) for rel, path, stat in listed], settings, max_bytes,
-                                   cache.files(f"{PARSER_VERSION}:{settings}"))
+        entries, _ = pageload.read(listed, settings, max_bytes, cache.files(f"{PARSER_VERSION}:{settings}"))
         readable = [e for e in entries if not e.big]
-        _, parsed = _parse_unseen(readable, set(), cache, config.hugo.anchor_style, max_bytes)
+        parsed = _parse_unseen(readable, set(), cache, config.hugo.anchor_style, max_bytes)
         pages = _LightPages(readable, parsed, cache, config.hugo.anchor_style, max_bytes)
         for entry in readable:
             yield pages[entry.rel]
@@ -256,32 +260,31 @@ def site_pages(config: Config, use_cache: bool = True) -> Iterator[Page]:
 
 
 def _parse_unseen(readable, want_local: set[str], cache, anchor_style: str, max_bytes: int):
-    """(ref digest of every page, pages parsed now): only pages the cache has never seen are parsed,
-    and their light form is cached."""
-    refs = {e.key: e.ref for e in readable if e.ref}
-    refs.update(cache.refs([e.key for e in readable if not e.ref]))
-    fresh = [e for e in readable if e.key not in refs]
+    """Fill in each entry's ref (digest of its site-index facts) and return the pages parsed now:
+    only pages the cache has never seen are parsed, and their light form is cached."""
+    unknown = [e for e in readable if not e.ref]  # the files table knows the refs of the others
+    refs = cache.refs([e.key for e in unknown])
+    fresh = [e for e in unknown if e.key not in refs]
     parsed = {p.key: p for p in pageload.parse_many(fresh, want_local, anchor_style, max_bytes)}
     cache.put("pages", [(p.key, p.ref, p.light) for p in parsed.values()])
     refs.update({key: p.ref for key, p in parsed.items()})
-    return refs, parsed
+    for e in unknown:
+        e.ref = refs.get(e.key)
+    return parsed
 
 
 def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
     anchor_style = plan.config.hugo.anchor_style
     readable = [e for e in entries if not e.big]
-    refs, parsed = _parse_unseen(readable, set(targets), cache, anchor_style, max_bytes)
+    parsed = _parse_unseen(readable, set(targets), cache, anchor_style, max_bytes)
     clock(f"parse + page checks ({len(parsed)} pages)")
     for e in readable:
         e.forget()  # hashed and parsed: later phases re-read the few they need
     cache.put("local", [(f"{p.key}:{cfg}", p.local) for p in parsed.values() if p.local is not None])
     clock("cache findings of page checks")
-    for e in readable:
-        e.ref = refs.get(e.key)
 
     static = discover.static_files(plan.config.static_dirs)
-    site_entries = sorted((e.rel, refs.get(e.key, e.key)) for e in entries if e.rel in in_site)
-    index_fp = hashlib.blake2b(json.dumps([cfg, site_entries, sorted(static)]).encode(), digest_size=12).hexdigest()
+    index_fp = _index_fingerprint(cfg, [(e.rel, e.ref or e.key) for e in entries if e.rel in in_site], static)
     target_entries = [e for e in readable if e.rel in targets]
     final_key = {e.rel: f"{e.key}:{cfg}:{index_fp}" for e in target_entries}
     finals = cache.get("final", list(final_key.values()))
@@ -336,6 +339,13 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
             skipped[rel] = reason
     clock("cache findings")
     return findings, len(parsed), skipped
+
+
+def _index_fingerprint(cfg: str, site_entries: list[tuple[str, str]], static: set[str]) -> str:
+    """Digest of what the site index is built from: configuration, each page's facts, static files.
+    Fields are NUL separated (no path or digest holds a NUL); the count keeps pages and files apart."""
+    fields = [cfg, str(len(site_entries)), *(f for entry in sorted(site_entries) for f in entry), *sorted(static)]
+    return hashlib.blake2b("\0".join(fields).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 class _LightPages:
