@@ -131,11 +131,22 @@ def _load_config(args) -> object:
 
 
 def cmd_check(args) -> int:
-    from citecheck.engine.runner import Options, run
+    from citecheck import discover
 
     config = _load_config(args)
+    # The content files are listed in the background while the engine is imported and prepared.
+    listing = discover.Listing(config.content_dir, config.root, config.get("exclude"))
+    try:
+        return _check(args, config, listing)
+    finally:
+        listing.close()
+
+
+def _check(args, config, listing) -> int:
+    from citecheck.engine.runner import Options, run
+
     options = Options(paths=args.paths, select=args.select, ignore=args.ignore, extend_select=args.extend_select,
-                      network=args.network, use_cache=not args.no_cache)
+                      network=args.network, use_cache=not args.no_cache, listing=listing)
     if args.changed_since:
         from citecheck.engine.changes import pages_to_check
 

@@ -7,6 +7,7 @@ import marshal
 import os
 from dataclasses import dataclass
 
+from citecheck.discover import Listed
 from citecheck.engine import codec, parallel
 from citecheck.model import Page
 from citecheck.parse.page import PARSER_VERSION, parse_page
@@ -40,12 +41,12 @@ class Entry:
         return self._data
 
 
-def read(files: list[tuple[str, str, os.stat_result | None]], settings: str, max_bytes: int,
+def read(files: list[Listed], settings: str, max_bytes: int,
          known: dict[str, tuple[int, int, str, str]]) -> tuple[list[Entry], list[str]]:
-    """files: (rel, path, stat or None), as `discover.content_stats` lists them. Read and hash only
+    """files: (rel, path, mtime, size) as `discover.content_stats` lists them. Read and hash only
     the files whose size or mtime differ from the last run; the others keep their saved key."""
     entries, errors = [], []
-    for rel, path, stat in files:
+    for rel, path, mtime, size in files:
         if not rel.isascii() and _bad_name(rel):
             # Undecodable bytes in a file name come back as lone surrogates, which no cache key,
             # report or terminal can encode: name the file once instead of failing the whole run.
@@ -53,8 +54,9 @@ def read(files: list[tuple[str, str, os.stat_result | None]], settings: str, max
             errors.append(f"{shown}: cannot read: the file name is not valid UTF-8 (rename the file)")
             continue
         try:
-            stat = stat or os.stat(path)
-            mtime, size = stat.st_mtime_ns, stat.st_size
+            if mtime is None:
+                stat = os.stat(path)
+                mtime, size = stat.st_mtime_ns, stat.st_size
             if size > max_bytes:
                 entries.append(Entry(rel, path, f"big:{rel}:{size}", mtime, size, True))
                 continue

@@ -41,6 +41,7 @@ class Options:
     use_cache: bool = True
     only: set[str] | None = None  # rels to lint (e.g. changed pages); None: derived from paths
     progress: Callable[[str, int, int], None] | None = None  # (phase, done, total), for `audit`
+    listing: discover.Listing | None = None  # the content files, when listing them started earlier
     max_age: float | None = None  # seconds: re-ask remote answers fetched longer ago than this
 
 
@@ -126,12 +127,6 @@ def run(config: Config, options: Options) -> Result:
     )
     parallel.share(plan=plan)
     root = config.root
-    listed = discover.content_stats(config.content_dir, root, config.get("exclude"))
-    in_site = {rel: path for rel, path, _ in listed}
-    targets, warnings = _targets(options, config, in_site)
-    if not in_site and not targets:
-        warnings.append(f"no Markdown files under {config.content_dir} (is this the site root?)")
-    listed.extend((rel, str(path), None) for rel, path in targets.items() if rel not in in_site)
     max_bytes = config.get("max-file-size")
     settings = f"{config.hugo.anchor_style}:{max_bytes}"
     cfg = fingerprint(config, offline)  # offline caches are shared by offline and network runs
@@ -139,7 +134,8 @@ def run(config: Config, options: Options) -> Result:
     clock = _Clock()
     cache = cache_for(config, options.use_cache)
     try:
-        known = cache.files(f"{PARSER_VERSION}:{settings}")
+        known = cache.files(f"{PARSER_VERSION}:{settings}")  # read while the listing is being made
+        listed, in_site, targets, warnings = _listing(options, config)
         entries, errors = pageload.read(listed, settings, max_bytes, known)
         clock(f"discover + read ({len(entries)} files)")
         if options.progress:
@@ -173,6 +169,20 @@ def run(config: Config, options: Options) -> Result:
     sources = _Sources({e.rel: e for e in entries if e.rel in targets and not e.big})
     return Result(findings, len(targets), len(in_site), parsed, errors, warnings, rules, sources, root,
                   clock.phases, set(targets), counts)
+
+
+def _listing(options: Options, config: Config):
+    """(every file to read, {rel: path} of the site's content files, the pages to lint, warnings)."""
+    if options.listing is not None:
+        listed = options.listing.take()
+    else:
+        listed = discover.content_stats(config.content_dir, config.root, config.get("exclude"))
+    in_site = {rel: path for rel, path, _, _ in listed}
+    targets, warnings = _targets(options, config, in_site)
+    if not in_site and not targets:
+        warnings.append(f"no Markdown files under {config.content_dir} (is this the site root?)")
+    listed.extend((rel, str(path), None, None) for rel, path in targets.items() if rel not in in_site)
+    return listed, in_site, targets, warnings
 
 
 def _remember_files(cache, settings: str, entries, known, full_run: bool) -> None:
