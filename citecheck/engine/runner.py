@@ -25,6 +25,7 @@ from citecheck.engine import pages as pageload
 from citecheck.engine.catalog import Rule, load_catalog
 from citecheck.engine.selection import enabled_rules, ignored_for_file, matches, rule_options, severity_of
 from citecheck.model import Finding, Page
+from citecheck.parse import frontmatter
 from citecheck.parse.page import PARSER_VERSION
 from citecheck.site.index import SiteIndex
 
@@ -135,6 +136,8 @@ def run(config: Config, options: Options) -> Result:
     cache = cache_for(config, options.use_cache)
     try:
         known = cache.files(f"{PARSER_VERSION}:{settings}")  # read while the listing is being made
+        if options.listing is not None and not full_run:
+            frontmatter.prepare_yaml()  # the pages a pre-commit run names are likely to need parsing
         listed, in_site, targets, warnings = _listing(options, config)
         entries, errors = pageload.read(listed, settings, max_bytes, known)
         clock(f"discover + read ({len(entries)} files)")

@@ -95,6 +95,11 @@ def _yaml_loader():
     return _YAML_LOADER
 
 
+def prepare_yaml() -> None:
+    """Import the YAML parser now (some 20 ms), while the caller waits on something else."""
+    _yaml_loader()
+
+
 def _load_yaml(raw: str) -> Any:
     import yaml
 
