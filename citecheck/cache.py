@@ -25,6 +25,24 @@ def warn(message: str) -> None:
     print(f"citecheck: warning: {message}", file=sys.stderr)
 
 
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return any(word in str(exc) for word in ("locked", "busy"))
+
+
+def _wal(db: sqlite3.Connection) -> None:
+    """WAL mode (readers never wait for a writer). Switching needs the file to itself, and SQLite
+    answers "locked" at once rather than waiting, so runs opening a new cache together retry."""
+    for attempt in range(100):
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or attempt == 99:
+                raise
+            time.sleep(0.01 * (1 + attempt % 10))
+
+
 class Cache:
     def __init__(self, path: Path | None):
         self.path = path
@@ -39,6 +57,12 @@ class Cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = self._connect(path)
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc):
+                raise
+            # Another run holds it past the timeout: its files are fine and must not be touched.
+            warn(f"cache {path} is busy ({exc}); running without it")
+            return None
         except sqlite3.DatabaseError as exc:
             warn(f"cache {path} is unusable ({exc}); rebuilding it")
             try:
@@ -56,8 +80,21 @@ class Cache:
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
+        _wal(db)
         db.execute("PRAGMA synchronous=NORMAL")
+        # One run at a time sets the schema up; the others wait for it (busy timeout), then see it done.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            Cache._schema(db)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("SELECT count(*) FROM pages").fetchone()  # fails fast on a corrupt file
+        return db
+
+    @staticmethod
+    def _schema(db: sqlite3.Connection) -> None:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
             for table in ("files", "site", "site_meta", "answers", *TABLES):
@@ -82,8 +119,6 @@ class Cache:
                    "finished REAL, complete INTEGER, totals BLOB, by_rule BLOB)")
         db.execute("CREATE TABLE IF NOT EXISTS audit_findings (audit INTEGER, fingerprint TEXT, blob BLOB, "
                    "PRIMARY KEY (audit, fingerprint)) WITHOUT ROWID")
-        db.execute("SELECT count(*) FROM pages").fetchone()  # fails fast on a corrupt file
-        return db
 
     def _select(self, sql: str, keys: list[str]) -> list[tuple]:
         if self.db is None or not keys:
