@@ -27,7 +27,8 @@ _NO_SUCH_HOST = {getattr(socket, name) for name in ("EAI_NONAME", "EAI_NODATA") 
 
 
 class Refused(Exception):
-    """The guard would not let the request out; `reason` says why, in words."""
+    """No request can be made, and trying again will not change that (the guard would not let it
+    out, the URL is invalid, the host's certificate is not trusted); `reason` says why, in words."""
 
     def __init__(self, reason: str):
         super().__init__(reason)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import ssl
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Collection
@@ -346,7 +347,10 @@ class _Checker:
             raise Transient("timed out") from None
         except LookupFailed as exc:
             raise Transient(str(exc)) from None
-        except httpx2.ConnectError:
+        except httpx2.ConnectError as exc:
+            untrusted = _certificate_problem(exc)
+            if untrusted:  # asking again will not change the certificate
+                raise Refused(f"TLS certificate not accepted: {untrusted}") from None
             raise Transient("connection failed") from None
         except (httpx2.ReadError, httpx2.WriteError, httpx2.RemoteProtocolError):
             raise Transient("connection reset") from None
@@ -355,6 +359,17 @@ class _Checker:
         except (httpx2.InvalidURL, httpx2.LocalProtocolError):
             raise Refused("not a valid URL") from None
         return response.status_code, response.headers
+
+
+def _certificate_problem(exc: BaseException) -> str | None:
+    """What certificate verification said, if that is why the connection failed."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return exc.verify_message or str(exc)
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def _said(code: int) -> str:
