@@ -276,8 +276,9 @@ class Cache:
             return {"path": str(self.path), "pages": 0, "bytes": 0}
         pages = self.db.execute("SELECT count(*) FROM pages").fetchone()[0]
         answers = dict(self.db.execute("SELECT kind, count(*) FROM answers GROUP BY kind").fetchall())
+        audits = self.db.execute("SELECT count(*) FROM audits").fetchone()[0]
         size = sum(Path(str(self.path) + s).stat().st_size for s in ("", "-wal") if Path(str(self.path) + s).exists())
-        return {"path": str(self.path), "pages": pages, "answers": answers, "bytes": size}
+        return {"path": str(self.path), "pages": pages, "answers": answers, "audits": audits, "bytes": size}
 
     def clear(self) -> None:
         if self.db is not None:

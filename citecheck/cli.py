@@ -311,10 +311,12 @@ def cmd_cache(args) -> int:
         info = cache.info()
         answers = info.get("answers") or {}
         remote = ", ".join(f"{count} {kind.upper()}s answered" for kind, count in sorted(answers.items()))
-        print(f"{info['path']}: {info['pages']} parsed pages, {remote or 'no remote answers'}, {info['bytes']} bytes")
+        audits = info.get("audits", 0)
+        print(f"{info['path']}: {info['pages']} parsed pages, {remote or 'no remote answers'}, "
+              f"{audits} audit{'' if audits == 1 else 's'} in the history, {info['bytes']} bytes")
     else:
         cache.clear()
-        print(f"cleared {cache.path}")
+        print(f"cleared {cache.path} (the audit history is kept)")
     cache.close()
     return 0
 

@@ -70,6 +70,11 @@ def test_audit_writes_reports_and_tells_what_changed_since_the_last_one(tmp_path
     assert len(report["history"]) == 2
     assert "1 fixed since the last audit" in second.stdout
     assert crossref.count("/works") == 1  # the second audit asked Crossref nothing
+    # Clearing the cache forgets answers, not the history the trend is drawn from.
+    assert "2 audits in the history" in run_cli("cache", "info", str(root)).stdout
+    run_cli("cache", "clear", str(root))
+    info = run_cli("cache", "info", str(root)).stdout
+    assert "no remote answers" in info and "2 audits in the history" in info, info
 
 
 def test_audit_without_a_terminal_prints_plain_progress_lines(tmp_path, lookalikes):
