@@ -45,7 +45,7 @@ SCHEMA: dict[str, Any] = {
     # max-wait: one question's whole budget (s) across tries and Retry-After waits.
     "network": {"timeout": ((int, float), 20.0), "concurrency": ((int,), 128), "per-host": ((int,), 8),
                 "allow-private": ((bool,), False), "retries": ((int,), 3), "backoff": ((int, float), 1.0),
-                "max-wait": ((int, float), 120.0)},
+                "max-wait": ((int, float), 120.0), "processes": ((int,), 0)},
     "external": {"exclude": ((_LIST,), [])},
     "cache": {"path": ((str,), ".citecheck/cache.db"), "ttl": ((dict,), {})},
 }

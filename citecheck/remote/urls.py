@@ -39,6 +39,7 @@ PERMANENT = frozenset((301, 308))
 HEAD_REFUSED = frozenset((403, 405, 501))  # servers that answer GET but not HEAD
 GONE = frozenset((404, 410))
 FLUSH_ROWS, FLUSH_SECONDS = 256, 1.0
+SHARD_MIN_URLS = 4000  # fewer URLs than this keep one event loop busy only part of the time
 
 try:  # HTTP/2 where the server offers it, when the optional `h2` package is there
     import h2  # noqa: F401
@@ -69,10 +70,30 @@ def check_urls(urls: Collection[str], config, cache, progress: Progress | None =
                 progress(len(outcomes), len(wanted))
 
         try:
-            asyncio.run(_Checker(config, remap, Guard.from_config(config, remap.targets, resolve)).run(todo, arrived))
+            shards = _shards(config, len(todo), resolve)
+            if shards > 1:
+                from citecheck.remote import url_shards
+
+                url_shards.run(todo, config, shards, arrived)
+            else:
+                checker = _Checker(config, remap, Guard.from_config(config, remap.targets, resolve))
+                asyncio.run(checker.run(todo, arrived))
         finally:
             store.flush()
     return {url: outcomes[key] for url, key in asked.items()}
+
+
+def _shards(config, urls: int, resolve: Resolve | None) -> int:
+    """Processes to check `urls` URLs in: `network.processes`, or by default one per core once
+    there are enough URLs for one event loop's CPU to be the limit (see url_shards)."""
+    if resolve is not None:  # a stand-in resolver lives in this process only
+        return 1
+    wanted = int(config.get("network.processes"))
+    if wanted <= 0:
+        from citecheck.engine.parallel import workers
+
+        wanted = workers() if urls >= SHARD_MIN_URLS else 1
+    return max(1, min(wanted, urls))
 
 
 class _Store:
@@ -184,12 +205,12 @@ class _Router(httpx2.AsyncBaseTransport):
 
 
 class _Checker:
-    def __init__(self, config, remap: Remap, guard: Guard):
+    def __init__(self, config, remap: Remap, guard: Guard, concurrency: int | None = None):
         self.remap = remap
         self.timeout = float(config.get("network.timeout"))
         self.policy = Policy.from_config(config)
         self.per_host = max(1, int(config.get("network.per-host")))
-        self.concurrency = max(1, int(config.get("network.concurrency")))
+        self.concurrency = max(1, concurrency or int(config.get("network.concurrency")))
         self.guard = guard
         self.hosts: dict[tuple[str, int] | None, _Host] = {}
         self.backlog: Counter[tuple[str, int] | None] = Counter()

@@ -428,3 +428,26 @@ def test_a_changed_manifest_is_seen_by_the_next_offline_run(tmp_path, cdn, web):
     (root / "keys.txt").write_text("attachments/pdf/trial.pdf\nattachments/pdf/missing.pdf\n")
     second = run_cli("check", "--format", "json", "--select", "ATT001", cwd=root)
     assert json.loads(second.stdout) == [], second.stdout
+
+
+def test_urls_checked_in_worker_processes_have_the_same_outcomes(tmp_path, cdn, web):
+    urls = [f"{CDN}attachments/pdf/trial.pdf", f"{CDN}attachments/pdf/gone.pdf", f"{CDN}attachments/pdf/login.pdf",
+            f"{WEB}ok", f"{WEB}status/410", f"{WEB}redirect/301?to=/ok", f"{WEB}status/503", f"{WEB}loop/a"]
+    one = _check(_config(tmp_path, cdn, web), urls)
+    served = cdn.count() + web.count()
+    shared = _check(_config(tmp_path, cdn, web, network=NETWORK + "processes = 2\n"), urls)
+    assert shared == one
+    assert cdn.count() + web.count() == 2 * served  # each URL asked as often as in one process
+
+
+def test_hosts_are_dealt_whole_to_shards_and_the_pace_setting_host_gets_its_own():
+    from citecheck.remote.url_shards import split
+
+    cdn = [f"https://cdn.example.org/a/{n}.pdf" for n in range(6000)]
+    others = [f"https://host-{n % 150}.example/{n}" for n in range(30000)]
+    shards = split(cdn + others, 2)
+    assert sorted(map(len, shards)) == [6000, 30000] and set(cdn) in [set(s) for s in shards]
+    even = split(others, 2)  # no host sets the pace: the work is shared out evenly
+    assert sorted(map(len, even)) == [15000, 15000]
+    hosts = [{url.split("/")[2] for url in shard} for shard in even]
+    assert not hosts[0] & hosts[1]  # a host's cap stays one cap
