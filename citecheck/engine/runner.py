@@ -23,7 +23,8 @@ from citecheck.config import Config, ConfigError
 from citecheck.engine import codec, parallel, suppress
 from citecheck.engine import pages as pageload
 from citecheck.engine.catalog import Rule, load_catalog
-from citecheck.engine.selection import enabled_rules, ignored_for_file, matches, rule_options, severity_of
+from citecheck.engine.selection import (answered_locally, enabled_rules, ignored_for_file, matches, rule_options,
+                                        severity_of)
 from citecheck.model import Finding, Page
 from citecheck.parse import frontmatter
 from citecheck.parse.page import PARSER_VERSION
@@ -87,8 +88,8 @@ def build_checks(rules: list[Rule], config: Config) -> list[tuple[Rule, Check, s
         if cls is None:
             raise ConfigError(f"{rule.source}: unknown kind '{rule.kind}'")
         check = cls(rule, rule_options(rule, config))
-        if any(config.get(key) for key in rule.offline_when):
-            check.scope = "page"  # answered from local data (a manifest, a local copy): no network
+        if answered_locally(rule, config):
+            check.scope = "page"
         checks.append((rule, check, severity_of(rule, config)))
     return checks
 
@@ -105,7 +106,7 @@ def fingerprint(config: Config, rules: list[Rule]) -> str:
 
 
 def _listing_version(config: Config, rules: list[Rule]):
-    if not any(config.get(key) for r in rules for key in r.offline_when):
+    if not any(answered_locally(rule, config) for rule in rules):
         return None
     from citecheck.remote import manifest  # only sites with a manifest or a mirror need it
 

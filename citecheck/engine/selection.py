@@ -25,9 +25,15 @@ def enabled_rules(catalog: dict[str, Rule], config: Config, select: list[str] | 
     for code, rule in sorted(catalog.items()):
         on = matches(code, chosen_select) if chosen_select else True
         on = (on or matches(code, extend)) and not matches(code, chosen_ignore)
-        if on and (network or not rule.network or any(config.get(key) for key in rule.offline_when)):
+        if on and (network or not rule.network or answered_locally(rule, config)):
             rules.append(rule)
     return rules
+
+
+def answered_locally(rule: Rule, config: Config) -> bool:
+    """A network rule this site answers from local data (its `offline-when` keys are set: a
+    manifest, a local copy): it runs without the network, as a page check."""
+    return any(config.get(key) for key in rule.offline_when)
 
 
 def severity_of(rule: Rule, config: Config) -> str:
