@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import marshal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
