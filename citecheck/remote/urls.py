@@ -231,11 +231,7 @@ class _Checker:
                 queues.setdefault(origin(url), deque()).append(url)
             live = asyncio.Semaphore(2 * self.concurrency)
 
-            async def drain(key, queue: deque[str]) -> None:
-                host = self.host(queue[0]) if queue else None
-                if host is None:
-                    live.release()
-                    return
+            async def drain(key, host: _Host, queue: deque[str]) -> None:
                 host.users += 1  # keeps the host's connections open between its URLs
                 try:
                     while queue:
@@ -253,9 +249,10 @@ class _Checker:
 
             async with asyncio.TaskGroup() as group:
                 for key, queue in sorted(queues.items(), key=lambda kv: -len(kv[1])):
+                    host = self.host(queue[0])
                     for _ in range(min(self.per_host, len(queue))):
                         await live.acquire()
-                        group.create_task(drain(key, queue))
+                        group.create_task(drain(key, host, queue))
 
     async def outcome(self, url: str) -> UrlOutcome:
         first = await self.attempts(url, "HEAD")
