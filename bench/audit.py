@@ -36,7 +36,6 @@ import json
 import shutil
 import statistics
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -73,29 +72,10 @@ def audit(site: Path, report_dir: Path) -> dict:
 
 
 def browse(report: Path, repeat: int) -> dict:
-    from playwright.sync_api import sync_playwright
-    from report_render import _in_page
+    from report_render import browse as timed_in_chromium
 
-    from citecheck.audit.html_report import CHROMIUM, launch
-
-    loads, filters, sorts = [], [], []
-    with sync_playwright() as playwright:
-        browser = launch(playwright, CHROMIUM)
-        try:
-            for _ in range(repeat):
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                started = time.perf_counter()
-                page.goto(report.as_uri())
-                page.wait_for_selector("html[data-ready]")
-                loads.append(time.perf_counter() - started)
-                filters.append(_in_page(page, "var s = document.getElementById('f-rule'); s.value = s.options[1].value;"
-                                              "s.dispatchEvent(new Event('change'));"))
-                sorts.append(_in_page(page, "document.querySelector('th[data-key=message] button').click();"))
-                page.close()
-        finally:
-            browser.close()
-    return {"load_ms": round(statistics.median(loads) * 1000), "filter_ms": round(statistics.median(filters) * 1000),
-            "sort_ms": round(statistics.median(sorts) * 1000)}
+    timings = timed_in_chromium(report, repeat)
+    return {f"{name}_ms": round(statistics.median(timings[name]) * 1000) for name in ("load", "filter", "sort")}
 
 
 def main() -> None:

@@ -95,8 +95,6 @@ def history(audits: int, findings: list[Finding], seed: int = 2) -> list[dict]:
 
 
 def measure(args) -> None:
-    from playwright.sync_api import sync_playwright
-
     findings, titles = synthetic(args.findings, args.pages)
     last, _ = synthetic(args.findings, args.pages)  # yesterday: the same site, a few hundred findings apart
     rng = random.Random(3)
@@ -123,24 +121,8 @@ def measure(args) -> None:
     for path in paths:
         print(f"  {path.name:<12} {path.stat().st_size / 1e6:7.2f} MB")
 
-    url = (folder / "report.html").as_uri()
-    loads, filters, sorts, views = [], [], [], []
-    with sync_playwright() as playwright:
-        browser = launch(playwright, args.chromium)
-        try:
-            for _ in range(args.repeat):
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                started = time.perf_counter()
-                page.goto(url)
-                page.wait_for_selector("html[data-ready]")
-                loads.append(time.perf_counter() - started)
-                filters.append(_in_page(page, "var s = document.getElementById('f-rule'); s.value = s.options[1].value;"
-                                              "s.dispatchEvent(new Event('change'));"))
-                sorts.append(_in_page(page, "document.querySelector('th[data-key=message] button').click();"))
-                views.append(_in_page(page, "document.querySelector('button[data-view=page]').click();"))
-                page.close()
-        finally:
-            browser.close()
+    timings = browse(folder / "report.html", args.repeat, args.chromium)
+    loads, filters, sorts, views = (timings[k] for k in ("load", "filter", "sort", "by page"))
     print(f"load      {statistics.median(loads):7.2f} s   (navigation to first rows drawn, median of {args.repeat})")
     print(f"filter    {statistics.median(filters) * 1000:7.0f} ms  (one rule: filter and draw)")
     print(f"sort      {statistics.median(sorts) * 1000:7.0f} ms  (by message: every row sorted, the filtered ones drawn)")
@@ -149,6 +131,31 @@ def measure(args) -> None:
         for path in paths:
             path.unlink()
         folder.rmdir()
+
+
+def browse(report: Path, repeat: int, chromium: str = CHROMIUM) -> dict[str, list[float]]:
+    """Seconds, per try, to load a report (until its first rows are drawn), filter it by one rule,
+    sort it by message and switch to the by-page view, in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    timings: dict[str, list[float]] = {"load": [], "filter": [], "sort": [], "by page": []}
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        try:
+            for _ in range(repeat):
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                started = time.perf_counter()
+                page.goto(report.as_uri())
+                page.wait_for_selector("html[data-ready]")
+                timings["load"].append(time.perf_counter() - started)
+                timings["filter"].append(_in_page(page, "var s = document.getElementById('f-rule'); "
+                                                        "s.value = s.options[1].value; s.dispatchEvent(new Event('change'));"))
+                timings["sort"].append(_in_page(page, "document.querySelector('th[data-key=message] button').click();"))
+                timings["by page"].append(_in_page(page, "document.querySelector('button[data-view=page]').click();"))
+                page.close()
+        finally:
+            browser.close()
+    return timings
 
 
 def _in_page(page, action: str) -> float:
