@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from citecheck.site.hugo_config import HUGO_NAMES, Hugo, HugoConfigError, load_hugo
 
 
 class ConfigError(Exception):
@@ -29,7 +32,13 @@ SCHEMA: dict[str, Any] = {
     "baseline": ((str,), None),
     "remap": ((_LIST,), []),
     "max-file-size": ((int,), 64 << 20),
-    "site": {"hosts": ((_LIST,), []), "base-url": ((str,), None), "link-style": ((str,), "extensionless")},
+    "site": {"hosts": ((_LIST,), []), "base-url": ((str,), None), "link-style": ((str,), "extensionless"),
+             # Hugo's build: its environment's config overlay, and what a deploy builds beyond
+             # a plain `hugo` (--buildDrafts, --buildFuture, --buildExpired).
+             "environment": ((str,), None), "build-drafts": ((bool,), False),
+             "build-future": ((bool,), False), "build-expired": ((bool,), False),
+             # The site's own link conventions: [{pattern = regex, url = template | ignore = true}].
+             "link-conventions": ((_LIST,), [])},
     "attachments": {
         "base-url": ((str, _LIST), []),
         "manifest": ((str,), None),
@@ -53,20 +62,6 @@ _SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass
-class Hugo:
-    """What citecheck needs from the site's Hugo config."""
-
-    base_url: str = "/"
-    content_dir: str = "content"
-    static_dirs: list[str] = field(default_factory=lambda: ["static"])
-    ugly_urls: bool = False
-    permalinks: dict[str, str] = field(default_factory=dict)
-    taxonomies: dict[str, str] = field(default_factory=lambda: {"category": "categories", "tag": "tags"})
-    anchor_style: str = "github"
-    source: Path | None = None
-
-
-@dataclass
 class Config:
     root: Path
     source: Path | None
@@ -82,10 +77,19 @@ class Config:
     @property
     def content_dir(self) -> Path:
         """The configured folder; a bare folder of Markdown files (no content/ inside) is its own."""
-        folder = self.root / (self.values["content"] or self.hugo.content_dir)
+        folder = self.root / (self.values["content"] or _common_folder(self.hugo))
         if not folder.is_dir() and not self.values["content"]:
             return self.root
         return folder
+
+    @property
+    def content_roots(self) -> list[tuple[str, str, str]]:
+        """(folder relative to the root, where it appears in the content tree, language) of each
+        folder Hugo reads content from."""
+        if self.values["content"] or not self.hugo.found:
+            rel = discover_rel(self.content_dir, self.root)
+            return [(rel, "", "")]
+        return [(m.source, m.target, m.lang) for m in self.hugo.content_mounts]
 
     @property
     def static_dirs(self) -> list[Path]:
@@ -98,7 +102,6 @@ class Config:
 
 
 CONFIG_NAMES = ("citecheck.toml", "pyproject.toml")
-HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
 
 
 def find_root(start: Path) -> tuple[Path, Path | None]:
@@ -132,7 +135,14 @@ def load(start: Path, explicit: Path | None = None) -> Config:
             raw = raw.get("tool", {}).get("citecheck", {})
     values = _validate(raw, SCHEMA, str(source or "config"), "")
     _check_values(values, str(source or "config"))
-    return Config(root=root, source=source, values=values, hugo=load_hugo(root))
+    try:
+        hugo = load_hugo(root, values["site"]["environment"])
+    except HugoConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    for flag in ("drafts", "future", "expired"):
+        if values["site"]["build-" + flag]:
+            setattr(hugo, "build_" + flag, True)
+    return Config(root=root, source=source, values=values, hugo=hugo)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -190,47 +200,16 @@ def _check_values(values: dict[str, Any], where: str) -> None:
         raise ConfigError(f"{where}: 'site.link-style' must be 'extensionless' or 'canonical'")
 
 
-def load_hugo(root: Path) -> Hugo:
-    hugo = Hugo()
-    for name in HUGO_NAMES:
-        path = root / name
-        if path.is_file():
-            data = _read_hugo(path)
-            hugo.source = path
-            break
-    else:
-        return hugo
-    lowered = {str(k).lower(): v for k, v in data.items()}
-    hugo.base_url = str(lowered.get("baseurl", "/") or "/")
-    hugo.content_dir = str(lowered.get("contentdir", "content"))
-    static = lowered.get("staticdir", "static")
-    hugo.static_dirs = [str(s) for s in static] if isinstance(static, list) else [str(static)]
-    hugo.ugly_urls = bool(lowered.get("uglyurls", False))
-    permalinks = lowered.get("permalinks") or {}
-    hugo.permalinks = {str(k): str(v) for k, v in permalinks.items() if isinstance(v, str)}
-    taxonomies = lowered.get("taxonomies")
-    if isinstance(taxonomies, dict):
-        hugo.taxonomies = {str(k): str(v) for k, v in taxonomies.items()}
-    goldmark = (((lowered.get("markup") or {}).get("goldmark") or {}).get("parser") or {})
-    hugo.anchor_style = str(goldmark.get("autoHeadingIDType", "github")).lower()
-    return hugo
+def _common_folder(hugo: Hugo) -> str:
+    """The one folder to list: the content folder, or the folder that holds every mounted one."""
+    sources = [m.source for m in hugo.content_mounts] or [hugo.content_dir]
+    common = os.path.commonpath(["/" + s for s in sources]).strip("/")
+    return common or "."
 
 
-def _read_hugo(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8", errors="replace")
+def discover_rel(path: Path, root: Path) -> str:
     try:
-        if path.suffix == ".toml":
-            data = tomllib.loads(text)
-        elif path.suffix == ".json":
-            import json
-
-            data = json.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:  # any parser's error: the message is what matters
-        raise ConfigError(f"{path}: cannot read Hugo config: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: Hugo config is not a mapping")
-    return data
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+    return "" if rel == "." else rel

@@ -43,8 +43,10 @@ class InternalLinkBroken(Check):
         for link, result in internal_links(page, ctx):
             if result.kind != "missing":
                 continue
+            hint = result.hint
             fix = None
-            hint = ""
+            if result.target and not result.self_link:
+                fix = self.fix(replace_url(link, with_fragment(result.target, result)), f"Link to {result.target}")
             # The migration marked links whose page id it could not map; the id often names a real page.
             match = _UNKNOWN_ID.search(link.attrs.get("title", "")) if link.form == "html" else None
             if match:

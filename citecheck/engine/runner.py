@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from citecheck import __version__, discover
@@ -27,6 +28,7 @@ from citecheck.engine.selection import (answered_locally, enabled_rules, ignored
 from citecheck.model import Finding, Page
 from citecheck.parse import frontmatter
 from citecheck.parse.page import PARSER_VERSION
+from citecheck.site.files import site_files
 from citecheck.site.index import SiteIndex
 
 SITE_PHASE_THRESHOLD = 400
@@ -96,8 +98,7 @@ def build_checks(rules: list[Rule], config: Config) -> list[tuple[Rule, Check, s
 def fingerprint(config: Config, rules: list[Rule]) -> str:
     """Everything besides the pages that shapes findings: config, Hugo settings, rule files."""
     hugo = config.hugo
-    state = [__version__, codec.FORMAT, config.values, hugo.base_url, hugo.content_dir, hugo.static_dirs,
-             hugo.ugly_urls, hugo.permalinks, hugo.taxonomies, hugo.anchor_style,
+    state = [__version__, codec.FORMAT, config.values, vars(hugo),
              [(r.code, r.kind, r.severity, r.message, r.fix, r.options) for r in rules],
              _listing_version(config, rules)]
     text = json.dumps(state, sort_keys=True, default=str)
@@ -296,8 +297,10 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
     cache.put("local", [(f"{p.key}:{cfg}", p.local) for p in parsed.values() if p.local is not None])
     clock("cache findings of page checks")
 
-    static = discover.static_files(plan.config.static_dirs)
-    index_fp = _index_fingerprint(cfg, [(e.rel, e.ref or e.key) for e in entries if e.rel in in_site], static)
+    static, resources, assets = site_files(plan.config)
+    # The day is part of it: dated pages come out (publishDate) and go (expiryDate) as days pass.
+    index_fp = _index_fingerprint(cfg, [(e.rel, e.ref or e.key) for e in entries if e.rel in in_site],
+                                  {*static, *resources, *("assets:" + a for a in assets), "day:" + _today()})
     target_entries = [e for e in readable if e.rel in targets]
     final_key = {e.rel: f"{e.key}:{cfg}:{index_fp}" for e in target_entries}
     finals = cache.get("final", list(final_key.values()))
@@ -327,7 +330,8 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
     parsed.clear()  # the light pages hold what is still needed
     if site is None:
         clock("load pages")
-        site = SiteIndex.build((light[rel] for rel in sorted(in_site) if rel in light), static, plan.config)
+        site = SiteIndex.build((light[rel] for rel in sorted(in_site) if rel in light), static, plan.config,
+                               resources, assets)
         clock("site index")
         cache.save_site(index_fp, site.tables)
     clock("save site index")
@@ -352,6 +356,10 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
             skipped[rel] = reason
     clock("cache findings")
     return findings, len(parsed), skipped
+
+
+def _today() -> str:
+    return datetime.now(timezone.utc).date().isoformat()
 
 
 def _index_fingerprint(cfg: str, site_entries: list[tuple[str, str]], static: set[str]) -> str:
