@@ -176,6 +176,9 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
         hugo.taxonomies = {str(k): str(v) for k, v in taxonomies.items()}
     goldmark = _table(data, "markup", "goldmark")
     hugo.anchor_style = str(_table(goldmark, "parser").get("autoheadingidtype", "github")).lower()
+    if _table(goldmark, "extensions").get("typographer") in (False, {"disable": True}) or \
+            _table(goldmark, "extensions", "typographer").get("disable") is True:
+        hugo.anchor_style += ":plain"
     _languages(hugo, data)
     _mounts(hugo, data)
     embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()

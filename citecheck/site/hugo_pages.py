@@ -47,7 +47,7 @@ def describe(rel: str, logical: str, mount_lang: str, hugo: Hugo, leaf_dirs: set
     base, dot, suffix = stem.rpartition(".")
     if dot and suffix.lower() in hugo.languages:
         stem, lang = base, suffix.lower()
-    bundle = _bundle_of(folder, leaf_dirs)
+    bundle = bundle_of(folder, leaf_dirs)
     if stem == "_index":
         kind, key = ("home" if folder == "/" else "section"), folder
     elif stem == "index" and folder in leaf_dirs:
@@ -59,7 +59,7 @@ def describe(rel: str, logical: str, mount_lang: str, hugo: Hugo, leaf_dirs: set
     return PageInfo(rel, logical, key.lower(), lang, kind, bundle)
 
 
-def _bundle_of(folder: str, leaf_dirs: set[str]) -> str:
+def bundle_of(folder: str, leaf_dirs: set[str]) -> str:
     while folder not in ("/", ""):
         if folder in leaf_dirs:
             return folder
@@ -128,7 +128,7 @@ def make_path(text: str, hugo: Hugo) -> str:
     return path if hugo.disable_path_to_lower else path.lower()
 
 
-def page_url(info: PageInfo, fm: dict, hugo: Hugo, title_urlize) -> str:
+def page_url(info: PageInfo, fm: dict, hugo: Hugo, title_urlize, branch_dirs: set[str] = frozenset()) -> str:
     """The path Hugo publishes a page at, below the baseURL (language prefix included)."""
     prefix = hugo.lang_prefix(info.lang)
     explicit = fm.get("url")
@@ -143,20 +143,22 @@ def page_url(info: PageInfo, fm: dict, hugo: Hugo, title_urlize) -> str:
     if info.kind == "page" and stem == "index":  # a leaf bundle: its folder is the page
         folder, stem = posixpath.split(folder)
     sections = [s for s in folder.split("/") if s]
+    # The page's sections: the top folder, and each folder below it that has an _index.md.
+    tokens_sections = [part for i, part in enumerate(sections)
+                       if i == 0 or "/" + "/".join(sections[: i + 1]) in branch_dirs]
     section = sections[0] if sections else ""
     slug = fm.get("slug")
     slug = str(slug).strip() if isinstance(slug, (str, int)) and str(slug).strip() else ""
     if info.kind in ("home", "section"):
         pattern = hugo.section_permalinks.get(section) if info.kind == "section" else None
         if pattern:
-            url = _expand(pattern, fm, slug, posixpath.basename(info.key), sections, hugo, title_urlize)
+            url = _expand(pattern, fm, slug, posixpath.basename(info.key), tokens_sections, hugo, title_urlize)
         else:
             url = make_path(info.logical.rsplit("/", 1)[0] + "/", hugo) or "/"
-        ugly = hugo.ugly_for(section) and info.kind == "section" and url != "/"
-        return prefix + (url.rstrip("/") + ".html" if ugly and url.endswith("/") else url)
+        return prefix + url  # Hugo writes section lists as folder/index.html, uglyURLs or not
     pattern = hugo.permalinks.get(section)
     if pattern:
-        url = _expand(pattern, fm, slug, stem, sections, hugo, title_urlize)
+        url = _expand(pattern, fm, slug, stem, tokens_sections, hugo, title_urlize)
     else:
         url = make_path("/" + "/".join(sections) + ("/" if sections else ""), hugo) + make_path(slug or stem, hugo)
     url = re.sub(r"/{2,}", "/", url)

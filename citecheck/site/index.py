@@ -19,7 +19,7 @@ _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "file:", "ne
 
 
 _REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+(?:"([^"]*)"|'([^']*)'|`([^`]*)`|([^\s%>"]+))\s*[>%]\}\}""")
-_EXTENSION = re.compile(r"\.[A-Za-z0-9]+$")
+_EXTENSION = re.compile(r"\.(md|markdown|html?)$", re.I)  # what GetPage takes off a path
 
 
 @dataclass(slots=True, frozen=True)
@@ -73,6 +73,8 @@ class SiteIndex:
         self._content_rel = posixpath.normpath(_rel(config.content_dir, config.root))
         self.tables = tables if tables is not None else {name: {} for name in self.TABLES}
         self._refs: dict[str, PageRef | None] = {}
+        self._branch_dirs: set[str] = set()
+        self._sections: set[tuple[str, str]] = set()
         self._conventions = [(re.compile(c["pattern"]), c) for c in config.get("site.link-conventions")]
 
     @classmethod
@@ -82,12 +84,15 @@ class SiteIndex:
         hugo = config.hugo
         now = now or datetime.now(timezone.utc)
         listings = index.tables["listings"]
+        listings["/"] = "/"
+        if len(hugo.languages) > 1:  # Hugo writes a redirect at each language's root
+            listings.update({path_key(f"/{lang}/"): f"/{lang}/" for lang in hugo.languages})
         for lang in hugo.languages:
             prefix = hugo.lang_prefix(lang)
-            for key in ("/", "/index.xml", "/sitemap.xml", "/404"):
-                listings[path_key(prefix + key)] = 1
+            for key in ("/", "/index.xml", "/sitemap.xml", "/404.html"):
+                listings[path_key(prefix + key)] = prefix + key
             for plural in hugo.taxonomies.values():
-                listings[path_key(f"{prefix}/{plural}")] = 1
+                listings[path_key(f"{prefix}/{plural}")] = f"{prefix}/{plural}/"
         roots = config.content_roots
         placed = []
         for page in pages:
@@ -96,11 +101,14 @@ class SiteIndex:
                 placed.append((page, *where))
         leaf_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
                      if re.fullmatch(r"index(\.[\w-]+)?\.(md|markdown)", posixpath.basename(logical))}
+        index._branch_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
+                              if re.fullmatch(r"_index(\.[\w-]+)?\.(md|markdown)", posixpath.basename(logical))}
         urlized: dict[str, str] = {}
         bundles: dict[str, list] = {}
         for page, logical, lang in placed:
             info = hugo_pages.describe(page.rel, logical, lang, hugo, leaf_dirs)
             index._add(page, info, now, urlized, bundles)
+        index._add_implicit_sections()
         index._add_resources(resources, roots, leaf_dirs, bundles)
         index.tables["assets"].update({path: 1 for path in assets})
         return index
@@ -113,7 +121,7 @@ class SiteIndex:
     def _add(self, page: Page, info: PageInfo, now: datetime, urlized: dict[str, str], bundles: dict) -> None:
         hugo = self.config.hugo
         fm = page.front_matter or {}
-        info.url = hugo_pages.page_url(info, fm, hugo, urlize)
+        info.url = hugo_pages.page_url(info, fm, hugo, urlize, self._branch_dirs)
         info.reason = hugo_pages.publish_reason(info, fm, hugo, now)
         rel = page.rel
         anchors = sorted({h.anchor for h in page.headings} | set(page.html_ids))
@@ -126,11 +134,12 @@ class SiteIndex:
         if info.kind in ("section", "home") or info.key == posixpath.dirname(info.logical).lower():
             bundles.setdefault(posixpath.dirname(info.logical), []).append(
                 (hugo.languages.index(info.lang) if info.lang in hugo.languages else 99, info.url,
-                 hugo_pages.publishes_resources(fm, info.reason)))
+                 hugo_pages.publishes_resources(fm, info.reason), info.lang))
         section = self.section(rel)
         listings = self.tables["listings"]
-        if section:
-            listings[path_key(hugo.lang_prefix(info.lang) + "/" + section)] = 1
+        top = info.logical.split("/")[1] if info.logical.count("/") > 1 else ""
+        if top:
+            self._sections.add((info.lang, "/" + top))
         slug = fm.get("slug")
         if isinstance(slug, str) and slug:
             self._append("slugs", f"{section}/{slug.lower()}", rel)
@@ -149,10 +158,24 @@ class SiteIndex:
             if isinstance(terms, list):
                 for term in terms:
                     if isinstance(term, str):
-                        key = urlized.get(term)
-                        if key is None:
-                            key = urlized[term] = path_key(f"/{plural}/{urlize(term)}")
-                        listings[key] = 1
+                        url = urlized.get(term)
+                        if url is None:
+                            url = urlized[term] = f"{hugo.lang_prefix(info.lang)}/{plural}/{urlize(term)}/"
+                        listings[path_key(url)] = url
+
+    def _add_implicit_sections(self) -> None:
+        """Hugo makes a list page for the home page and each top folder, with or without _index.md."""
+        hugo = self.config.hugo
+        wanted = {(lang, "/") for lang in hugo.languages} | self._sections
+        wanted |= {(lang, "/" + plural) for lang in hugo.languages for plural in hugo.taxonomies.values()}
+        for lang, key in sorted(wanted):
+            if self.tables["logical"].get(f"{lang}:{key.lower()}"):
+                continue
+            url = hugo.lang_prefix(lang) + (hugo_pages.make_path(key + "/", hugo) if key != "/" else "/")
+            rel = f"(the list page {url})"
+            self.tables["refs"][rel] = (url, [], False, "", key.lower(), lang, "home" if key == "/" else "section")
+            self._append("logical", f"{lang}:{key.lower()}", rel)
+            self.tables["listings"][path_key(url)] = url
 
     def _add_resources(self, resources: Iterable[str], roots, leaf_dirs: set[str], bundles: dict) -> None:
         """Bundle files are published below their page's URL (the file name keeps its case)."""
@@ -161,14 +184,19 @@ class SiteIndex:
             where = hugo_pages.content_path(rel, roots)
             if where is None:
                 continue
-            logical = where[0]
-            owner = hugo_pages._bundle_of(posixpath.dirname(logical), leaf_dirs) or posixpath.dirname(logical)
+            logical, mount_lang = where
+            owner = hugo_pages.bundle_of(posixpath.dirname(logical), leaf_dirs) or posixpath.dirname(logical)
             claims = bundles.get(owner)
             if claims is None and owner.count("/") == 1:  # the home page or a section, without _index.md
-                claims = [(0, hugo.lang_prefix(hugo.default_language) + hugo_pages.make_path(owner + "/", hugo), True)]
+                lang = mount_lang or hugo.default_language
+                claims = [(0, hugo.lang_prefix(lang) + hugo_pages.make_path(owner + "/", hugo), True, lang)]
+            # A file belongs to its mount's language, else the default one; only a page of that
+            # language publishes it (a bundle with no such page publishes none of its files).
+            lang = mount_lang or hugo.default_language
+            claims = [claim for claim in claims or () if claim[3] == lang]
             if not claims:
                 continue
-            _, url, publishes = min(claims)
+            _, url, publishes, _ = min(claims)
             if not publishes:
                 continue
             folder = url[: -len(".html")] + "/" if url.endswith(".html") else url
@@ -189,7 +217,9 @@ class SiteIndex:
         if not path.startswith("/"):
             path = "/" + path
         self._append("aliases", path_key(path), (rel, alias))
-        key = fuzzy_key(path)
+        # Old wiki titles (`/Title+Words+–+Nov+2019`) and ids are matched loosely, as old links
+        # spell them many ways; any other alias is a path like a page's.
+        key = fuzzy_key(path) if re.search(r"[+%\s]|^/\d+/?$", path) else ""
         if key:
             self._append("fuzzy", key, (rel, alias))
 
@@ -297,7 +327,9 @@ class SiteIndex:
         to the page, or from the content root), a file of the page's bundle, or an asset."""
         if not path or own.kind == "resource":
             return None
-        rel = self.get_page(path.removeprefix("./"), own)
+        if own.rel.startswith("("):  # a list page Hugo made up has no links of its own
+            return None
+        rel = self.get_page(path if path == "./" else path.removeprefix("./"), own)
         if rel is not None:
             return self._page_or_hidden(self.ref(rel), path)
         clean = path.removeprefix("./")
@@ -318,24 +350,35 @@ class SiteIndex:
     def _is_bundle(self, own: PageRef) -> bool:
         return re.search(r"/index(\.[\w-]+)?\.(md|markdown)$", "/" + own.rel) is not None
 
-    def get_page(self, ref: str, own: PageRef) -> str | None:
+    def get_page(self, ref: str, own: PageRef, by_name: bool = False) -> str | None:
         """Hugo's GetPage from a page: relative to the page's folder, then from the content root,
-        then (for a bare name) the one page of that name."""
+        then (for ref/relref, given a bare name) the one page of that name."""
+        lang = own.lang
+        if ref in ("", ".", "./"):
+            return self._logical(lang, "/")
         had_extension = _EXTENSION.search(posixpath.basename(ref)) is not None
         path = _EXTENSION.sub("", ref) if had_extension else ref
+        base, dot, suffix = path.rpartition(".")
+        if had_extension and dot and "/" not in suffix and suffix.lower() in self.config.hugo.languages:
+            path = base  # post.fr.md names the page post, in whichever language asks
         path = re.sub(r"/_?index$", "", path.rstrip("/")).lower() or "/"
         if path in ("index", "_index"):
             path = "."
-        lang = own.lang
         if not ref.startswith("/"):
             branch = own.kind in ("section", "home")
             folder = own.key if branch or (had_extension and ref.startswith("../") and self._is_bundle(own)) \
                 else posixpath.dirname(own.key) if self._is_bundle(own) or own.kind == "page" else own.key
             found = self._logical(lang, posixpath.normpath(posixpath.join(folder or "/", path)))
+            if found is None and had_extension:  # a file path: the page of that file, in this language
+                row = self.tables["refs"].get(posixpath.normpath(posixpath.join(posixpath.dirname(own.rel), ref)))
+                if row and row[6] == "resource":  # a Markdown file of its own bundle: the bundle
+                    found = own.rel if posixpath.dirname(row[4]) == own.key and self._is_bundle(own) else None
+                else:
+                    found = self._logical(lang, row[4]) if row else None
             if found or ref.startswith("."):
                 return found
         found = self._logical(lang, posixpath.normpath("/" + path.lstrip("/")))
-        if found or "/" in path.strip("/"):
+        if found or not by_name or "/" in path.strip("/"):
             return found
         named = self.tables["names"].get(f"{lang}:{path.strip('/')}") or []
         return named[0] if len(named) == 1 else None
@@ -358,7 +401,7 @@ class SiteIndex:
         path, _, fragment = target.partition("#")
         if not path:
             return Resolution("page", own, fragment=fragment, path=own.url)
-        rel = self.get_page(path, own)
+        rel = self.get_page(path, own, by_name=True)
         if rel is None:
             return Resolution("missing", path=path, hint="; ref finds no page (hugo stops the build)")
         result = self._page_or_hidden(self.ref(rel), path)
@@ -375,7 +418,8 @@ class SiteIndex:
         decoded = unquote(path)
         if self._is_file(decoded):
             return Resolution("static", path=path)
-        key = path_key(path)
+        # `/x/index` is served by /x/index.html, the page at /x/.
+        key = path_key(decoded[: -len("index")] if decoded.endswith("/index") else decoded)
         rels = self.pages_at(key)
         if rels:
             ref = self.ref(rels[0])
@@ -383,10 +427,16 @@ class SiteIndex:
                 return Resolution("page", ref, path=path)
             target = self.link_for(ref)
             return Resolution("missing", path=path, hint=f"; the page is published at {target}", target=target)
-        if self.tables["listings"].get(key) or re.fullmatch(r"(/[^/]+)?/page/\d+", key):
+        listing = self.tables["listings"].get(key)
+        if isinstance(listing, str) and not _serves(listing, decoded):
+            target = self.base_path + listing
+            return Resolution("missing", path=path, hint=f"; the list page is published at {target}", target=target)
+        if listing or re.fullmatch(r"(/[^/]+)?/page/\d+", key):
             return Resolution("listing", path=path)
         for table, lookup in (("aliases", key), ("fuzzy", fuzzy_key(path))):
             hits = self.tables[table].get(lookup) if lookup else None
+            if table == "aliases" and hits:
+                hits = [hit for hit in hits if _serves(_alias_url(hit[1]), decoded)]
             if hits and len({rel for rel, _ in hits}) == 1:
                 return Resolution("alias", self.ref(hits[0][0]), via=hits[0][1], path=path)
         hidden = self.tables["hidden"].get(key)
@@ -407,10 +457,16 @@ def _serves(url: str, path: str) -> bool:
     a folder's index.html, and a path without `.html` (with or without the closing slash) for a
     `.html` file, as Netlify and similar hosts answer it."""
     if url.endswith("/"):
-        return path in (url, url[:-1] or "/", url + "index.html")
+        return path in (url, url[:-1] or "/", url + "index.html", url + "index")
     if url.endswith(".html"):
         return path in (url, url[: -len(".html")], url[: -len(".html")] + "/")
     return path == url
+
+
+def _alias_url(alias: str) -> str:
+    """Where Hugo writes an alias's redirect page: the file it names, else a folder's index.html."""
+    path = alias if alias.startswith("/") else "/" + alias
+    return path if path.endswith(".html") else path.rstrip("/") + "/"
 
 
 def section_of(rel: str, content_rel: str) -> str:
