@@ -196,8 +196,24 @@ def _check_values(values: dict[str, Any], where: str) -> None:
             raise ConfigError(f"{where}: 'remap[{i}]' must be a pair [from, to]")
     if isinstance(values["attachments"]["base-url"], str):
         values["attachments"]["base-url"] = [values["attachments"]["base-url"]]
+    for i, rule in enumerate(values["site"]["link-conventions"]):
+        _check_convention(rule, f"{where}: 'site.link-conventions[{i}]'")
     if values["site"]["link-style"] not in ("extensionless", "canonical"):
         raise ConfigError(f"{where}: 'site.link-style' must be 'extensionless' or 'canonical'")
+
+
+def _check_convention(rule: Any, where: str) -> None:
+    """{pattern = regex, ignore = true} or {pattern = regex, url = template (\\1 for groups)}."""
+    import re
+
+    if not isinstance(rule, dict) or not isinstance(rule.get("pattern"), str) or set(rule) - {"pattern", "url", "ignore"}:
+        raise ConfigError(f"{where} must be a table with 'pattern' and 'url' or 'ignore'")
+    if (rule.get("ignore") is True) == isinstance(rule.get("url"), str):
+        raise ConfigError(f"{where} needs either 'url' (a template) or 'ignore = true'")
+    try:
+        re.compile(rule["pattern"])
+    except re.error as exc:
+        raise ConfigError(f"{where}: invalid pattern: {exc}") from None
 
 
 def _common_folder(hugo: Hugo) -> str:

@@ -265,7 +265,10 @@ class SiteIndex:
             if match:
                 if convention.get("ignore"):
                     return Resolution("skip")
-                url = match.expand(convention["url"])
+                try:
+                    url = match.expand(convention["url"])
+                except (re.error, IndexError):  # a template naming a group the pattern lacks
+                    return Resolution("skip")
                 break
         if url.startswith("{{"):
             return self._shortcode_ref(url, source)
