@@ -55,6 +55,8 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--write-baseline", type=Path, metavar="FILE", help="record the current findings in FILE")
     check.add_argument("--strict-network", action="store_true", help="inconclusive network checks fail the run")
     check.add_argument("--config", type=Path, help="configuration file (default: found by walking up)")
+    check.add_argument("--hugo-exact", action="store_true",
+                       help="take page URLs and dates from `hugo list all` (needs hugo) instead of the built-in model")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
@@ -127,7 +129,7 @@ def _load_config(args) -> object:
     for name in ("path", "site"):
         if getattr(args, name, None) is not None:
             start = getattr(args, name)
-    return config.load(start, args.config)
+    return config.load(start, args.config, exact=getattr(args, "hugo_exact", False))
 
 
 def cmd_check(args) -> int:

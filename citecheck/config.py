@@ -38,7 +38,8 @@ SCHEMA: dict[str, Any] = {
              "environment": ((str,), None), "build-drafts": ((bool,), False),
              "build-future": ((bool,), False), "build-expired": ((bool,), False),
              # The site's own link conventions: [{pattern = regex, url = template | ignore = true}].
-             "link-conventions": ((_LIST,), [])},
+             "link-conventions": ((_LIST,), []),
+             "exact": ((bool,), False)},  # take pages' URLs and dates from `hugo list all`
     "attachments": {
         "base-url": ((str, _LIST), []),
         "manifest": ((str,), None),
@@ -121,7 +122,7 @@ def find_root(start: Path) -> tuple[Path, Path | None]:
     return (hugo_root or start), None
 
 
-def load(start: Path, explicit: Path | None = None) -> Config:
+def load(start: Path, explicit: Path | None = None, exact: bool = False) -> Config:
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: no such configuration file")
@@ -142,6 +143,14 @@ def load(start: Path, explicit: Path | None = None) -> Config:
     for flag in ("drafts", "future", "expired"):
         if values["site"]["build-" + flag]:
             setattr(hugo, "build_" + flag, True)
+    if exact or values["site"]["exact"]:
+        values["site"]["exact"] = True
+        from citecheck.site.hugo_exact import ExactModeError, page_table
+
+        try:
+            hugo.exact_pages = page_table(root, hugo, values["site"]["environment"])
+        except ExactModeError as exc:
+            raise ConfigError(str(exc)) from None
     return Config(root=root, source=source, values=values, hugo=hugo)
 
 

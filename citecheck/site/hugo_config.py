@@ -56,6 +56,7 @@ class Hugo:
     embedded_link_hook: bool = False  # Hugo's embedded link render hook rewrites Markdown links
     own_link_hook: bool = False  # the site (or its theme) has its own link render hook
     disable_aliases: bool = False
+    exact_pages: dict[str, tuple[str, str]] | None = None  # exact mode: rel -> (URL, why left out)
 
     def ugly_for(self, section: str) -> bool:
         return self.ugly_sections.get(section, self.ugly_urls)

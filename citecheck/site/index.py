@@ -123,6 +123,10 @@ class SiteIndex:
         fm = page.front_matter or {}
         info.url = hugo_pages.page_url(info, fm, hugo, urlize, self._branch_dirs)
         info.reason = hugo_pages.publish_reason(info, fm, hugo, now)
+        exact = hugo.exact_pages.get(page.rel) if hugo.exact_pages and info.kind != "resource" else None
+        if exact is not None:  # Hugo's own answer; its listing does not tell render options
+            info.url = exact[0]
+            info.reason = exact[1] or (info.reason if info.reason.startswith("not rendered") else "")
         rel = page.rel
         anchors = sorted({h.anchor for h in page.headings} | set(page.html_ids))
         self.tables["refs"][rel] = (info.url, anchors, bool(page.skipped), info.reason, info.key, info.lang, info.kind)
@@ -158,9 +162,12 @@ class SiteIndex:
             if isinstance(terms, list):
                 for term in terms:
                     if isinstance(term, str):
-                        url = urlized.get(term)
+                        url = urlized.get(f"{plural}\0{info.lang}\0{term}")
                         if url is None:
-                            url = urlized[term] = f"{hugo.lang_prefix(info.lang)}/{plural}/{urlize(term)}/"
+                            url = f"{hugo.lang_prefix(info.lang)}/{plural}/{urlize(term)}"
+                            # Term pages follow uglyURLs; section and taxonomy lists do not.
+                            url = url + (".html" if hugo.ugly_for(plural) else "/")
+                            urlized[f"{plural}\0{info.lang}\0{term}"] = url
                         listings[path_key(url)] = url
 
     def _add_implicit_sections(self) -> None:

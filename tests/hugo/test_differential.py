@@ -131,8 +131,8 @@ def add_links(shape: Shape, root: Path, served: dict[str, str], public: Path, ba
     return placed
 
 
-def citecheck_verdicts(root: Path) -> dict[tuple[str, int], set[str]]:
-    done = run_cli("check", str(root), "--select", "LNK001,LNK002,LNK003", "--format", "json", "--no-cache")
+def citecheck_verdicts(root: Path, *extra: str) -> dict[tuple[str, int], set[str]]:
+    done = run_cli("check", str(root), "--select", "LNK001,LNK002,LNK003", "--format", "json", "--no-cache", *extra)
     assert done.returncode in (0, 1), done.stderr
     found: dict[tuple[str, int], set[str]] = {}
     for finding in json.loads(done.stdout):
@@ -140,7 +140,7 @@ def citecheck_verdicts(root: Path) -> dict[tuple[str, int], set[str]]:
     return found
 
 
-def compare(name: str, tmp_path: Path) -> list[str]:
+def compare(name: str, tmp_path: Path, *extra: str) -> list[str]:
     shape = SHAPES[name](SEED)
     root = tmp_path / name
     write(root, shape.files)
@@ -154,7 +154,7 @@ def compare(name: str, tmp_path: Path) -> list[str]:
     second = oracle.build(root)
     assert second.returncode == 0, second.stderr
     rendered = oracle.rendered_links(public, base)
-    ours = citecheck_verdicts(root)
+    ours = citecheck_verdicts(root, *extra)
     problems = []
     for (source, line), (label, dest) in sorted(placed.items(), key=lambda item: int(item[1][0][1:])):
         assert label in rendered, f"{name}: {label} in {source} was not rendered"
@@ -170,4 +170,11 @@ def compare(name: str, tmp_path: Path) -> list[str]:
 @pytest.mark.parametrize("name", sorted(SHAPES))
 def test_citecheck_agrees_with_hugo_on_every_link(name, tmp_path):
     problems = compare(name, tmp_path)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", ["permalinks", "publish_status", "multilingual_names"])
+def test_exact_mode_agrees_with_hugo_too(name, tmp_path):
+    """--hugo-exact takes URLs and dates from `hugo list all`: the same verdicts."""
+    problems = compare(name, tmp_path, "--hugo-exact")
     assert not problems, "\n".join(problems)
