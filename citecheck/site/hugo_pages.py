@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 from citecheck.site.hugo_config import Hugo
 
 _TOKEN = re.compile(r":([a-z]+)(\[[0-9:]*\])?")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._~+#/%-]*")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -118,6 +119,8 @@ def to_datetime(value) -> datetime | None:
 def make_path(text: str, hugo: Hugo) -> str:
     """Hugo's path sanitising: spaces become dashes, punctuation other than `._-~+#/` goes, and
     the path is lower-cased unless `disablePathToLower`."""
+    if _PLAIN_PATH.fullmatch(text):  # the usual case, without a loop over characters
+        return text if hugo.disable_path_to_lower else text.lower()
     out = []
     for char in text:
         if char.isspace():
@@ -143,28 +146,32 @@ def page_url(info: PageInfo, fm: dict, hugo: Hugo, title_urlize, branch_dirs: se
     if info.kind == "page" and stem == "index":  # a leaf bundle: its folder is the page
         folder, stem = posixpath.split(folder)
     sections = [s for s in folder.split("/") if s]
-    # The page's sections: the top folder, and each folder below it that has an _index.md.
-    tokens_sections = [part for i, part in enumerate(sections)
-                       if i == 0 or "/" + "/".join(sections[: i + 1]) in branch_dirs]
     section = sections[0] if sections else ""
     slug = fm.get("slug")
     slug = str(slug).strip() if isinstance(slug, (str, int)) and str(slug).strip() else ""
     if info.kind in ("home", "section"):
         pattern = hugo.section_permalinks.get(section) if info.kind == "section" else None
         if pattern:
-            url = _expand(pattern, fm, slug, posixpath.basename(info.key), tokens_sections, hugo, title_urlize)
+            url = _expand(pattern, fm, slug, posixpath.basename(info.key), _sections(sections, branch_dirs), hugo,
+                          title_urlize)
         else:
             url = make_path(info.logical.rsplit("/", 1)[0] + "/", hugo) or "/"
         return prefix + url  # Hugo writes section lists as folder/index.html, uglyURLs or not
     pattern = hugo.permalinks.get(section)
     if pattern:
-        url = _expand(pattern, fm, slug, stem, tokens_sections, hugo, title_urlize)
+        url = _expand(pattern, fm, slug, stem, _sections(sections, branch_dirs), hugo, title_urlize)
     else:
         url = make_path("/" + "/".join(sections) + ("/" if sections else ""), hugo) + make_path(slug or stem, hugo)
-    url = re.sub(r"/{2,}", "/", url)
+    if "//" in url:
+        url = re.sub(r"/{2,}", "/", url)
     if url.endswith("/"):
         return prefix + (url.rstrip("/") + ".html" if hugo.ugly_for(section) else url)
     return prefix + (url + ".html" if hugo.ugly_for(section) else url + "/")
+
+
+def _sections(folders: list[str], branch_dirs: set[str]) -> list[str]:
+    """A page's sections: the top folder, and each folder below it that has an _index.md."""
+    return [part for i, part in enumerate(folders) if i == 0 or "/" + "/".join(folders[: i + 1]) in branch_dirs]
 
 
 def _expand(pattern: str, fm: dict, slug: str, stem: str, sections: list[str], hugo: Hugo, title_urlize) -> str:

@@ -19,6 +19,7 @@ _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "file:", "ne
 
 
 _REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+(?:"([^"]*)"|'([^']*)'|`([^`]*)`|([^\s%>"]+))\s*[>%]\}\}""")
+_LOOSE_ALIAS = re.compile(r"[+%\s]|^/\d+/?$")  # an old wiki title or page id
 _EXTENSION = re.compile(r"\.(md|markdown|html?)$", re.I)  # what GetPage takes off a path
 
 
@@ -226,7 +227,7 @@ class SiteIndex:
         self._append("aliases", path_key(path), (rel, alias))
         # Old wiki titles (`/Title+Words+–+Nov+2019`) and ids are matched loosely, as old links
         # spell them many ways; any other alias is a path like a page's.
-        key = fuzzy_key(path) if re.search(r"[+%\s]|^/\d+/?$", path) else ""
+        key = fuzzy_key(path) if _LOOSE_ALIAS.search(path) else ""
         if key:
             self._append("fuzzy", key, (rel, alias))
 

