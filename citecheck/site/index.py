@@ -86,7 +86,7 @@ class SiteIndex:
         now = now or datetime.now(timezone.utc)
         listings = index.tables["listings"]
         listings["/"] = "/"
-        if len(hugo.languages) > 1:  # Hugo writes a redirect at each language's root
+        if len(hugo.languages) > 1 and not hugo.ugly_urls:  # a redirect at each language's root
             listings.update({path_key(f"/{lang}/"): f"/{lang}/" for lang in hugo.languages})
         for lang in hugo.languages:
             prefix = hugo.lang_prefix(lang)

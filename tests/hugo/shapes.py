@@ -54,7 +54,7 @@ def plain(seed: int) -> Shape:
 
 
 def leaf_bundles(seed: int) -> Shape:
-    s = Shape("leaf-bundles", {"hugo.toml": 'baseURL = "https://example.org/"\n'}, seed)
+    s = Shape("leaf-bundles", {"hugo.json": '{"baseURL": "https://example.org/"}\n'}, seed)
     s.page("content/posts/bundle-one/index.md")
     s.file("content/posts/bundle-one/diagram.png")
     s.file("content/posts/bundle-one/img/photo.jpg")
@@ -68,7 +68,7 @@ def leaf_bundles(seed: int) -> Shape:
 
 
 def branch_bundles(seed: int) -> Shape:
-    s = Shape("branch-bundles", {"hugo.toml": 'baseURL = "https://example.org/"\n'}, seed)
+    s = Shape("branch-bundles", {"config.toml": 'baseURL = "https://example.org/"\n'}, seed)
     s.page("content/docs/_index.md", "Docs")
     s.file("content/docs/overview.pdf")
     s.page("content/docs/guide/_index.md", "Guide")
@@ -244,12 +244,14 @@ def config_dir(seed: int) -> Shape:
     config = {
         "config/_default/hugo.yaml": 'baseURL: "https://example.org/"\n',
         "config/_default/permalinks.toml": 'posts = "/articles/:slug/"\n',
+        "config/_default/languages.yaml": "en:\n  weight: 1\nes:\n  weight: 2\n",
         "config/production/hugo.toml": "uglyURLs = true\n",
         "config/development/hugo.toml": "uglyURLs = false\n",
     }
     s = Shape("config-dir", config, seed)
     s.page("content/posts/one.md", slug="first")
     s.page("content/posts/two.md")
+    s.page("content/posts/two.es.md")
     s.page("content/pages/about.md")
     return s
 

@@ -26,7 +26,7 @@ import os
 SEED = int(os.environ.get("CITECHECK_HUGO_SEED", "12"))  # another seed explores other links
 LINKS_PER_SHAPE = 32
 _MARKER = re.compile(r"SRC-(\d+)\b")
-_BASE = re.compile(r"""baseURL\s*[:=]\s*["']([^"']+)["']""", re.I)
+_BASE = re.compile(r"""baseURL["']?\s*[:=]\s*["']([^"']+)["']""", re.I)
 
 
 def write(root: Path, files: dict) -> None:
@@ -54,7 +54,10 @@ def published_sources(shape: Shape, public: Path, base: str) -> dict[str, str]:
 def targets(public: Path, base: str) -> list[tuple[str, list[str]]]:
     """(served URL, ids) of every file Hugo wrote, feeds left out."""
     found = []
-    for file in sorted(p for p in public.rglob("*") if p.is_file() and p.suffix != ".xml"):
+    # Under uglyURLs a multilingual site's language redirect lands in `index.htmlen/` (a Hugo
+    # quirk, not a page anyone links to): left out.
+    for file in sorted(p for p in public.rglob("*") if p.is_file() and p.suffix != ".xml"
+                       and ".html" not in p.parent.as_posix()):
         ids = []
         if file.suffix == ".html":
             url = oracle.page_url(public, file, base)
