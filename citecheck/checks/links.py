@@ -19,7 +19,8 @@ def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]
     if resolved is None:
         resolved = []
         for link in page.links:
-            result = ctx.site.resolve(link.url, page)
+            # Render hooks see Markdown links only; raw HTML reaches the browser as written.
+            result = ctx.site.resolve(link.url, page, hooked=link.form in ("markdown", "reference"))
             if result.kind not in ("skip", "external"):
                 resolved.append((link, result))
         ctx.memo["internal-links"] = resolved

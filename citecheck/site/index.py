@@ -266,7 +266,7 @@ class SiteIndex:
     def anchors(self, page: PageRef) -> frozenset[str]:
         return page.anchors
 
-    def resolve(self, url: str, source: Page) -> Resolution:
+    def resolve(self, url: str, source: Page, hooked: bool = True) -> Resolution:
         url = url.strip()
         for pattern, convention in self._conventions:
             match = pattern.search(url)
@@ -300,11 +300,11 @@ class SiteIndex:
                 return Resolution("external")
             self_link = True
         path, query, fragment = parts.path, parts.query, unquote(parts.fragment)
-        if not self_link and self.config.hugo.resolves_page_links and own is not None:
-            hooked = self._render_hook(unquote(path), own)
-            if hooked is not None:
-                hooked.fragment = fragment
-                return hooked
+        if hooked and not self_link and self.config.hugo.resolves_page_links and own is not None:
+            answer = self._render_hook(unquote(path), own)
+            if answer is not None:
+                answer.fragment = fragment
+                return answer
         if not self_link and not path.startswith("/"):
             if not path and query:
                 return Resolution("skip")
@@ -312,7 +312,8 @@ class SiteIndex:
                 return Resolution("skip")
             if path.endswith((".md", ".markdown")) and self.config.hugo.resolves_page_links:
                 target = posixpath.normpath(posixpath.join(posixpath.dirname(source.rel), unquote(path)))
-                return Resolution("missing", path=target, fragment=fragment)
+                ref = self.ref(target) if not self.config.hugo.found else None  # plain Markdown: a file
+                return Resolution("page" if ref else "missing", ref, path=target, fragment=fragment)
             path = posixpath.normpath(posixpath.join(posixpath.dirname(own.url if own else "/"), path))
             if parts.path.endswith("/") and not path.endswith("/"):
                 path += "/"
@@ -350,12 +351,6 @@ class SiteIndex:
                 return Resolution("static", path=self.base_path + hit)
         if self.tables["assets"].get(clean.lstrip("/")):
             return Resolution("static", path=self.base_path + "/" + clean.lstrip("/"))
-        if self.config.hugo.found:
-            return None
-        if clean.endswith((".md", ".markdown")):  # plain Markdown: a link to a file
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(own.rel), clean))
-            ref = self.ref(target)
-            return Resolution("page", ref, path=target) if ref else Resolution("missing", path=target)
         return None
 
     def _is_bundle(self, own: PageRef) -> bool:

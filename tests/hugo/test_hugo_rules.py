@@ -144,3 +144,16 @@ def test_exact_mode_knows_what_the_model_does_not(tmp_path):
     done = run_cli("check", str(root), "--select", "LNK", "--format", "json", "--no-cache", "--hugo-exact")
     [finding] = json.loads(done.stdout)
     assert finding["code"] == "LNK001" and "is a draft" in finding["message"]
+
+
+def test_the_link_hook_sees_markdown_links_but_not_raw_html(tmp_path):
+    config = BASE + '[markup.goldmark.renderHooks.link]\nuseEmbedded = "always"\n[markup.goldmark.renderer]\nunsafe = true\n'
+    root = site(tmp_path, {
+        "content/posts/a.md": front("A") + '[md](b.md)\n\n<a href="b.md">html</a>\n',
+        "content/posts/b.md": front("B"),
+    }, config=config)
+    assert hugo(root).returncode == 0
+    html = (root / "public/posts/a/index.html").read_text()
+    assert 'href="/posts/b/"' in html and 'href="b.md"' in html
+    [finding] = lint(root)
+    assert finding["code"] == "LNK001" and finding["line"] == 6
