@@ -60,7 +60,7 @@ class Run:
 
 
 def run_action(workspace: Path, runner_temp: Path, inputs: dict[str, str], event: dict) -> Run:
-    github = {"action_path": str(REPO), "workflow": "links", "run_id": "7", "event": event,
+    github = {"action_path": str(REPO), "workflow": "links", "run_id": "7", "run_attempt": "1", "event": event,
               "workspace": str(workspace)}
     context = {"github": github, "runner": {"temp": str(runner_temp), "os": "Linux"}, "steps": {}}
     context["inputs"] = {name: substitute(str(spec.get("default", "")), context) for name, spec in
@@ -156,10 +156,11 @@ def test_on_a_pull_request_the_changed_page_is_annotated_and_reported_to_code_sc
         ("LNK001", f"{SITE}/content/posts/a.md")]
     assert run.used["github/codeql-action/upload-sarif"] == {"sarif_file": run.outputs["sarif-file"],
                                                             "category": "citecheck"}
-    # The cache kept between runs is the folder citecheck wrote.
-    cached = run.used["actions/cache"]
-    assert (repo / cached["path"] / "cache.db").is_file()
-    assert cached["key"].startswith(cached["restore-keys"]) and cached["restore-keys"] == "citecheck-Linux-links-"
+    # The cache kept between runs is the folder citecheck wrote, saved under the key it was restored for.
+    restored, saved = run.used["actions/cache/restore"], run.used["actions/cache/save"]
+    assert (repo / restored["path"] / "cache.db").is_file()
+    assert saved == {"path": restored["path"], "key": restored["key"]}
+    assert restored["key"].startswith(restored["restore-keys"]) and restored["restore-keys"] == "citecheck-Linux-links-"
     assert git(repo, "status", "--porcelain") == ""  # the reports and the cache stay out of the checkout's changes
 
 
@@ -181,3 +182,14 @@ def test_the_install_step_installs_the_actions_own_folder():
     script = install["run"]
     assert re.search(r'pip install .*"\$GITHUB_ACTION_PATH"', script)
     assert '>> "$GITHUB_PATH"' in script
+
+
+def test_the_example_workflows_give_the_action_only_inputs_it_has():
+    given = []
+    for workflow in sorted((REPO / "examples" / "github").glob("*.yml")):
+        for job in yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"].values():
+            given += [(workflow.name, set(step.get("with", {}))) for step in job["steps"]
+                      if step.get("uses", "").split("@")[0].endswith("/citecheck")]
+    assert {name for name, _ in given} == {"pull-request.yml", "nightly.yml"}
+    for name, keys in given:
+        assert keys <= set(ACTION["inputs"]), (name, keys - set(ACTION["inputs"]))
