@@ -89,11 +89,13 @@ def write_site(root: Path, files: dict[str, str | bytes], config: str = "", hugo
     return root
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """The installed command as a user runs it (python -m keeps it independent of PATH)."""
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120,
+            prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """The installed command as a user runs it (python -m keeps it independent of PATH); `prefix`
+    is a command it runs under."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "citecheck", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run([*prefix, sys.executable, "-m", "citecheck", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture
