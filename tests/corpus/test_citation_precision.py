@@ -1,7 +1,8 @@
 """DOI004's precision on the wiki's real citation blocks.
 
-The posts are read from ../shared at test time (the tests marked `corpus`, run with `--corpus`). `records/` holds, in Crossref's shape, the
-bibliographic facts of the papers those blocks cite (DOI, title, journal, dates, volume, issue,
+The posts are read from ../shared at test time (the tests marked `corpus`, run with `--corpus`);
+the blocks citing recorded Crossref answers (tests/fixtures/crossref) run always. `records/` holds,
+in Crossref's shape, the bibliographic facts of the papers those blocks cite (DOI, title, journal, dates, volume, issue,
 pages or article number, authors), written the way Crossref writes them: full journal names with
 `&amp;`, JATS tags in titles, Unicode hyphens and apostrophes, online and print dates apart.
 Where a fact was not known for sure it is left out, as Crossref leaves out what a publisher did not
