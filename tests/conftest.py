@@ -19,6 +19,11 @@ SARIF_SCHEMA = FIXTURES / "sarif" / "sarif-schema-2.1.0.json"
 CORPUS_ENV = "CITECHECK_CORPUS"
 CORPUS = Path(os.environ.get(CORPUS_ENV) or REPO.parent / "shared" / "corpus").resolve()
 
+# Every server the tests talk to is on loopback: a proxy from the environment (CI runners often have
+# one for package registries) must not carry requests there, or each waits out its timeouts.
+for _name in ("NO_PROXY", "no_proxy"):
+    os.environ[_name] = ",".join(filter(None, (os.environ.get(_name), "127.0.0.1,localhost,::1")))
+
 HUGO_TOML = 'baseURL = "https://example.org/"\nuglyURLs = true\n'
 CITECHECK_TOML = '''[site]
 hosts = ["www.example.org"]
