@@ -186,7 +186,7 @@ def _fix_site(root: Path) -> int:
     return fix_until_stable(config, options, run(config, options), unsafe=False)[1]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(lines=st.lists(LINE, min_size=1, max_size=8), gap=st.sampled_from(["", "\n"]),
        newline=st.sampled_from(["\n", "\r\n"]))
 def test_fixing_is_idempotent_and_touches_only_fixable_lines(lines, gap, newline):
