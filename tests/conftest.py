@@ -1,4 +1,5 @@
-"""Shared helpers: small Hugo sites written into a temporary folder."""
+"""Shared helpers (small Hugo sites written into a temporary folder, the CLI as a user runs it) and the
+suite's options: the opt-in corpus tests."""
 
 from __future__ import annotations
 
