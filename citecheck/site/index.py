@@ -126,7 +126,7 @@ class SiteIndex:
         info.reason = hugo_pages.publish_reason(info, fm, hugo, now)
         exact = hugo.exact_pages.get(page.rel) if hugo.exact_pages and info.kind != "resource" else None
         if exact is not None:  # Hugo's own answer; its listing does not tell render options
-            info.url = exact[0]
+            info.url = exact[0] or info.url
             info.reason = exact[1] or (info.reason if info.reason.startswith("not rendered") else "")
         rel = page.rel
         anchors = sorted({h.anchor for h in page.headings} | set(page.html_ids))
