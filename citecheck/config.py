@@ -88,7 +88,7 @@ class Config:
         """(folder relative to the root, where it appears in the content tree, language) of each
         folder Hugo reads content from."""
         if self.values["content"] or not self.hugo.found:
-            rel = discover_rel(self.content_dir, self.root)
+            rel = _root_relative(self.content_dir, self.root)
             return [(rel, "", "")]
         return [(m.source, m.target, m.lang) for m in self.hugo.content_mounts]
 
@@ -232,7 +232,7 @@ def _common_folder(hugo: Hugo) -> str:
     return common or "."
 
 
-def discover_rel(path: Path, root: Path) -> str:
+def _root_relative(path: Path, root: Path) -> str:
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

@@ -127,15 +127,3 @@ def relative(path: Path, root: Path) -> str:
 def excluded(rel: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern.rstrip("/") + "/*") for pattern in patterns)
 
-
-def static_files(static_dirs: list[Path]) -> set[str]:
-    """Site-absolute URL paths of the files Hugo copies from static/."""
-    urls: set[str] = set()
-    for static in static_dirs:
-        if not static.is_dir():
-            continue
-        for folder, dirs, files in os.walk(static):
-            base = Path(folder).relative_to(static).as_posix()
-            prefix = "/" if base == "." else "/" + base + "/"
-            urls.update(prefix + name for name in files)
-    return urls

@@ -6,7 +6,7 @@ import os
 import posixpath
 from pathlib import Path
 
-from citecheck.discover import CONTENT_SUFFIXES
+from citecheck.discover import CONTENT_SUFFIXES, relative
 
 
 def walk(folder: Path) -> list[str]:
@@ -49,7 +49,7 @@ def site_files(config) -> tuple[set[str], list[str], set[str]]:
     """(static URL paths, content files that are not Markdown, asset paths) of a site."""
     hugo = config.hugo
     if config.values["static"] or not hugo.found:
-        static = static_urls(config.root, [(_rel(d, config.root), "") for d in config.static_dirs])
+        static = static_urls(config.root, [(relative(d, config.root), "") for d in config.static_dirs])
     else:
         static = static_urls(config.root, [(m.source, m.target) for m in hugo.static_mounts])
     if not hugo.found:
@@ -57,7 +57,3 @@ def site_files(config) -> tuple[set[str], list[str], set[str]]:
     return (static, content_resources(config.root, config.content_roots),
             asset_paths(config.root, [(m.source, m.target) for m in hugo.assets_mounts]))
 
-
-def _rel(path: Path, root: Path) -> str:
-    rel = os.path.relpath(path, root).replace(os.sep, "/")
-    return "" if rel == "." else rel

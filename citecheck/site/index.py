@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from urllib.parse import unquote
 
 from citecheck.config import Config
+from citecheck.discover import relative
 from citecheck.model import Page
 from citecheck.site import hugo_pages
 from citecheck.site.hugo_pages import PageInfo
@@ -71,7 +72,7 @@ class SiteIndex:
         if base and base.hostname and base.hostname not in ("localhost", "127.0.0.1"):
             hosts.add(base.hostname.lower())
         self.hosts = hosts
-        self._content_rel = posixpath.normpath(_rel(config.content_dir, config.root))
+        self._content_rel = posixpath.normpath(relative(config.content_dir, config.root))
         self.tables = tables if tables is not None else {name: {} for name in self.TABLES}
         self._refs: dict[str, PageRef | None] = {}
         self._branch_dirs: set[str] = set()
@@ -480,9 +481,3 @@ def section_of(rel: str, content_rel: str) -> str:
     parts = inner.split("/")
     return parts[0] if len(parts) > 1 else ""
 
-
-def _rel(path, root) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
