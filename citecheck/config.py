@@ -29,6 +29,7 @@ SCHEMA: dict[str, Any] = {
     "baseline": ((str,), None),
     "remap": ((_LIST,), []),
     "max-file-size": ((int,), 64 << 20),
+    "follow-symlinks": ((bool,), False),  # follow links inside the content folder (Hugo does not)
     "site": {"hosts": ((_LIST,), []), "base-url": ((str,), None), "link-style": ((str,), "extensionless")},
     "attachments": {
         "base-url": ((str, _LIST), []),
@@ -103,9 +104,10 @@ HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", 
 
 def find_root(start: Path) -> tuple[Path, Path | None]:
     """Walk up from `start` to the first folder with a citecheck config, else a Hugo config."""
-    start = start.resolve()
+    start = start.absolute()
     if start.is_file():
-        start = start.parent
+        start = start.parent  # of a linked page, where the link is: the site it belongs to
+    start = start.resolve()
     hugo_root = None
     for folder in (start, *start.parents):
         if (folder / "citecheck.toml").is_file():
