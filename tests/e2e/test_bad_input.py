@@ -84,13 +84,12 @@ def test_invalid_utf8_is_enc004_with_position_and_fix_keeps_the_bytes(tmp_path):
 
 # 2 ------------------------------------------------------------------------------------------
 
-def test_binary_file_named_md_is_skipped_with_one_warning(tmp_path):
+def test_binary_file_named_md_is_enc004_not_a_silent_skip(tmp_path):
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" + bytes(range(256)) * 8
     site = make_site(tmp_path, png)
     findings, stderr = check(site)
-    assert len(stderr) == 1, stderr
-    assert "bad.md" in stderr[0] and "skipped" in stderr[0] and "binary" in stderr[0]
-    assert of(findings, BAD) == []
+    assert stderr == []
+    assert of(findings, BAD) == [("ENC004", 1, 1)]  # an error: the run fails, the page is named
     assert_good_page_linted(findings)
     assert_unchanged_after_fix(site)
 
@@ -382,5 +381,6 @@ def test_site_full_of_bad_files_finishes(tmp_path):
         findings, stderr = check(site, timeout=120)
     except subprocess.TimeoutExpired:  # pragma: no cover - the failure message is the point
         pytest.fail("citecheck did not finish on a site full of bad files")
-    assert len(stderr) == 1 and "binary.md" in stderr[0]
+    assert stderr == []
+    assert "ENC004" in codes_of(findings, POSTS + "binary.md")
     assert_good_page_linted(findings)
