@@ -22,8 +22,8 @@ from citecheck.config import Config, ConfigError
 from citecheck.engine import codec, parallel, suppress
 from citecheck.engine import pages as pageload
 from citecheck.engine.catalog import Rule, load_catalog
-from citecheck.engine.selection import (answered_locally, enabled_rules, ignored_for_file, matches, rule_options,
-                                        severity_of)
+from citecheck.engine.selection import (answered_locally, check_rule_options, enabled_rules, ignored_for_file, matches,
+                                        rule_options, severity_of)
 from citecheck.model import Finding, Page
 from citecheck.parse import frontmatter
 from citecheck.parse.page import PARSER_VERSION
@@ -114,7 +114,9 @@ def _listing_version(config: Config, rules: list[Rule]):
 
 def run(config: Config, options: Options) -> Result:
     extra = [config.root / d for d in config.get("rules-dirs")]
-    rules = enabled_rules(load_catalog(extra), config, options.select, options.ignore, options.network,
+    catalog = load_catalog(extra)
+    check_rule_options(catalog, config)
+    rules = enabled_rules(catalog, config, options.select, options.ignore, options.network,
                           options.extend_select)
     checks = build_checks(rules, config)
     remote = [c for c in checks if is_remote(c[1])] if options.network else []
