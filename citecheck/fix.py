@@ -31,7 +31,7 @@ def choose(findings: list[Finding], unsafe: bool) -> list[Fix]:
 class _Spans:
     """Edit spans already taken, sorted, so that a new span is compared with its neighbours only:
     tens of thousands of fixes in one page stay linear (findings arrive in order, so adding is
-    almost always an append)."""
+    almost always an append). The edits of one fix never overlap one another."""
 
     def __init__(self) -> None:
         self.spans: list[tuple[int, int]] = []
@@ -66,7 +66,9 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 def apply_edits(data: bytes, edits: list[Edit]) -> bytes:
     """The file with the (non-overlapping) edits made; built in one pass, not one copy per edit."""
     pieces, done = [], 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+    # Of two insertions at one point the later-listed comes first, as it always has.
+    order = sorted(range(len(edits)), key=lambda i: (edits[i].start, edits[i].end, -i))
+    for edit in (edits[i] for i in order):
         pieces.append(data[done : edit.start])
         pieces.append(edit.text.encode("utf-8"))
         done = max(done, edit.end)
