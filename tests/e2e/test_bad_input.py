@@ -121,12 +121,12 @@ def test_twenty_megabyte_file_completes(tmp_path):
     assert_good_page_linted(findings)
 
 
-def test_file_over_the_size_limit_is_skipped_with_one_warning(tmp_path):
+def test_file_over_the_size_limit_is_one_error_line_and_fails_the_run(tmp_path):
     site = make_site(tmp_path, FRONT + "[x](/posts/gone.html)\n" * 60_000)  # ~1.3 MB
     config = site / "citecheck.toml"
     config.write_text("max-file-size = 1048576\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
-    findings, stderr = check(site)
-    assert len(stderr) == 1 and "bad.md" in stderr[0] and "skipped" in stderr[0], stderr
+    findings, stderr = check(site, codes=(2,))
+    assert len(stderr) == 1 and "bad.md" in stderr[0] and "not linted" in stderr[0], stderr
     assert of(findings, BAD) == []
     assert_good_page_linted(findings)
 
