@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli, write_site
+from tests.conftest import as_file_modes_say, run_cli, write_site
 
 POSTS = "content/posts/"
 BAD = POSTS + "bad.md"
@@ -322,23 +321,12 @@ def test_corrupt_cache_costs_one_warning(tmp_path, garbage):
 
 # 12 -----------------------------------------------------------------------------------------
 
-def _as_file_modes_say() -> tuple[str, ...]:
-    """A command under which file modes hold: root reads any file unless it gives up the
-    capabilities that let it (setpriv)."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return ()
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("root reads files whatever their mode, and setpriv is not here to stop that")
-    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
-
-
 def test_unreadable_file_is_one_error_line(tmp_path):
     site = make_site(tmp_path, FRONT + "Text.\n")
     os.chmod(site / BAD, 0)
     try:
         # An unreadable file is an I/O error, not a finding: the CLI reports it and exits 2.
-        findings, stderr = check(site, codes=(1, 2), prefix=_as_file_modes_say())
+        findings, stderr = check(site, codes=(1, 2), prefix=as_file_modes_say())
     finally:
         os.chmod(site / BAD, 0o644)
     assert len(stderr) == 1 and "bad.md" in stderr[0] and "cannot read" in stderr[0], stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli, write_site
+from tests.conftest import as_file_modes_say, run_cli, write_site
 
 POSTS = "content/posts/"
 FRONT = '---\ntitle: "{title}"\ndate: 2020-01-01\n---\n'
@@ -29,12 +29,13 @@ def page(title: str, body: str = BROKEN) -> str:
     return FRONT.format(title=title) + body
 
 
-def check(site: Path, *args: str, codes: tuple[int, ...] = (0, 1), cache: bool = False, timeout: float = 60):
+def check(site: Path, *args: str, codes: tuple[int, ...] = (0, 1), cache: bool = False, timeout: float = 60,
+          prefix: tuple[str, ...] = ()):
     """`citecheck check SITE --format json`: (findings, stderr lines, exit code)."""
     cli = ["check", str(site), "--format", "json", *args]
     if not cache:
         cli.append("--no-cache")
-    proc = run_cli(*cli, cwd=site, timeout=timeout)
+    proc = run_cli(*cli, cwd=site, timeout=timeout, prefix=prefix)
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
     assert proc.returncode in codes, (proc.returncode, proc.stderr)
     return json.loads(proc.stdout), proc.stderr.splitlines(), proc.returncode
@@ -188,6 +189,20 @@ def test_fix_refuses_a_read_only_page_whoever_runs_it(tmp_path, mode):
         os.chmod(locked, 0o644)
 
 
+def test_fix_in_a_folder_it_may_not_write_is_one_error_line(tmp_path):
+    site = write_site(tmp_path / "site", {POSTS + "a.md": page("A", FIXABLE), "content/b.md": page("B", FIXABLE)})
+    os.chmod(site / POSTS, 0o555)  # the page is writable, its folder takes no temp file
+    try:
+        findings, stderr, _ = check(site, "--fix", codes=(2,), prefix=as_file_modes_say())
+    finally:
+        os.chmod(site / POSTS, 0o755)
+    assert len(stderr) == 1 and "a.md: not fixed: cannot write" in stderr[0], stderr
+    assert found(findings, "DOI007") == [(POSTS + "a.md", 5)]
+    assert (site / POSTS / "a.md").read_text(encoding="utf-8") == page("A", FIXABLE)
+    assert (site / "content/b.md").read_text(encoding="utf-8") == page("B", FIXED)
+    assert sorted(p.name for p in (site / POSTS).iterdir()) == ["a.md"]
+
+
 def test_fix_never_writes_through_a_link_leading_outside_the_site(tmp_path):
     outside = tmp_path / "elsewhere.md"
     outside.write_text(page("Outside", FIXABLE), encoding="utf-8")
@@ -221,15 +236,14 @@ def _unusable(site: Path, how: str) -> None:
 def test_an_unusable_cache_is_one_warning_and_changes_nothing_else(tmp_path, how, network):
     if how == "in /proc" and not Path("/proc/self").is_dir():
         pytest.skip("no /proc here")
-    if how == "read-only folder" and os.geteuid() == 0:
-        pytest.skip("root writes into a read-only folder; the other cases cover root")
+    prefix = as_file_modes_say() if how == "read-only folder" else ()
     site = write_site(tmp_path / "site", {POSTS + "a.md": page("A"), POSTS + "b.md": page("B", "Fine.\n")})
     expected, _, _ = check(site, codes=(1,))
     _unusable(site, how)
     try:
         args = ("--network",) if network else ()
         for _ in range(2):  # and again, with whatever the first run left behind
-            findings, stderr, code = check(site, *args, cache=True, codes=(1,))
+            findings, stderr, code = check(site, *args, cache=True, codes=(1,), prefix=prefix)
             assert findings == expected
             assert len(stderr) == 1 and "cache" in stderr[0] and "warning" in stderr[0], stderr
     finally:
