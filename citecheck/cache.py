@@ -66,6 +66,10 @@ class Cache:
     def _open(self, path: Path) -> sqlite3.Connection | None:
         try:
             _make_folder(path.parent)
+        except OSError as exc:
+            warn(f"cache {path} is unusable ({exc}); running without it")
+            return None
+        try:
             db = self._connect(path)
         except sqlite3.OperationalError as exc:
             # Busy: another run holds it past the timeout, and its files must not be touched.
