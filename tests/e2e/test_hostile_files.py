@@ -223,6 +223,9 @@ def _unusable(site: Path, how: str) -> None:
     elif how == "under a file":
         (site / "citecheck.toml").write_text('[cache]\npath = "hugo.toml/cache.db"\n'
                                              + (site / "citecheck.toml").read_text(encoding="utf-8"))
+    elif how == "in a folder under a file":
+        (site / "citecheck.toml").write_text('[cache]\npath = "hugo.toml/sub/cache.db"\n'
+                                             + (site / "citecheck.toml").read_text(encoding="utf-8"))
     elif how == "in /proc":
         (site / "citecheck.toml").write_text('[cache]\npath = "/proc/self/citecheck/cache.db"\n'
                                              + (site / "citecheck.toml").read_text(encoding="utf-8"))
@@ -232,7 +235,7 @@ def _unusable(site: Path, how: str) -> None:
 
 
 @pytest.mark.parametrize("network", [False, True], ids=["offline", "network"])
-@pytest.mark.parametrize("how", ["cache.db is a folder", "under a file", "in /proc", "read-only folder"])
+@pytest.mark.parametrize("how", ["cache.db is a folder", "under a file", "in a folder under a file", "in /proc", "read-only folder"])
 def test_an_unusable_cache_is_one_warning_and_changes_nothing_else(tmp_path, how, network):
     if how == "in /proc" and not Path("/proc/self").is_dir():
         pytest.skip("no /proc here")
