@@ -29,9 +29,6 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     if len(data) > max_bytes:
         page.skipped = f"larger than {max_bytes >> 20} MiB"
         return page
-    if b"\0" in data[:8192]:
-        page.skipped = "binary file (contains NUL bytes)"
-        return page
     page.line_starts = line_starts(data)
     offset = len(_BOM) if data.startswith(_BOM) else 0
     try:
