@@ -141,14 +141,13 @@ class SiteIndex:
             bundles.setdefault(posixpath.dirname(info.logical), []).append(
                 (hugo.languages.index(info.lang) if info.lang in hugo.languages else 99, info.url,
                  hugo_pages.publishes_resources(fm, info.reason), info.lang))
-        section = self.section(rel)
         listings = self.tables["listings"]
-        top = info.logical.split("/")[1] if info.logical.count("/") > 1 else ""
+        top = info.logical.split("/", 2)[1] if info.logical.count("/") > 1 else ""
         if top:
             self._sections.add((info.lang, "/" + top))
         slug = fm.get("slug")
         if isinstance(slug, str) and slug:
-            self._append("slugs", f"{section}/{slug.lower()}", rel)
+            self._append("slugs", f"{self.section(rel)}/{slug.lower()}", rel)
         page_id = fm.get("tiki_page_id")
         if isinstance(page_id, int) and not isinstance(page_id, bool):
             self._append("page_ids", str(page_id), rel)
