@@ -374,7 +374,7 @@ def find(text: str) -> list[Garbled]:
         if j.candidate is None:
             family = _known(j.word)
             out.append(Garbled(j.start, j.end, j.word, None,
-                               f"utf-8 read as {family}, but no repair fits: bytes were lost or the word mixes accidents"))
+                               f"utf-8 read as {family}, with bytes lost or several accidents mixed"))
             continue
         if not j.strong and _families(j.candidate.layers) not in certain:
             continue
@@ -384,6 +384,21 @@ def find(text: str) -> list[Garbled]:
         out.append(Garbled(j.start, j.end, j.word, j.candidate.fixed,
                            _explain(j.candidate.layers, j.candidate.mixed), parts, j.candidate.layers))
     return out
+
+
+def round_trips(garbled: Garbled) -> bool:
+    """Re-garbling each repaired stretch gives back exactly what is written."""
+    return garbled.fixed is not None and bool(garbled.parts) and all(
+        garble(fixed, garbled.layers) == garbled.text[start:end] for start, end, fixed in garbled.parts)
+
+
+def word_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """The word of `text` around characters start..end, as `find` delimits words."""
+    while start > 0 and _WORD.match(text, start - 1, start):
+        start -= 1
+    while end < len(text) and _WORD.match(text, end, end + 1):
+        end += 1
+    return start, end
 
 
 def repair(text: str) -> Repair | None:
