@@ -7,7 +7,9 @@ decode), not with citecheck's own code, so the expectation is independent of the
 
 from __future__ import annotations
 
+import functools
 import random
+import unicodedata
 
 import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
 import pytest
@@ -27,6 +29,9 @@ LANGUAGES = {
     "Georgian": "ka_GE", "Chinese": "zh_CN", "Japanese": "ja_JP", "Korean": "ko_KR", "Arabic": "ar_AA",
     "Persian": "fa_IR", "Hebrew": "he_IL", "Hindi": "hi_IN", "Thai": "th_TH",
 }
+PROSE_LOCALES = ["ru_RU", "uk_UA", "el_GR", "zh_CN", "ja_JP", "ko_KR", "ar_AA", "he_IL", "fa_IR", "hy_AM", "th_TH",
+                 "hi_IN", "de_DE", "fr_FR", "es_ES", "pt_BR", "pl_PL", "cs_CZ", "hu_HU", "vi_VN", "tr_TR", "is_IS",
+                 "no_NO", "sv_SE", "ro_RO"]
 # The accidents, in the order they happen: UTF-8 bytes read as …
 ACCIDENTS = {
     "windows-1252": ("sloppy-windows-1252",),
@@ -36,8 +41,12 @@ ACCIDENTS = {
     "latin-1, then windows-1252": ("latin-1", "sloppy-windows-1252"),
     "mac_roman, then windows-1252": ("mac_roman", "sloppy-windows-1252"),
 }
-FAKER = Faker(list(LANGUAGES.values()))
-profile = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+profile = settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+
+@functools.cache
+def faker() -> Faker:
+    return Faker(sorted(set(LANGUAGES.values()) | set(PROSE_LOCALES)))
 
 
 def garble(text: str, accident: str) -> str:
@@ -47,9 +56,13 @@ def garble(text: str, accident: str) -> str:
 
 
 def name(language: str, seed: int) -> str:
-    fake = FAKER[LANGUAGES[language]]
+    fake = faker()[LANGUAGES[language]]
     fake.seed_instance(seed)
-    return fake.last_name() if seed % 3 else f"{fake.first_name()} {fake.last_name()}"
+    while True:
+        person = fake.last_name() if seed % 3 else f"{fake.first_name()} {fake.last_name()}"
+        # A few of Faker's Hindi names start with a vowel sign, which no written word does.
+        if not any(unicodedata.category(word[0]).startswith("M") for word in person.split()):
+            return person
 
 
 # An author: a generated name, PubMed initials and affiliations, garbled or not.
@@ -79,7 +92,7 @@ def _applied(line: str, found) -> str:
     return "".join(out) + line[at:]
 
 
-@profile
+@settings(profile, max_examples=100)
 @given(st.lists(AUTHOR, min_size=1, max_size=6))
 def test_every_garbled_name_is_found_and_repaired_to_its_original(authors):
     line, clean, spans = _line(authors)
@@ -92,15 +105,18 @@ def test_every_garbled_name_is_found_and_repaired_to_its_original(authors):
 
 @pytest.mark.parametrize("accident", sorted(ACCIDENTS))
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
-def test_each_language_and_accident_alone_among_clean_names(language, accident):
+def test_each_language_and_accident_among_clean_names(language, accident):
+    """Every pair, however the random draws above fall: one garbled name among clean ones, each
+    clean name from another language."""
     rng = random.Random(f"{language}/{accident}")
-    for _ in range(6):
+    for _ in range(4):
         others = [(rng.choice(sorted(LANGUAGES)), rng.randrange(10**6), "K", None) for _ in range(3)]
-        authors = others[:2] + [(language, rng.randrange(10**6), "F1,2", accident)] + others[2:]
+        authors = [*others[:2], (language, rng.randrange(10**6), "F1,2", accident), others[2]]
         line, clean, spans = _line(authors)
         found = find(line)
+        assert all(g.fixed for g in found), (line, found)
+        assert all(any(a <= g.start and g.end <= b for a, b in spans) for g in found), (line, found)
         assert _applied(line, found) == clean, (line, found)
-        assert len(found) == sum(1 for a, b in spans for _ in [0] if True) or spans, found
 
 
 @profile
@@ -113,10 +129,6 @@ def test_clean_names_in_every_script_give_nothing(authors):
 
 # --- clean prose ---------------------------------------------------------------------------------
 
-PROSE_LOCALES = ["ru_RU", "uk_UA", "el_GR", "zh_CN", "ja_JP", "ko_KR", "ar_AA", "he_IL", "fa_IR", "hy_AM", "th_TH",
-                 "hi_IN", "de_DE", "fr_FR", "es_ES", "pt_BR", "pl_PL", "cs_CZ", "hu_HU", "vi_VN", "tr_TR", "is_IS",
-                 "no_NO", "sv_SE", "ro_RO"]
-PROSE_FAKER = Faker(PROSE_LOCALES)
 # Clean text that sits close to mojibake: notation, typography, emoji, camel-cased Serbian
 # Cyrillic, leetspeak, control characters.
 SNIPPETS = [
@@ -138,7 +150,7 @@ SNIPPETS = [
 
 
 def prose(seed: int) -> str:
-    fake = PROSE_FAKER[PROSE_LOCALES[seed % len(PROSE_LOCALES)]]
+    fake = faker()[PROSE_LOCALES[seed % len(PROSE_LOCALES)]]
     fake.seed_instance(seed)
     return [fake.sentence, fake.address, fake.name, fake.catch_phrase][seed // len(PROSE_LOCALES) % 4]()
 
