@@ -48,7 +48,7 @@ def _garbled_runs(page: Page, ctx: Context) -> list[tuple[TextRun, list, bool]]:
     ENC001 and ENC002. The line is classified as repaired: `–ò–≤–∞–Ω–æ–≤ I` is `Иванов I`."""
     found = ctx.memo.get("mojibake-runs")
     if found is None:
-        from citecheck.text.mojibake import find, repair
+        from citecheck.text.mojibake import find, repaired
 
         found = ctx.memo["mojibake-runs"] = []
         for run in page.texts:
@@ -56,8 +56,7 @@ def _garbled_runs(page: Page, ctx: Context) -> list[tuple[TextRun, list, bool]]:
                 continue
             words = find(run.text)
             if words:
-                repaired = repair(run.text)
-                found.append((run, words, is_author_line(repaired.fixed if repaired else run.text)))
+                found.append((run, words, is_author_line(repaired(run.text, words))))
     return found
 
 

@@ -401,16 +401,20 @@ def word_at(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def repaired(text: str, found: list[Garbled]) -> str:
+    """`text` with each garbled word of `found` (from `find(text)`) replaced by its repair, if any."""
+    pieces, at = [], 0
+    for garbled in found:
+        pieces += [text[at : garbled.start], garbled.text if garbled.fixed is None else garbled.fixed]
+        at = garbled.end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
 def repair(text: str) -> Repair | None:
     """None when ``text`` shows no mojibake; otherwise the text with each garbled word repaired."""
     found = find(text)
     if not found:
         return None
-    pieces, at = [], 0
-    for garbled in found:
-        pieces.append(text[at : garbled.start])
-        pieces.append(garbled.fixed if garbled.fixed is not None else garbled.text)
-        at = garbled.end
-    pieces.append(text[at:])
     explanations = list(dict.fromkeys(g.explanation for g in found))
-    return Repair("".join(pieces), all(g.fixed is not None for g in found), "; ".join(explanations))
+    return Repair(repaired(text, found), all(g.fixed is not None for g in found), "; ".join(explanations))

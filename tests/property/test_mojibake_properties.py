@@ -17,7 +17,7 @@ from faker import Faker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citecheck.text.mojibake import find
+from citecheck.text.mojibake import find, repaired
 
 # Language -> Faker locale. Names come from Faker's tables for the locale.
 LANGUAGES = {
@@ -84,14 +84,6 @@ def _line(authors) -> tuple[str, str, list[tuple[int, int]]]:
     return ", ".join(written), ", ".join(clean), spans
 
 
-def _applied(line: str, found) -> str:
-    out, at = [], 0
-    for garbled in found:
-        out += [line[at:garbled.start], garbled.fixed]
-        at = garbled.end
-    return "".join(out) + line[at:]
-
-
 @settings(profile, max_examples=100)
 @given(st.lists(AUTHOR, min_size=1, max_size=6))
 def test_every_garbled_name_is_found_and_repaired_to_its_original(authors):
@@ -100,7 +92,7 @@ def test_every_garbled_name_is_found_and_repaired_to_its_original(authors):
     assert all(g.fixed for g in found), found
     # Every finding lies in a garbled name; together they give back the clean line exactly.
     assert all(any(a <= g.start and g.end <= b for a, b in spans) for g in found), found
-    assert _applied(line, found) == clean
+    assert repaired(line, found) == clean
 
 
 @pytest.mark.parametrize("accident", sorted(ACCIDENTS))
@@ -116,7 +108,7 @@ def test_each_language_and_accident_among_clean_names(language, accident):
         found = find(line)
         assert all(g.fixed for g in found), (line, found)
         assert all(any(a <= g.start and g.end <= b for a, b in spans) for g in found), (line, found)
-        assert _applied(line, found) == clean, (line, found)
+        assert repaired(line, found) == clean, (line, found)
 
 
 @profile
