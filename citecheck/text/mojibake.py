@@ -61,11 +61,12 @@ def _codec_of(garbled: str, family: str) -> str:
 
 
 def _chars(family: str, first: int, last: int) -> str:
-    chars = bytes(range(first, last + 1)).decode("latin-1")
+    """What bytes first..last look like misread under `family`, as a regex class body."""
+    raw = bytes(range(first, last + 1))
     if family == _WINDOWS:
-        chars += "".join(chr(c) for c, byte in _CP1252.items() if first <= byte <= last)
+        chars = raw.decode("latin-1") + raw.decode("latin-1").translate(_FROM_LATIN1)
     else:
-        chars = bytes(range(first, last + 1)).decode(family)
+        chars = raw.decode(family)
     return re.escape("".join(sorted(set(chars))))
 
 
@@ -85,22 +86,25 @@ _MATH = frozenset("0123456789√∞±≤≥µ∂∑∏π∫Ω≠≈∆¬ƒ÷°")
 
 def _strong_sequences(family: str) -> re.Pattern[str]:
     """Sequences decoded inside a word that also holds clean non-ASCII letters: only those no clean
-    text has (three- and four-byte sequences; two-byte ones after Ã, Â and the like)."""
-    lead3 = _chars(family, 0xE0, 0xEF)
-    lead4 = _chars(family, 0xF0, 0xF4)
-    lead2 = re.escape("ÂÃÄÅÎÏÐÑ" if family == _WINDOWS else "¬√ƒ≈")
+    text has. Punctuation misread (â€™, ‚Äô: bytes E2 80-8x) and two-byte letters after Ã, Â, Å and
+    the like (Mac Roman: √, ≈); `á»—` beside clean letters is a quote and a dash, not ỗ."""
     cont = _CONT[family]
+    if family == _WINDOWS:
+        return re.compile(f"â[{cont}]{{2}}|[ÂÃÄÅÎÏÐÑ][{cont}]")
     # √π and ≈µ beside other text are notation, whatever they would decode to.
-    cont2 = cont if family == _WINDOWS else re.escape("".join(sorted(set(bytes(range(0x80, 0xC0)).decode(family)) - _MATH)))
-    return re.compile(f"[{lead3}][{cont}]{{2}}|[{lead4}][{cont}]{{3}}|[{lead2}][{cont2}]")
+    letters = re.escape("".join(sorted(set(bytes(range(0x80, 0xC0)).decode(family)) - _MATH)))
+    return re.compile(f"‚[{cont}]{{2}}|[¬√ƒ≈][{letters}]")
 
 
 _STRONG = {f: _strong_sequences(f) for f in _FAMILIES}
 # Misreadings that are certain even where no repair fits (bytes lost to U+FFFD): the start of a
 # General Punctuation character (’ “ – …) and a lead byte followed by a lost byte.
 _KNOWN = {_WINDOWS: re.compile("â€|[ÃÂ]\ufffd"), _MAC: re.compile("‚Ä|√\ufffd")}
+# Marks a word can end with: the continuation bytes of Windows-1252 that are not letters (” » — ™ °).
+_TRAILING = frozenset(c for c in bytes(range(0x80, 0xC0)).decode("latin-1").translate(_FROM_LATIN1)
+                      if not unicodedata.category(c).startswith(("L", "C")))
 # A single misread character that is certain on its own: é as Ã©, ° as Â°, à as √†.
-_KNOWN_PAIR = re.compile(f"[ÃÂ][{_CONT[_WINDOWS]}]|â€|‚Ä|√[{re.escape(bytes(range(0x80, 0xB0)).decode(_MAC))}]")
+_KNOWN_PAIR = re.compile(f"[ÃÂ][{_CONT[_WINDOWS]}]|â€|‚Ä|√[{_chars(_MAC, 0x80, 0xAF)}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +131,7 @@ class Repair:
 # What a repaired word may look like.
 
 _LATIN_EXTRA = frozenset(
-    [0x018F, 0x0192, 0x01A0, 0x01A1, 0x01AF, 0x01B0,  # ƒ, Vietnamese ơ ư
+    [0x018F, 0x0192, 0x01A0, 0x01A1, 0x01AF, 0x01B0,  # Azerbaijani Ə, ƒ, Vietnamese ơ ư
      *range(0x01C4, 0x01DD),  # Croatian digraphs, pinyin ǎ ǐ ǒ ǔ ǖ ǘ ǚ ǜ
      *range(0x01E6, 0x01F0), 0x01F4, 0x01F5, *range(0x01F8, 0x0200),  # Sami ǧ ǩ ǫ ǯ, ǵ, ǹ, ǻ ǽ ǿ
      *range(0x0218, 0x021C), 0x0232, 0x0233,  # Romanian ș ț, ȳ
@@ -140,7 +144,8 @@ _SCRIPTS = (
     (0x0591, 0x05F2, "Hebrew"), (0x0610, 0x06FF, "Arabic"), (0x0750, 0x077F, "Arabic"),
     (0x0900, 0x0DFF, "Indic"), (0x0E01, 0x0EFF, "Thai"), (0x0F00, 0x0FFF, "Tibetan"), (0x1000, 0x109F, "Myanmar"),
     (0x10A0, 0x10FF, "Georgian"), (0x1100, 0x11FF, "CJK"), (0x1200, 0x137F, "Ethiopic"), (0x1780, 0x17FF, "Khmer"),
-    (0x1E00, 0x1EFF, "Latin"), (0x1F00, 0x1FFF, "Greek"), (0x3005, 0x3007, "CJK"), (0x3041, 0x30FF, "CJK"), (0x3100, 0x318F, "CJK"),
+    (0x1E00, 0x1EFF, "Latin"), (0x1F00, 0x1FFF, "Greek"), (0x3005, 0x3007, "CJK"), (0x3041, 0x30FF, "CJK"),
+    (0x3100, 0x318F, "CJK"),
     (0x3400, 0x4DBF, "CJK"), (0x4E00, 0x9FFF, "CJK"), (0xAC00, 0xD7A3, "CJK"), (0xF900, 0xFAFF, "CJK"),
     (0xFF66, 0xFF9F, "CJK"), (0x20000, 0x2FFFF, "CJK"),
 )
@@ -157,11 +162,23 @@ def _script(code: int) -> str | None:
     return None
 
 
+# (first, last) of the blocks whose signs and punctuation a word may hold: Latin-1's, General
+# Punctuation to Dingbats, CJK punctuation, fullwidth forms, emoji.
+_SIGNS = ((0x00A0, 0x00BF), (0x00D7, 0x00D7), (0x00F7, 0x00F7), (0x0370, 0x03FF), (0x0530, 0x05FF),
+          (0x0600, 0x06FF), (0x0900, 0x0E7F), (0x2000, 0x27BF), (0x3000, 0x303F), (0xFF00, 0xFFEF),
+          (0x1F000, 0x1FAFF))
+
+
+def _sign(code: int) -> bool:
+    return any(first <= code <= last for first, last in _SIGNS)
+
+
 def _plausible(word: str) -> bool:
-    """A word of one script (Greek letters allowed in Latin notation: TNFα), with marks only on letters
-    and no control, private or unassigned characters."""
+    """A word of one script (Greek letters allowed in Latin notation: TNFα), with marks only on letters,
+    a decoded lower-case letter never inside a capital word (LULEŗ), and no control, private or
+    unassigned characters."""
     scripts: set[str] = set()
-    ascii_letters = greek = 0
+    ascii_letters = greek = capitals = 0
     previous = ""  # the script of the letter before, for a combining mark
     for char in word:
         code = ord(char)
@@ -169,8 +186,10 @@ def _plausible(word: str) -> bool:
             if char.isalpha():
                 ascii_letters += 1
                 previous = "Latin"
+                capitals = capitals + 1 if char.isupper() else 0
             else:
                 previous = ""
+                capitals = 0
             continue
         category = unicodedata.category(char)
         kind = category[0]
@@ -178,19 +197,25 @@ def _plausible(word: str) -> bool:
             previous = ""
         elif kind == "L":
             script = _script(code)
-            if script is None:
+            if script is None or (category == "Ll" and capitals >= 2):
                 return False
             scripts.add(script)
             greek += script == "Greek"
             previous = script
+            capitals = capitals + 1 if category == "Lu" else 0
+            continue
         elif kind == "M":
             script = "Latin" if 0x0300 <= code <= 0x036F else _script(code)
             if not previous or script != previous:
                 return False
-        elif category in ("Cc", "Cs", "Co", "Cn") or (category == "Cf" and char not in "\u00ad\u200c\u200d"):
+            continue
+        elif kind == "C" and char not in "\u00ad\u200c\u200d":
+            return False
+        elif not _sign(code):
             return False
         else:
             previous = ""
+        capitals = 0
     if ascii_letters:
         scripts.add("Latin")
     if len(scripts) <= 1:
@@ -316,10 +341,12 @@ class _Judged:
     strong: bool
 
 
-def _quoted_capitals(word: str) -> bool:
-    """A capital word with its closing quote glued on (SKELLEFTEÅ», CAFÉ”): Å» would be Ż."""
-    return (len(word) > 2 and word[-1] in "”’»›" and "\u00c0" <= word[-2] <= "\u00de"
-            and word[:-2].isupper())
+def _glued_capitals(word: str) -> bool:
+    """A capital word with a closing quote, dash or sign glued on (SKELLEFTEÅ», LULEÅ—, CAFÉ”), which
+    would otherwise read as one misread letter (Å» is Ż, Å— is ŗ)."""
+    head = word[:-2]
+    return (len(word) > 3 and word[-1] in _TRAILING and "\u00c0" <= word[-2] <= "\u00de"
+            and head.isupper() and sum(c.isalpha() for c in head) >= 2)
 
 
 def _judge(word: str, start: int) -> _Judged | None:
@@ -340,7 +367,7 @@ def _judge(word: str, start: int) -> _Judged | None:
         # Nothing fits, or two misreadings fit differently: no repair to offer.
         return _Judged(start, start + len(word), word, None, False) if _known(word) else None
     candidate = next(iter(found.values()))
-    if set(word) <= _MATH or (candidate.decoded == 1 and _quoted_capitals(word)):
+    if set(word) <= _MATH or (candidate.decoded == 1 and _glued_capitals(word)):
         return None
     strong = (candidate.decoded >= 2 or len(candidate.layers) > 1
               or _KNOWN_PAIR.search(word) is not None
