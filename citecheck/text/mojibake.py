@@ -100,9 +100,9 @@ _STRONG = {f: _strong_sequences(f) for f in _FAMILIES}
 # Misreadings that are certain even where no repair fits (bytes lost to U+FFFD): the start of a
 # General Punctuation character (’ “ – …) and a lead byte followed by a lost byte.
 _KNOWN = {_WINDOWS: re.compile("â€|[ÃÂ]\ufffd"), _MAC: re.compile("‚Ä|√\ufffd")}
-# Marks a word can end with: the continuation bytes of Windows-1252 that are not letters (” » — ™ °).
-_TRAILING = frozenset(c for c in bytes(range(0x80, 0xC0)).decode("latin-1").translate(_FROM_LATIN1)
-                      if not unicodedata.category(c).startswith(("L", "C")))
+# A capital letter (a lead byte) followed by a mark that closes a word: what SKELLEFTEÅ» and UMEÅ’s
+# hold, and what a misread Ż or Œ would too.
+_GLUED = re.compile("[\u00c0-\u00de][”’»›—–…™®©°²³¹“‘\u00a0]")
 # A single misread character that is certain on its own: é as Ã©, ° as Â°, à as √†.
 _KNOWN_PAIR = re.compile(f"[ÃÂ][{_CONT[_WINDOWS]}]|â€|‚Ä|√[{_chars(_MAC, 0x80, 0xAF)}]")
 
@@ -130,13 +130,12 @@ class Repair:
 # ------------------------------------------------------------------------------------------------
 # What a repaired word may look like.
 
-_LATIN_EXTRA = frozenset(
-    [0x018F, 0x0192, 0x01A0, 0x01A1, 0x01AF, 0x01B0,  # Azerbaijani Ə, ƒ, Vietnamese ơ ư
-     *range(0x01C4, 0x01DD),  # Croatian digraphs, pinyin ǎ ǐ ǒ ǔ ǖ ǘ ǚ ǜ
-     *range(0x01E6, 0x01F0), 0x01F4, 0x01F5, *range(0x01F8, 0x0200),  # Sami ǧ ǩ ǫ ǯ, ǵ, ǹ, ǻ ǽ ǿ
-     *range(0x0218, 0x021C), 0x0232, 0x0233,  # Romanian ș ț, ȳ
-     0x0259]  # Azerbaijani ə
-)
+_LATIN_EXTRA = frozenset([
+    0x018F, 0x0259,  # Azerbaijani Ə ə
+    0x0192,  # ƒ
+    0x01A0, 0x01A1, 0x01AF, 0x01B0,  # Vietnamese Ơ ơ Ư ư
+    0x0218, 0x0219, 0x021A, 0x021B,  # Romanian Ș ș Ț ț
+])  # Not pinyin's ǎ or the digraphs: «élan and «Über in Mac Roman would read as ǎlan and ǆber.
 # (first, last, script) of the letters people write words and names in.
 _SCRIPTS = (
     (0x00C0, 0x017F, "Latin"), (0x0386, 0x03CE, "Greek"), (0x03D0, 0x03D6, "Greek"), (0x03F0, 0x03F5, "Greek"),
@@ -175,15 +174,18 @@ def _sign(code: int) -> bool:
 
 def _plausible(word: str) -> bool:
     """A word of one script (Greek letters allowed in Latin notation: TNFα), with marks only on letters,
-    a decoded lower-case letter never inside a capital word (LULEŗ), and no control, private or
-    unassigned characters."""
+    no lower-case letter outside ASCII inside a capital word (LULEŗ) or before a capital (TichỗO: a
+    name's capitals follow a space or a hyphen), and no control, private or unassigned characters."""
     scripts: set[str] = set()
     ascii_letters = greek = capitals = 0
     previous = ""  # the script of the letter before, for a combining mark
-    for char in word:
+    for i, char in enumerate(word):
         code = ord(char)
+        lower = i > 0 and word[i - 1] > "\x7f" and word[i - 1].islower()
         if code < 0x80:
             if char.isalpha():
+                if char.isupper() and lower:
+                    return False  # TichỗO: a word, a quote and a dash, then the next word
                 ascii_letters += 1
                 previous = "Latin"
                 capitals = capitals + 1 if char.isupper() else 0
@@ -197,7 +199,7 @@ def _plausible(word: str) -> bool:
             previous = ""
         elif kind == "L":
             script = _script(code)
-            if script is None or (category == "Ll" and capitals >= 2):
+            if script is None or (category == "Ll" and capitals >= 2) or (category == "Lu" and lower):
                 return False
             scripts.add(script)
             greek += script == "Greek"
@@ -341,12 +343,17 @@ class _Judged:
     strong: bool
 
 
-def _glued_capitals(word: str) -> bool:
-    """A capital word with a closing quote, dash or sign glued on (SKELLEFTEÅ», LULEÅ—, CAFÉ”), which
-    would otherwise read as one misread letter (Å» is Ż, Å— is ŗ)."""
-    head = word[:-2]
-    return (len(word) > 3 and word[-1] in _TRAILING and "\u00c0" <= word[-2] <= "\u00de"
-            and head.isupper() and sum(c.isalpha() for c in head) >= 2)
+def _glued_capitals(word: str) -> int:
+    """How many capital words with a closing quote, dash, sign or space glued on `word` holds
+    (SKELLEFTEÅ», UMEÅ’s, CAFÉ”): each would otherwise read as one misread letter (Å» is Ż)."""
+    count = 0
+    for match in _GLUED.finditer(word):
+        head = word[: match.start()]
+        if match.group()[1] in "“‘" and "„" not in head and "‚" not in head:
+            continue  # “ and ‘ close a word only after German „ and ‚
+        if len(head) - len(head.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ")) >= 2:
+            count += 1
+    return count
 
 
 def _judge(word: str, start: int) -> _Judged | None:
@@ -367,7 +374,7 @@ def _judge(word: str, start: int) -> _Judged | None:
         # Nothing fits, or two misreadings fit differently: no repair to offer.
         return _Judged(start, start + len(word), word, None, False) if _known(word) else None
     candidate = next(iter(found.values()))
-    if set(word) <= _MATH or (candidate.decoded == 1 and _glued_capitals(word)):
+    if set(word) <= _MATH or _glued_capitals(word) >= candidate.decoded:
         return None
     strong = (candidate.decoded >= 2 or len(candidate.layers) > 1
               or _KNOWN_PAIR.search(word) is not None

@@ -137,7 +137,8 @@ SNIPPETS = [
     "👨‍👩‍👧", "🇻🇳", "❤️", "bell\x07", "\x1b[31mred\x1b[0m", "NUL\x00", "tab\tsep", "DEL\x7f", "soft\u00adhyphen",
     "zero\u200bwidth", "\ufeffBOM", "non\u00a0breaking", "thin\u2009space", "Ωmega", "µΩ", "Å ångström",
     "Ørsted", "Dvořák", "Łukasz", "Gdańsk żółć", "Straße", "naïve café", "Zoë", "Hyppönen", "Akçimen", "김민수",
-    "Москва", "Ξενοφών", "İstanbul", "ı", "Şişli", "Łódź", "Ålesund", "Þórður", "Ðurić", "ǅ", "ŉ",
+    "Москва", "Ξενοφών", "İstanbul", "ı", "Şişli", "Łódź", "Ålesund", "Þórður", "Ðurić", "ǅ", "ŉ", "«Übung»",
+    "«élan»", "«Øl»", "UMEÅ", "GÄVLE", "MALMÖ", "IRMÃ", "AMANHÃ", "CAFÉ", "ÉCOLE", "ÅSA", "ØRSTED",
 ]
 
 
@@ -148,7 +149,8 @@ def prose(seed: int) -> str:
 
 
 FRAGMENT = st.one_of(st.sampled_from(SNIPPETS), st.integers(0, 10**6).map(prose))
-WRAP = st.sampled_from(["{}", "{}", "“{}”", "‘{}’", "«{}»", "„{}“", "({})", "{}…", "—{}", "{}—", "{}’s", "*{}*"])
+WRAP = st.sampled_from(["{}", "{}", "“{}”", "‘{}’", "«{}»", "„{}“", "({})", "{}…", "—{}", "{}—", "{}’s", "*{}*",
+                        "{}»", "«{}", "{}”", "{}™", "{}®", "{}°"])
 SEPARATOR = st.sampled_from([" ", ", ", "; ", " — ", " – ", "/", "\u00a0", "—", " · "])
 
 

@@ -93,7 +93,8 @@ def test_garble_is_the_inverse_of_the_repair() -> None:
         "“ ” ‘ ’", "“quoted” and ‘quoted’", "57·0", "↵", "½", "×", "≤", "→", "😀 🎉", "👨‍👩‍👧", "©", "®", "™", "§", "¶",
         "Москва", "Gdańsk żółć", "Straße", "Œuvre, cœur", "SÃO PAULO, JOÃO", "Âge, Île-de-France", "¿Qué? ¡Hola!",
         "«Bonjour»", "«Élan vital»", "25ºC, Nº 3, 1ª edición", "Nestlé®, Pokémon™, L’Oréal", "JOSÉ’S CAFÉ”",
-        "“Über” alles", "text—Über", "Lösung—Ärger", "…élégant", "SKELLEFTEÅ»",
+        "“Über” alles", "text—Über", "Lösung—Ärger", "…élégant", "SKELLEFTEÅ»", "«Über» «élan» «ØYVIND»",
+        "UMEÅ’s", "LULEÅ—Stockholm", "Lê’\u00a0„61352", "Havlíčková»—‘ŞIŞLI’",
         "mean 5.2 ± 1.3 µg/L (p ≤ 0.05; r = 0.45)", "1,25(OH)₂D₃ and α-tocopherol, β-carotene", "TNFα, IFN-γ",
         "Nguyễn Văn Thị Ánh", "Trần Hưng Đạo", "ʻŌlelo Hawaiʻi", "Демʼян", "Əliyev",
         # Camel-cased Serbian Cyrillic, leetspeak and deliberate control characters.
