@@ -24,10 +24,12 @@ class FrontMatterInvalid(Check):
 
 class FieldMissing(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
-        fm = page.front_matter
-        if fm is None:
-            return
-        for name in self.options.get("required", ["title", "date"]):
+        if page.fm_format is not None and page.front_matter is None:
+            return  # front matter that does not parse: FM001's finding
+        if PurePosixPath(page.rel).name.startswith("_index."):
+            return  # list pages: Hugo titles them, and they carry no date to sort by
+        fm = page.front_matter or {}
+        for name in self.options.get("required", ["title"]):
             value = fm.get(name)
             if value is None or (isinstance(value, str) and not value.strip()) or value == []:
                 yield Hit(0, 0, {"field": name}, subject=name)

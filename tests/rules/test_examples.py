@@ -36,7 +36,8 @@ def _expected(example: dict) -> list[tuple[str, int]]:
 def test_rule_example(code: str, index: int, tmp_path: Path) -> None:
     rule = CATALOG[code]
     example = rule.examples[index]
-    root = write_site(tmp_path / "site", _files(example), example.get("config", ""))
+    # A plain site: each example states the options it needs (house conventions are opt-in).
+    root = write_site(tmp_path / "site", _files(example), example.get("config", ""), conventions=False)
     config = configuration.load(root)
     options = Options(select=example.get("select", [code]), use_cache=False)
     result = run(config, options)
