@@ -91,7 +91,11 @@ class DuplicatePageId(Check):
         site = ctx.site
         slug = fm.get("slug")
         if isinstance(slug, str) and slug:
-            others = [rel for rel in site.slug_claims(site.section(page.rel), slug) if rel != page.rel]
+            # One slug in one section is a collision only where it makes one URL: permalinks such as
+            # /:year/:month/:slug/ give each page its own.
+            own = path_key(site.ref(page.rel).url)
+            others = [rel for rel in site.slug_claims(site.section(page.rel), slug)
+                      if rel != page.rel and path_key(site.ref(rel).url) == own]
             if others:
                 start, end = fm_value_span(page, ctx.source, "slug", slug)
                 yield Hit(start, end, {"field": "slug", "value": slug, "other": others[0]}, subject=f"slug:{slug}")
