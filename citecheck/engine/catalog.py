@@ -31,6 +31,7 @@ class Rule:
     # In the default set: near-zero false alarms on any valid Hugo site. Opt-in rules (house
     # conventions) run when selected, or when the site gives them options.
     default: bool = True
+    default_when: list[str] = field(default_factory=list)  # config keys that put an opt-in rule in the set
     offline_when: list[str] = field(default_factory=list)  # config keys that make a network rule offline
     options: dict[str, Any] = field(default_factory=dict)
     examples: list[dict[str, Any]] = field(default_factory=list)
@@ -64,7 +65,7 @@ def load_rule(path: Path, builtin: bool) -> Rule:
     missing = [key for key in _REQUIRED if key not in data]
     if missing:
         raise ConfigError(f"{path}: rule file lacks {', '.join(missing)}")
-    unknown = set(data) - set(_REQUIRED) - {"fix", "network", "default", "offline-when", "options", "examples"}
+    unknown = set(data) - set(_REQUIRED) - {"fix", "network", "default", "default-when", "offline-when", "options", "examples"}
     if unknown:
         raise ConfigError(f"{path}: unknown key '{sorted(unknown)[0]}' in rule file")
     rule = Rule(**{key.replace("-", "_"): data[key] for key in data}, source=path, builtin=builtin)

@@ -31,9 +31,9 @@ def enabled_rules(catalog: dict[str, Rule], config: Config, select: list[str] | 
 
 
 def in_default_set(rule: Rule, config: Config) -> bool:
-    """Default rules, plus opt-in rules the site configures (`[rule-options.FM002] required = […]`
-    is how a site says it wants them)."""
-    return rule.default or rule.code in config.get("rule-options")
+    """Default rules, plus opt-in rules the site configures: it gives them options
+    (`[rule-options.FM002] required = […]`) or sets a key the rule names (`site.hosts` for LNK004)."""
+    return rule.default or rule.code in config.get("rule-options") or any(config.get(k) for k in rule.default_when)
 
 
 def answered_locally(rule: Rule, config: Config) -> bool:

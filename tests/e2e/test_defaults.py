@@ -106,8 +106,21 @@ def test_conventions_are_opt_in_settings(tmp_path):
 
 def test_rules_listing_marks_the_opt_in_rules():
     listed = json.loads(run_cli("rules", "--format", "json").stdout)
-    assert {r["code"] for r in listed if not r["default"]} == {"FM002", "FM003"}
-    assert all(r["default"] for r in listed if r["code"].startswith(("LNK", "DOI", "ENC", "HTML", "ATT")))
+    assert {r["code"] for r in listed if not r["default"]} == {"FM002", "FM003", "LNK004"}
+    assert all(r["default"] for r in listed if r["code"].startswith(("DOI", "ENC", "HTML", "ATT")))
+
+
+def test_absolute_self_links_are_style_until_the_site_lists_its_hosts(tmp_path):
+    files = {
+        "content/posts/a.md": '---\ntitle: "A"\n---\n[home](https://example.org/posts/b/) '
+                              "[gone](https://example.org/posts/gone/)\n",
+        "content/posts/b.md": '---\ntitle: "B"\n---\n',
+    }
+    root = plain_site(tmp_path / "plain", files)
+    # A working absolute link to the site itself is not an error; a broken one still is.
+    assert [(f.code, f.subject) for f in default_findings(root)] == [("LNK001", "https://example.org/posts/gone/")]
+    (root / "citecheck.toml").write_text('[site]\nhosts = ["old.example.org"]\n', encoding="utf-8")
+    assert sorted(f.code for f in default_findings(root)) == ["LNK001", "LNK004", "LNK004"]
 
 
 # --- ATT002 with a base URL that holds the attachments folder ----------------------------------
