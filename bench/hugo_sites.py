@@ -14,8 +14,9 @@ page's HTML does not hold that href (a render hook rewrote it), the anchors with
 the built page are judged instead. Findings on files Hugo does not publish (included snippets,
 headless bundles, files outside the mounts) are judged only for site-absolute targets.
 
-Usage: python bench/hugo_sites.py SITE [--env KEY=VALUE]... [--keep DIR] [--json FILE] [--show N]
-       [-- extra citecheck arguments]
+Usage: python bench/hugo_sites.py SITE [--build-args '-D -F'] [--env KEY=VALUE]... [--commit SHA]
+       [--keep DIR] [--json FILE] [--show N] [-- extra citecheck arguments]
+CITECHECK_REPO=DIR runs the citecheck of another checkout.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import html
 import io
 import json
 import os
-import posixpath
 import re
 import shutil
 import subprocess
