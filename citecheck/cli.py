@@ -135,7 +135,7 @@ def cmd_check(args) -> int:
 
     config = _load_config(args)
     # The content files are listed in the background while the engine is imported and prepared.
-    listing = discover.Listing(config.content_dir, config.root, config.get("exclude"))
+    listing = discover.Listing(config.content_dir, config.root, config.get("exclude"), config.get("follow-symlinks"))
     try:
         return _check(args, config, listing)
     finally:

@@ -29,6 +29,7 @@ SCHEMA: dict[str, Any] = {
     "baseline": ((str,), None),
     "remap": ((_LIST,), []),
     "max-file-size": ((int,), 64 << 20),
+    "follow-symlinks": ((bool,), False),  # follow links inside the content folder (Hugo does not)
     "site": {"hosts": ((_LIST,), []), "base-url": ((str,), None), "link-style": ((str,), "extensionless")},
     "attachments": {
         "base-url": ((str, _LIST), []),
@@ -50,6 +51,73 @@ SCHEMA: dict[str, Any] = {
     "cache": {"path": ((str,), ".citecheck/cache.db"), "ttl": ((dict,), {})},
 }
 _SEVERITIES = ("error", "warning", "info")
+
+
+# What a value must be beyond its type, by dotted key ("table.*": each entry of an open table).
+# A check returns None, or the end of "'key' must be …" (what is allowed, and what was given).
+# A number with no entry here must be finite and 0 or more: no setting means anything negative.
+def _one_of(*choices: str):
+    return lambda v: None if v in choices else f"one of {', '.join(map(repr, choices))}, not {_shown(v)}"
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) != float("inf") and v == v
+
+
+def _above(low: float, unit: str = ""):
+    return lambda v: None if _number(v) and v > low else f"a number greater than {low}{unit}, not {_shown(v)}"
+
+
+def _at_least(low: float, unit: str = ""):
+    return lambda v: None if _number(v) and v >= low else f"a number of {low}{unit} or more, not {_shown(v)}"
+
+
+def _strings(v) -> str | None:
+    bad = next((x for x in v if not isinstance(x, str)), None) if isinstance(v, list) else v
+    return None if bad is None else f"a list of strings, not with {_shown(bad)}"
+
+
+def _regex(v) -> str | None:
+    import re
+
+    for pattern in [v] if isinstance(v, str) else v:
+        if not isinstance(pattern, str):
+            return f"a list of regular expressions (strings), not with {_shown(pattern)}"
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return f"a valid regular expression; {pattern!r} is not ({exc})"
+    return None
+
+
+def _ttl_keys(v) -> str | None:
+    from citecheck.remote.answers import TTL_DAYS  # only a config that sets ttl pays the import
+
+    unknown = sorted(set(v) - set(TTL_DAYS))
+    return f"a table with keys among {', '.join(TTL_DAYS)}, not with {unknown[0]!r}" if unknown else None
+
+
+VALUE_CHECKS: dict[str, Any] = {
+    "fail-on": _one_of(*_SEVERITIES),
+    "severity.*": _one_of(*_SEVERITIES),
+    "site.link-style": _one_of("extensionless", "canonical"),
+    "exclude": _strings, "select": _strings, "ignore": _strings, "extend-select": _strings,
+    "rules-dirs": _strings, "site.hosts": _strings, "attachments.extensions": _strings,
+    "per-file-ignores.*": _strings,
+    "attachments.base-url": lambda v: None if isinstance(v, str) else _strings(v),
+    "max-file-size": _at_least(1, " bytes"),
+    "network.timeout": _above(0, " seconds"),
+    "network.concurrency": _at_least(1),
+    "network.per-host": _at_least(1),
+    "network.retries": _at_least(0),
+    "network.max-wait": _above(0, " seconds"),
+    "crossref.rate": _above(0, " requests per second"),
+    "crossref.concurrency": _at_least(1),
+    "cache.ttl": _ttl_keys,
+    "cache.ttl.*": _at_least(0, " days"),
+    "external.exclude": _regex,
+    "attachments.path-pattern": _regex,
+}
 
 
 @dataclass
@@ -103,9 +171,10 @@ HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", 
 
 def find_root(start: Path) -> tuple[Path, Path | None]:
     """Walk up from `start` to the first folder with a citecheck config, else a Hugo config."""
-    start = start.resolve()
+    start = start.absolute()
     if start.is_file():
-        start = start.parent
+        start = start.parent  # of a linked page, where the link is: the site it belongs to
+    start = start.resolve()
     hugo_root = None
     for folder in (start, *start.parents):
         if (folder / "citecheck.toml").is_file():
@@ -132,6 +201,7 @@ def load(start: Path, explicit: Path | None = None) -> Config:
             raw = raw.get("tool", {}).get("citecheck", {})
     values = _validate(raw, SCHEMA, str(source or "config"), "")
     _check_values(values, str(source or "config"))
+    _check_paths(values, root, str(source or "config"))
     return Config(root=root, source=source, values=values, hugo=load_hugo(root))
 
 
@@ -173,21 +243,44 @@ def _copy(value: Any) -> Any:
 
 
 def _check_values(values: dict[str, Any], where: str) -> None:
-    if values["fail-on"] not in _SEVERITIES:
-        raise ConfigError(f"{where}: 'fail-on' must be one of {', '.join(_SEVERITIES)}")
-    for code, severity in values["severity"].items():
-        if severity not in _SEVERITIES:
-            raise ConfigError(f"{where}: 'severity.{code}' must be one of {', '.join(_SEVERITIES)}")
-    for pattern, codes in values["per-file-ignores"].items():
-        if not isinstance(codes, list):
-            raise ConfigError(f"{where}: 'per-file-ignores.{pattern}' must be a list of codes")
+    for key, value, check in _leaves(values, ""):
+        if check is None and isinstance(value, (int, float)) and not isinstance(value, bool):
+            check = _at_least(0)
+        problem = check(value) if check is not None and value is not None else None
+        if problem:
+            raise ConfigError(f"{where}: '{key}' must be {problem}")
     for i, pair in enumerate(values["remap"]):
         if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
             raise ConfigError(f"{where}: 'remap[{i}]' must be a pair [from, to]")
     if isinstance(values["attachments"]["base-url"], str):
         values["attachments"]["base-url"] = [values["attachments"]["base-url"]]
-    if values["site"]["link-style"] not in ("extensionless", "canonical"):
-        raise ConfigError(f"{where}: 'site.link-style' must be 'extensionless' or 'canonical'")
+
+
+def _leaves(values: dict[str, Any], prefix: str, schema: dict[str, Any] = SCHEMA):
+    """(dotted key, value, its check) of every setting, through the schema's tables; with
+    "key.*" in VALUE_CHECKS, each entry of the open table `key` too."""
+    for key, value in values.items():
+        name, spec = prefix + key, schema.get(key)
+        if isinstance(spec, dict):
+            yield from _leaves(value, name + ".", spec)
+            continue
+        yield name, value, VALUE_CHECKS.get(name)
+        entries = VALUE_CHECKS.get(name + ".*")
+        if entries is not None and isinstance(value, dict):
+            yield from ((f"{name}.{k}", v, entries) for k, v in value.items())
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_paths(values: dict[str, Any], root: Path, where: str) -> None:
+    """Settings naming a folder that must exist when the run starts."""
+    content = values["content"]
+    if content is not None and not (root / content).is_dir():
+        raise ConfigError(f"{where}: 'content' must be a folder relative to the site root; "
+                          f"{root / content} is not one")
 
 
 def load_hugo(root: Path) -> Hugo:

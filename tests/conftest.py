@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -108,6 +109,17 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120,
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([*prefix, sys.executable, "-m", "citecheck", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def as_file_modes_say() -> tuple[str, ...]:
+    """A `run_cli` prefix under which file modes hold: root reads and writes any file unless it
+    gives up the capabilities that let it (setpriv)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("root reads and writes files whatever their mode, and setpriv is not here to stop that")
+    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ def attachment_base(url: str, bases: list[str]) -> str | None:
 
 
 class AttachmentUrlMalformed(Check):
+    option_kinds = {"ignore": "glob"}
+
     def __init__(self, rule, options):
         super().__init__(rule, options)
         self._pattern: re.Pattern | None = None

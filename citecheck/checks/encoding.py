@@ -169,6 +169,25 @@ class LostCharacter(Check):
             for lost in find_lost(run.text):
                 start, end = _char_span(run, lost.start, lost.end)
                 yield self._hit(run.text, lost, start, end)
+        yield from self._nul(ctx.source)
+
+    @staticmethod
+    def _nul(source: bytes) -> Iterator[Hit]:
+        """NUL bytes, wherever they are: the page is still linted (NUL is valid UTF-8), but Hugo
+        publishes each as U+FFFD. One finding per page, at the first, however many there are."""
+        first = source.find(b"\0")
+        if first < 0:
+            return
+        count = source.count(b"\0")
+        line_start = source.rfind(b"\n", 0, first) + 1
+        line_end = source.find(b"\n", first)
+        line = source[line_start : line_end if line_end >= 0 else len(source)]
+        at = first - line_start
+        context = line[max(at - 12, 0) : at + 13].decode("utf-8", "replace").replace("\0", "\\0").strip()
+        more = f" ({count:,} NUL bytes in the file; this is the first)" if count > 1 else ""
+        yield Hit(first, first + 1, {"context": context,
+                                     "hint": f"a NUL byte, which the published page shows as U+FFFD{more}"},
+                  subject="NUL", evidence={"kind": "nul", "count": count})
 
     @staticmethod
     def _hit(text: str, lost, start: int, end: int) -> Hit:

@@ -118,6 +118,7 @@ class StaleMissingMarker(Check):
     """The migration styled links it believed dangling; most now point at pages that exist."""
 
     scope = "site"
+    option_kinds = {"style": "regex"}
 
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         markers = self.options.get("markers", [])

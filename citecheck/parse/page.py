@@ -12,7 +12,7 @@ from citecheck.parse import html as htmlscan
 from citecheck.parse.frontmatter import plain, split
 from citecheck.parse.markdown import walk
 
-PARSER_VERSION = "3"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "4"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
@@ -26,9 +26,6 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     page = Page(path=rel, rel=rel, digest=digest, size=len(data))
     if len(data) > max_bytes:
         page.skipped = f"larger than {max_bytes >> 20} MiB"
-        return page
-    if b"\0" in data[:8192]:
-        page.skipped = "binary file (contains NUL bytes)"
         return page
     page.line_starts = line_starts(data)
     offset = len(_BOM) if data.startswith(_BOM) else 0
