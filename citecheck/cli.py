@@ -296,11 +296,15 @@ def cmd_rules(args) -> int:
         import json
 
         print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "fix": r.fix,
-                           "network": r.network, "summary": r.summary} for r in catalog.values()], indent=2))
+                           "network": r.network, "default": r.default, "summary": r.summary}
+                          for r in catalog.values()], indent=2))
         return 0
+    # "opt": not in the default set (a house convention): on with --select/extend-select or its options.
     for rule in catalog.values():
-        flags = ("net" if rule.network else "   ") + (" fix" if rule.fix != "none" else "    ")
+        flags = ("   " if rule.default else "opt") + (" net" if rule.network else "    ") + \
+            (" fix" if rule.fix != "none" else "    ")
         print(f"{rule.code:<8}{rule.severity:<8}{flags}  {rule.name}: {rule.summary.strip()}")
+    print("\nopt: opt-in, not in the default set; net: network rule (--network); fix: --fix can repair it")
     return 0
 
 

@@ -27,6 +27,10 @@ for _name in ("NO_PROXY", "no_proxy"):
     os.environ[_name] = ",".join(filter(None, (os.environ.get(_name), "127.0.0.1,localhost,::1")))
 
 HUGO_TOML = 'baseURL = "https://example.org/"\nuglyURLs = true\n'
+# The test sites are small wikis: they opt into the wiki's house conventions (front matter on
+# every post, with a title and a date; slug = file name), which a plain Hugo site does not need.
+CONVENTIONS = ('extend-select = ["FM003"]\n',
+               '\n[rule-options.FM001]\nrequire = true\n\n[rule-options.FM002]\nrequired = ["title", "date"]\n')
 CITECHECK_TOML = '''[site]
 hosts = ["www.example.org"]
 
@@ -81,11 +85,13 @@ def sarif_errors(log: dict) -> list:
     return sorted(validator.iter_errors(log), key=str)
 
 
-def write_site(root: Path, files: dict[str, str | bytes], config: str = "", hugo: str = HUGO_TOML) -> Path:
+def write_site(root: Path, files: dict[str, str | bytes], config: str = "", hugo: str = HUGO_TOML,
+               conventions: bool = True) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "hugo.toml").write_text(hugo, encoding="utf-8")
-    # The caller's keys first: top-level keys written after a [table] would land inside it.
-    (root / "citecheck.toml").write_text(config + "\n" + CITECHECK_TOML, encoding="utf-8")
+    # Top-level keys first: a key written after a [table] would land inside it.
+    top, tables = CONVENTIONS if conventions else ("", "")
+    (root / "citecheck.toml").write_text(top + config + "\n" + CITECHECK_TOML + tables, encoding="utf-8")
     for rel, content in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,11 +23,17 @@ def enabled_rules(catalog: dict[str, Rule], config: Config, select: list[str] | 
             raise ConfigError(f"unknown rule selector '{selector}' (see `citecheck rules`)")
     rules = []
     for code, rule in sorted(catalog.items()):
-        on = matches(code, chosen_select) if chosen_select else True
+        on = matches(code, chosen_select) if chosen_select else in_default_set(rule, config)
         on = (on or matches(code, extend)) and not matches(code, chosen_ignore)
         if on and (network or not rule.network or answered_locally(rule, config)):
             rules.append(rule)
     return rules
+
+
+def in_default_set(rule: Rule, config: Config) -> bool:
+    """Default rules, plus opt-in rules the site configures: it gives them options
+    (`[rule-options.FM002] required = […]`) or sets a key the rule names (`site.hosts` for LNK004)."""
+    return rule.default or rule.code in config.get("rule-options") or any(config.get(k) for k in rule.default_when)
 
 
 def answered_locally(rule: Rule, config: Config) -> bool:

@@ -221,14 +221,14 @@ def _unusable(site: Path, how: str) -> None:
     if how == "cache.db is a folder":
         (site / ".citecheck" / "cache.db").mkdir(parents=True)
     elif how == "under a file":
-        (site / "citecheck.toml").write_text('[cache]\npath = "hugo.toml/cache.db"\n'
-                                             + (site / "citecheck.toml").read_text(encoding="utf-8"))
+        (site / "citecheck.toml").write_text((site / "citecheck.toml").read_text(encoding="utf-8")
+                                             + '\n[cache]\npath = "hugo.toml/cache.db"\n')
     elif how == "in a folder under a file":
-        (site / "citecheck.toml").write_text('[cache]\npath = "hugo.toml/sub/cache.db"\n'
-                                             + (site / "citecheck.toml").read_text(encoding="utf-8"))
+        (site / "citecheck.toml").write_text((site / "citecheck.toml").read_text(encoding="utf-8")
+                                             + '\n[cache]\npath = "hugo.toml/sub/cache.db"\n')
     elif how == "in /proc":
-        (site / "citecheck.toml").write_text('[cache]\npath = "/proc/self/citecheck/cache.db"\n'
-                                             + (site / "citecheck.toml").read_text(encoding="utf-8"))
+        (site / "citecheck.toml").write_text((site / "citecheck.toml").read_text(encoding="utf-8")
+                                             + '\n[cache]\npath = "/proc/self/citecheck/cache.db"\n')
     else:  # a read-only cache folder
         (site / ".citecheck").mkdir()
         os.chmod(site / ".citecheck", 0o555)
