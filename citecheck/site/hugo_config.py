@@ -98,17 +98,24 @@ def load_hugo(root: Path, environment: str | None = None) -> Hugo:
 
 
 def read_dir(folder: Path) -> dict[str, Any]:
-    """A config folder: `hugo.toml`/`config.toml` at the top level, any other `KEY.toml` under KEY."""
+    """A config folder: `hugo.toml`/`config.toml` at the top level, any other `KEY.toml` under KEY.
+    A file named `KEY.LANG.toml` belongs to language LANG, as Hugo's loader places it: under
+    `languages.LANG`, and for `params`/`menu(s)` under `languages.LANG.KEY`."""
     out: dict[str, Any] = {}
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.suffix not in _SUFFIXES:
             continue
         data = read_file(path)
-        key = path.stem.lower()
-        if key in ("hugo", "config"):
+        key, _, lang = path.stem.lower().rpartition(".")
+        key, lang = (key, lang) if key else (lang, "")
+        if key in ("hugo", "config") and not lang:
             out = merge(out, data)
-        elif "." not in key:  # menus.en.toml and the like: nothing citecheck reads
+        elif not lang:
             out = merge(out, {key: data})
+        elif key in ("params", "menu", "menus"):
+            out = merge(out, {"languages": {lang: {key if key == "params" else "menus": data}}})
+        else:
+            out = merge(out, {"languages": {lang: data}})
     return out
 
 

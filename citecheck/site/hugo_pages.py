@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from citecheck.parse.dates import hugo_date
 from citecheck.site.hugo_config import Hugo
 
 _TOKEN = re.compile(r":([a-z]+)(\[[0-9:]*\])?")
@@ -101,18 +102,7 @@ def to_datetime(value) -> datetime | None:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
     if isinstance(value, str) and value.strip():
-        text = value.strip()
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            match = re.match(r"(\d{4})-(\d\d)-(\d\d)", text)
-            if not match:
-                return None
-            try:
-                parsed = datetime(*map(int, match.groups()))
-            except ValueError:  # an impossible date (FM006's business): Hugo would not build
-                return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return hugo_date(value.strip())  # None where Hugo reads no date (zero date: no effect)
     return None
 
 

@@ -4,6 +4,7 @@ given in findings, and the site's own link conventions. Each checked against the
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -157,3 +158,35 @@ def test_the_link_hook_sees_markdown_links_but_not_raw_html(tmp_path):
     assert 'href="/posts/b/"' in html and 'href="b.md"' in html
     [finding] = lint(root)
     assert finding["code"] == "LNK001" and finding["line"] == 6
+
+
+def agreement(root: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(what public/ serves, what citecheck says) for every link labelled `L<n>` on the site."""
+    assert oracle.build(root).returncode == 0
+    public = root / "public"
+    truth = {label: oracle.verdict(public, "", url) for label, url in oracle.rendered_links(public, "").items()}
+    said = {}
+    for finding in lint(root):
+        line = (root / finding["path"]).read_text(encoding="utf-8").splitlines()[finding["line"] - 1]
+        for label in re.findall(r"\[(L\d+)\]", line):
+            said[label] = {"LNK001": "broken", "LNK003": "fragment"}.get(finding["code"], "ok")
+    return truth, {label: said.get(label, "ok") for label in truth}
+
+
+def test_languages_given_one_file_each_in_the_config_folder(tmp_path):
+    """`languages.fr.toml` is `[languages.fr]`, `params.fr.toml` its params, `menu.fr.toml` its menus."""
+    root = site(tmp_path, {
+        "config/_default/hugo.toml": BASE + 'defaultContentLanguage = "en"\n',
+        "config/_default/languages.en.toml": 'contentDir = "content/en"\nweight = 1\ntitle = "Site"\n',
+        "config/_default/languages.pt-br.toml": 'contentDir = "content/pt-br"\nweight = 2\n',
+        "config/_default/params.pt-br.toml": 'greeting = "Olá"\n',
+        "config/_default/menu.en.toml": '[[main]]\nname = "B"\nurl = "/b/"\n',
+        "content/en/a.md": front("A") + "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
+            ["/b/", "/b/#intro", "/b/#nowhere", "/c/", "/pt-br/c/", "/pt-br/c/#fim", "/en/b/", "/pt-br/b/"], 1)),
+        "content/en/b.md": front("B") + "## Intro\n",
+        "content/pt-br/c.md": front("C") + "## Fim\n",
+    }, config="")
+    (root / "hugo.toml").unlink()
+    truth, said = agreement(root)
+    assert len(truth) == 8 and set(truth.values()) == {"ok", "broken", "fragment"}
+    assert said == truth
