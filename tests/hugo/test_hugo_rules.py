@@ -190,3 +190,13 @@ def test_languages_given_one_file_each_in_the_config_folder(tmp_path):
     truth, said = agreement(root)
     assert len(truth) == 8 and set(truth.values()) == {"ok", "broken", "fragment"}
     assert said == truth
+
+
+@pytest.mark.parametrize("when", ["Mon, 02 Jan 2999 15:04:05 -0700", "02 Jan 2999", "2999-01-02 15:04:05 -07:00",
+                                  "2999-01-02 10:00:00 +0000 UTC", "Sat Jan  2 15:04:05 2999"])
+def test_a_publish_date_in_any_form_hugo_reads_holds_the_page_back(tmp_path, when):
+    """(A form Hugo cannot read stops the build, which needs no linter.)"""
+    root = site(tmp_path, {"content/posts/a.md": front("A") + "[L1](/posts/b/)\n",
+                           "content/posts/b.md": front("B", publishDate=when)})
+    truth, said = agreement(root)
+    assert said == truth
