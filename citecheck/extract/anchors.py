@@ -8,20 +8,33 @@ import re
 _DROP = re.compile(r"[^\w\s-]+")
 _DROP_ASCII = re.compile(r"[^A-Za-z0-9_\s-]+")
 _SPACE = re.compile(r"\s")
+_WORDS = re.compile(r"[^\W_]+")
 
 
 def hugo_anchor(text: str, style: str = "github") -> str:
     """`style` is Hugo's markup.goldmark.parser.autoHeadingIDType: github, github-ascii or blackfriday,
-    with `:plain` when the typographer extension is off.
+    with `:plain` when the typographer extension is off (other `:flags` are the page parser's).
 
     Letters, digits, `_` and `-` are kept, each white-space character becomes `-`, the rest goes.
     The typographer (on by default) first turns `---` and `--` into dashes, which then go.
     """
-    style, _, flags = style.partition(":")
-    if flags != "plain" and "--" in text:
+    style, *flags = style.split(":")
+    if style == "blackfriday":
+        return _blackfriday(text)
+    if "plain" not in flags and "--" in text:
         text = text.replace("---", "\u2014").replace("--", "\u2013")
+    if style == "github-ascii" and not text.isascii():  # accents come off before non-ASCII goes
+        import unicodedata
+
+        text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     drop = _DROP_ASCII if style == "github-ascii" else _DROP
     return _SPACE.sub("-", drop.sub("", text.strip().lower()))
+
+
+def _blackfriday(text: str) -> str:
+    """Blackfriday's SanitizedAnchorName: runs of anything but letters and digits become one `-`
+    between words, none at either end."""
+    return "-".join(_WORDS.findall(text.lower()))
 
 
 def unique_anchors(texts: list[str], style: str = "github", taken: set[str] | None = None) -> list[str]:

@@ -6,6 +6,8 @@ blocks are dropped on the spot, so nothing inside code is ever a link, a DOI or 
 
 from __future__ import annotations
 
+import re
+
 import pyromark
 
 from citecheck.model import Heading, HtmlChunk, Link, TextRun
@@ -38,11 +40,13 @@ class _OpenLink:
 class Body:
     """What the walk found, with byte offsets relative to the start of the file."""
 
-    __slots__ = ("links", "headings", "texts", "html")
+    __slots__ = ("links", "headings", "terms", "attribute_ids", "texts", "html")
 
     def __init__(self) -> None:
         self.links: list[Link] = []
         self.headings: list[tuple[int, str, str | None, int, int]] = []
+        self.terms: list[tuple[int, str]] = []  # definition terms: (start, text)
+        self.attribute_ids: list[str] = []  # `{#id}` lines after a block (Goldmark's block attributes)
         self.texts: list[TextRun] = []
         self.html: list[HtmlChunk] = []
 
@@ -53,6 +57,7 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
     blocks: list[tuple[str, int]] = [("document", base)]
     links: list[_OpenLink] = []
     heading: list | None = None  # [level, id, start, end, parts]
+    term: list | None = None  # [start, parts] of a definition term
     html_block: tuple[int, int] | None = None
     run: list = []  # pieces of the prose run being built: (text, start, end)
     texts = out.texts
@@ -84,6 +89,12 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
                     top.text_end = end
                 if heading is not None:
                     heading[4].append(text)
+                elif term is not None:
+                    term[1].append(text)
+                elif text[0] == "{" and not links:
+                    attribute = _BLOCK_ATTRIBUTE.fullmatch(text)
+                    if attribute:
+                        out.attribute_ids.append(attribute.group(1))
                 continue
             if "Html" in event:
                 continue  # a line of an HtmlBlock (taken whole at its end); the most common event
@@ -97,6 +108,8 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
                 links[-1].parts.append(value)
             if heading is not None:
                 heading[4].append(value)
+            elif term is not None:
+                term[1].append(value)
         elif kind == "Start":
             (tag, detail), = value.items() if isinstance(value, dict) else ((value, None),)
             if tag == "CodeBlock":
@@ -111,6 +124,9 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
                 heading = [int(detail["level"][1:]), detail.get("id") or None, start, end, []]
             elif tag == "HtmlBlock":
                 html_block = (start, end)
+            elif tag == "DefinitionListTitle":
+                term = [start, []]
+                blocks.append(("definitionlisttitle", start))
             else:
                 blocks.append((_BLOCK_NAMES.get(tag) or tag.lower(), start))
         elif kind == "End":
@@ -125,6 +141,12 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
                     level, explicit, h_start, h_end, parts = heading
                     out.headings.append((level, "".join(parts).strip(), explicit, h_start, h_end))
                     heading = None
+            elif tag == "DefinitionListTitle":
+                if term is not None:
+                    out.terms.append((term[0], "".join(term[1]).strip()))
+                    term = None
+                if len(blocks) > 1:
+                    blocks.pop()
             elif tag == "HtmlBlock":
                 if html_block is not None:
                     h_start, h_end = html_block
@@ -140,6 +162,7 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
     return out
 
 
+_BLOCK_ATTRIBUTE = re.compile(r"\{[^{}#]*#([\w-]+)[^{}]*\}")
 _BLOCK_NAMES = {"Paragraph": "paragraph", "Item": "item", "TableCell": "table", "BlockQuote": "quote"}
 
 

@@ -58,13 +58,29 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     _add_ref_shortcodes(page, body_bytes, body_start)
     page.links.sort(key=lambda link: link.start)
 
-    explicit = {h[2] for h in body.headings if h[2]}
-    generated = unique_anchors([h[1] for h in body.headings if not h[2]], anchor_style, explicit)
-    ids = iter(generated)
-    page.headings = [Heading(level, text, explicit_id or next(ids), start, end)
-                     for level, text, explicit_id, start, end in body.headings]
+    _add_anchors(page, body, anchor_style)
     page.citations = extract_citations(page, data)
     return page
+
+
+def _add_anchors(page: Page, body, anchor_style: str) -> None:
+    """Heading ids, and where the site's Goldmark settings give them, ids of definition terms and
+    `{#id}` block attributes. Generated ids share one namespace in document order (a term after a
+    heading of the same text gets `-1`); explicit ids are reserved first."""
+    flags = anchor_style.split(":")[1:]
+    auto = "noauto" not in flags
+    explicit = {h[2] for h in body.headings if h[2]}
+    if "attrs" in flags:
+        explicit.update(body.attribute_ids)
+        page.html_ids.extend(body.attribute_ids)
+    named = [(start, text) for _, text, explicit_id, start, _ in body.headings if not explicit_id and auto]
+    if "dt" in flags and body.terms:
+        named = sorted(named + body.terms)
+    ids = dict(zip(named, unique_anchors([text for _, text in named], anchor_style, explicit)))
+    page.headings = [Heading(level, text, explicit_id or ids.get((start, text), ""), start, end)
+                     for level, text, explicit_id, start, end in body.headings]
+    if "dt" in flags:
+        page.html_ids.extend(ids[term] for term in body.terms)
 
 
 def _add_ref_shortcodes(page: Page, body: bytes, body_start: int) -> None:

@@ -183,7 +183,15 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     if isinstance(taxonomies, dict):
         hugo.taxonomies = {str(k): str(v) for k, v in taxonomies.items()}
     goldmark = _table(data, "markup", "goldmark")
-    hugo.anchor_style = str(_table(goldmark, "parser").get("autoheadingidtype", "github")).lower()
+    parser = _table(goldmark, "parser")
+    hugo.anchor_style = str(parser.get("autoheadingidtype", "github")).lower()
+    # Flags for the page parser: which elements get ids besides headings (`:plain` is added below).
+    if parser.get("autoheadingid") is False:
+        hugo.anchor_style += ":noauto"
+    if parser.get("autodefinitiontermid") is True:
+        hugo.anchor_style += ":dt"
+    if _table(parser, "attribute").get("block") is True:
+        hugo.anchor_style += ":attrs"
     if _table(goldmark, "extensions").get("typographer") in (False, {"disable": True}) or \
             _table(goldmark, "extensions", "typographer").get("disable") is True:
         hugo.anchor_style += ":plain"

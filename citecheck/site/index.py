@@ -130,7 +130,7 @@ class SiteIndex:
             info.url = exact[0] or info.url
             info.reason = exact[1] or (info.reason if info.reason.startswith("not rendered") else "")
         rel = page.rel
-        anchors = sorted({h.anchor for h in page.headings} | set(page.html_ids))
+        anchors = sorted({h.anchor for h in page.headings if h.anchor} | set(page.html_ids))
         self.tables["refs"][rel] = (info.url, anchors, bool(page.skipped), info.reason, info.key, info.lang, info.kind)
         self._append("hidden" if info.reason else "by_key", path_key(info.url), rel)
         if info.kind == "resource":

@@ -200,3 +200,58 @@ def test_a_publish_date_in_any_form_hugo_reads_holds_the_page_back(tmp_path, whe
                            "content/posts/b.md": front("B", publishDate=when)})
     truth, said = agreement(root)
     assert said == truth
+
+
+TERMS_PAGE = """## baseURL
+
+`baseURL`
+: The site root.
+
+Some *Term* -- here
+: A definition.
+
+baseURL
+: Again.
+
+## Q&A: the Über-basics (2019)
+
+Q&A: the Über-basics (2019)
+: A term of the same text as a heading.
+
+A paragraph.
+{#para-id}
+
+> A quote.
+{#quote-id .wide}
+
+## Fixed {#fixed}
+
+fixed
+: A term whose id an explicit one took.
+"""
+
+
+@pytest.mark.parametrize("parser", [
+    "autoDefinitionTermID = true\n[markup.goldmark.parser.attribute]\nblock = true\n",
+    "autoDefinitionTermID = true\nautoHeadingIDType = 'github-ascii'\n",
+    "autoDefinitionTermID = true\nautoHeadingIDType = 'blackfriday'\n",
+    "autoHeadingID = false\nautoDefinitionTermID = true\n",
+    "autoHeadingID = false\n",
+    "",
+])
+def test_ids_of_headings_terms_and_blocks_follow_goldmark_settings(tmp_path, parser):
+    config = BASE + "[markup.goldmark.parser]\n" + parser
+    files = {"content/b.md": front("B") + TERMS_PAGE, "content/a.md": front("A")}
+    root = site(tmp_path, files, config=config)
+    assert oracle.build(root).returncode == 0
+    ids = set(re.findall(r'\bid="([^"]+)"', (root / "public/b/index.html").read_text(encoding="utf-8")))
+    from citecheck.extract.anchors import hugo_anchor
+
+    texts = ["baseURL", "Some Term -- here", "Q&A: the Über-basics (2019)", "fixed", "para-id", "quote-id"]
+    guesses = {hugo_anchor(t, style) + suffix for t in texts for style in ("github", "github-ascii", "blackfriday")
+               for suffix in ("", "-1", "-2")}
+    fragments = sorted(ids | guesses)
+    links = "".join(f"[L{n}](/b/#{fragment})\n\n" for n, fragment in enumerate(fragments, 1))
+    (root / "content/a.md").write_text(front("A") + links, encoding="utf-8")
+    truth, said = agreement(root)
+    assert said == truth
