@@ -104,7 +104,8 @@ class Page:
     headings: list[Heading] = field(default_factory=list)
     texts: list[TextRun] = field(default_factory=list)
     html: list[HtmlChunk] = field(default_factory=list)
-    html_ids: list[str] = field(default_factory=list)  # id/name attributes, link targets too
+    html_ids: list[str] = field(default_factory=list)  # ids of elements other than headings, link targets too
+    shortcodes: list[tuple[str, list[str]]] = field(default_factory=list)  # (name, path-like arguments) called
     suppressions: list[Suppression] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)  # byte offset of each line

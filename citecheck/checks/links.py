@@ -83,7 +83,7 @@ class InternalAnchorMissing(Check):
             fragment = result.fragment
             if not fragment or result.page is None or result.kind not in ("page", "alias"):
                 continue
-            if _TEXT_FRAGMENT in fragment or result.page.skipped or fragment == "top":
+            if _TEXT_FRAGMENT in fragment or result.page.ids_unknown or fragment == "top":
                 continue
             anchors = ctx.site.anchors(result.page)
             if fragment in anchors or fragment.lower() in anchors:

@@ -12,7 +12,7 @@ import marshal
 from citecheck.model import Citation, Edit, Finding, Fix, Heading, Link, Page, Suppression
 from citecheck.parse.frontmatter import plain
 
-FORMAT = 2
+FORMAT = 3
 
 
 def encode_page(page: Page) -> bytes:
@@ -28,6 +28,7 @@ def encode_page(page: Page) -> bytes:
         [(s.action, s.codes, s.start, s.end, s.line) for s in page.suppressions],
         page.line_starts, page.skipped,
         [(c.doi, c.start, c.end, c.title, c.journal, c.authors, c.authors_start) for c in page.citations],
+        page.shortcodes,
     ))
 
 
@@ -39,13 +40,13 @@ def decode_page(blob: bytes) -> Page | None:
     if not isinstance(data, tuple) or data[0] != FORMAT:
         return None
     (_, path, rel, digest, size, fm, fm_format, fm_error, fm_error_offset, fm_end, fm_lines, decode_error,
-     links, headings, html_ids, suppressions, line_starts, skipped, citations) = data
+     links, headings, html_ids, suppressions, line_starts, skipped, citations, shortcodes) = data
     return Page(
         path=path, rel=rel, digest=digest, size=size, front_matter=fm, fm_format=fm_format, fm_error=fm_error,
         fm_error_offset=fm_error_offset, fm_end=fm_end, fm_lines=fm_lines, decode_error=decode_error,
         links=[Link(*l) for l in links], headings=[Heading(*h) for h in headings], html_ids=html_ids,
         suppressions=[Suppression(*s) for s in suppressions], line_starts=line_starts, skipped=skipped,
-        citations=[Citation(*c) for c in citations],
+        citations=[Citation(*c) for c in citations], shortcodes=[(name, list(args)) for name, args in shortcodes],
     )
 
 

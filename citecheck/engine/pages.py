@@ -85,7 +85,8 @@ def _bad_name(rel: str) -> bool:
 
 def ref_digest(page: Page) -> str:
     """What the site index takes from a page; equal digests mean an equal index."""
-    facts = (page.rel, page.front_matter, [h.anchor for h in page.headings], page.html_ids, page.skipped)
+    facts = (page.rel, page.front_matter, [h.anchor for h in page.headings], page.html_ids, page.skipped,
+             page.shortcodes)
     return hashlib.blake2b(marshal.dumps(facts), digest_size=12).hexdigest()
 
 

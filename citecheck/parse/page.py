@@ -17,6 +17,8 @@ _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
 # Hugo runs shortcodes before Markdown, code blocks included; `{{</* ref */>}}` is the escaped form.
+_SHORTCODE_CALL = re.compile(rb"\{\{[<%]-?\s*([\w.-]+(?:/[\w.-]+)*)((?:[^{}]|\{\{[^{}]*\}\})*?)-?[>%]\}\}")
+_ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`|(?<![=\w])([^\s"`=]+)(?=\s|$)')
 _REF_SHORTCODE = re.compile(rb"\{\{[<%]\s*(?:rel)?ref\s[^{}]*?[>%]\}\}")
 
 
@@ -56,6 +58,7 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     _add_bare_urls(page)
     _add_html(page, data)
     _add_ref_shortcodes(page, body_bytes, body_start)
+    _add_shortcode_calls(page, body_bytes)
     page.links.sort(key=lambda link: link.start)
 
     _add_anchors(page, body, anchor_style)
@@ -81,6 +84,22 @@ def _add_anchors(page: Page, body, anchor_style: str) -> None:
                      for level, text, explicit_id, start, end in body.headings]
     if "dt" in flags:
         page.html_ids.extend(ids[term] for term in body.terms)
+
+
+def _add_shortcode_calls(page: Page, body: bytes) -> None:
+    """Which shortcodes the page calls, with the arguments that look like content paths: a
+    shortcode may write ids, or include another file's content, into the page. Hugo runs
+    shortcodes inside code blocks too, so the whole body counts; `{{</* */>}}` is not a call."""
+    if b"{{" not in body:
+        return
+    seen = set()
+    for match in _SHORTCODE_CALL.finditer(body):
+        name = match.group(1).decode("utf-8", "replace")
+        paths = [next(v for v in arg if v) for arg in _ARGUMENT.findall(match.group(2).decode("utf-8", "replace"))]
+        call = (name, tuple(p for p in paths if "/" in p or p.endswith(".md")))
+        if call not in seen:
+            seen.add(call)
+            page.shortcodes.append((call[0], list(call[1])))
 
 
 def _add_ref_shortcodes(page: Page, body: bytes, body_start: int) -> None:

@@ -56,6 +56,7 @@ class Hugo:
     embedded_link_hook: bool = False  # Hugo's embedded link render hook rewrites Markdown links
     own_link_hook: bool = False  # the site (or its theme) has its own link render hook
     disable_aliases: bool = False
+    id_shortcodes: frozenset[str] = frozenset()  # shortcodes whose templates write id attributes
     exact_pages: dict[str, tuple[str, str]] | None = None  # exact mode: rel -> (URL, why left out)
 
     def ugly_for(self, section: str) -> bool:
@@ -199,6 +200,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     _mounts(hugo, data)
     embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()
     hugo.own_link_hook = _has_link_hook(root, data)
+    hugo.id_shortcodes = _id_shortcodes(root, data)
     multilingual_single_host = len(hugo.languages) > 1
     hugo.embedded_link_hook = embedded == "always" or (
         embedded in ("auto", "fallback") and not hugo.own_link_hook and multilingual_single_host)
@@ -270,13 +272,33 @@ def _clean(path: str) -> str:
     return "" if path == "." else path
 
 
-def _has_link_hook(root: Path, data: dict[str, Any]) -> bool:
-    """A `render-link` template in the site's layouts or its theme's: its rules are the site's."""
+def _layout_dirs(root: Path, data: dict[str, Any]) -> list[Path]:
+    """The site's layouts folder and its themes'."""
     folders = [root / "layouts"]
     theme = data.get("theme")
     for name in theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []:
         folders.append(root / "themes" / name / "layouts")
-    for folder in folders:
-        if folder.is_dir() and any(folder.rglob("render-link*.html")):
-            return True
-    return False
+    return [folder for folder in folders if folder.is_dir()]
+
+
+def _has_link_hook(root: Path, data: dict[str, Any]) -> bool:
+    """A `render-link` template in the site's layouts or its theme's: its rules are the site's."""
+    return any(any(folder.rglob("render-link*.html")) for folder in _layout_dirs(root, data))
+
+
+def _id_shortcodes(root: Path, data: dict[str, Any]) -> frozenset[str]:
+    """Shortcodes whose template (any variant: `NAME.html`, `NAME.en.html`, under `shortcodes/` or
+    `_shortcodes/`) writes an `id` attribute: the ids it gives a page cannot be read from Markdown."""
+    import re
+
+    names = set()
+    for layouts in _layout_dirs(root, data):
+        for folder in (layouts / "shortcodes", layouts / "_shortcodes"):
+            if not folder.is_dir():
+                continue
+            for template in folder.rglob("*.html"):
+                rel = template.relative_to(folder).as_posix()
+                name = posixpath.join(posixpath.dirname(rel), template.name.split(".", 1)[0]).lstrip("./")
+                if name not in names and re.search(r"\bid\s*=", template.read_text(encoding="utf-8", errors="replace")):
+                    names.add(name)
+    return frozenset(names)

@@ -20,6 +20,9 @@ _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "file:", "ne
 
 
 _REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+(?:"([^"]*)"|'([^']*)'|`([^`]*)`|([^\s%>"]+))\s*[>%]\}\}""")
+# A shortcode argument that may name a content page: a path without a scheme or a fragment, of a
+# Markdown file or with no extension.
+_CONTENT_PATH = re.compile(r"(?![a-z][\w+.-]*:)[^#?\s]*?(?:\.md|/[^./#?\s]*)", re.I)
 _LOOSE_ALIAS = re.compile(r"[+%\s]|^/\d+/?$")  # an old wiki title or page id
 _EXTENSION = re.compile(r"\.(md|markdown|html?)$", re.I)  # what GetPage takes off a path
 
@@ -31,7 +34,7 @@ class PageRef:
     rel: str
     url: str  # below the baseURL
     anchors: frozenset[str]
-    skipped: bool = False
+    ids_unknown: bool = False  # not read (too large), or ids written by templates: no LNK003 for it
     reason: str = ""  # why a production build does not publish it ("" when it does)
     key: str = ""  # its content path, as GetPage knows it ("/posts/b")
     lang: str = ""
@@ -110,6 +113,7 @@ class SiteIndex:
         for page, logical, lang in placed:
             info = hugo_pages.describe(page.rel, logical, lang, hugo, leaf_dirs)
             index._add(page, info, now, urlized, bundles)
+        index._add_shortcode_ids([page for page, _, _ in placed if page.shortcodes])
         index._add_implicit_sections()
         index._add_resources(resources, roots, leaf_dirs, bundles)
         index.tables["assets"].update({path: 1 for path in assets})
@@ -170,6 +174,40 @@ class SiteIndex:
                             url = url + (".html" if hugo.ugly_for(plural) else "/")
                             urlized[f"{plural}\0{info.lang}\0{term}"] = url
                         listings[path_key(url)] = url
+
+    def _add_shortcode_ids(self, pages: list[Page]) -> None:
+        """Ids that shortcodes put on a page: a template that writes ids leaves the page's ids
+        unknown; a shortcode given a content path (an include) brings that page's ids along, or
+        leaves them unknown when the path finds no page. Includes of includes follow, as Hugo
+        renders them."""
+        refs = self.tables["refs"]
+        writers = self.config.hugo.id_shortcodes
+        includes: dict[str, list[str]] = {}
+        for page in pages:
+            row = refs.get(page.rel)
+            if row is None:
+                continue
+            own = self.ref(page.rel)
+            unknown = False
+            for name, paths in page.shortcodes:
+                unknown = unknown or name in writers
+                for path in paths:
+                    if not _CONTENT_PATH.fullmatch(path):
+                        continue  # a URL, or a file other than Markdown (figure src="a/b.png")
+                    found = self.get_page(path, own) if own else None
+                    if found is None:
+                        unknown = True
+                    elif found != page.rel:
+                        includes.setdefault(page.rel, []).append(found)
+            if unknown:
+                refs[page.rel] = (row[0], row[1], True, *row[3:])
+        for _ in range(3):  # an include of an include, a few levels deep
+            for rel, found in includes.items():
+                row = refs[rel]
+                anchors = set(row[1]).union(*(refs[other][1] for other in found))
+                unknown = row[2] or any(refs[other][2] for other in found)
+                refs[rel] = (row[0], sorted(anchors), unknown, *row[3:])
+        self._refs.clear()
 
     def _add_implicit_sections(self) -> None:
         """Hugo makes a list page for the home page and each top folder, with or without _index.md."""

@@ -255,3 +255,28 @@ def test_ids_of_headings_terms_and_blocks_follow_goldmark_settings(tmp_path, par
     (root / "content/a.md").write_text(front("A") + links, encoding="utf-8")
     truth, said = agreement(root)
     assert said == truth
+
+
+INCLUDE = """{{- with .Get 0 }}{{ with or ($.Page.GetPage .) (site.GetPage .) }}{{ .RenderShortcodes }}{{ end }}{{ end -}}"""
+
+
+def test_ids_a_shortcode_brings_into_a_page(tmp_path):
+    """An include shortcode brings another file's headings; a template that writes ids leaves
+    the page's ids unknown (no LNK003 there); a shortcode that writes none changes nothing."""
+    root = site(tmp_path, {
+        "layouts/_shortcodes/include.html": INCLUDE,
+        "layouts/_shortcodes/def.html": '<span id="def-{{ .Get "id" }}">{{ .Inner }}</span>',
+        "layouts/shortcodes/note.en.html": "<aside>{{ .Inner }}</aside>",
+        "content/_common/_index.md": front("Common", cascade={"build": {"render": "never", "list": "never"}}),
+        "content/_common/shared.md": front("Shared") + "## Shared part\n\n{{% include \"/_common/deeper.md\" %}}\n",
+        "content/_common/deeper.md": front("Deeper") + "## Deeper part\n",
+        "content/b.md": front("B") + "## Own\n\n{{% include \"/_common/shared.md\" %}}\n",
+        "content/c.md": front("C") + '{{< def id="LE" >}}Let{{< /def >}}\n\n{{< note >}}x{{< /note >}}\n',
+        "content/d.md": front("D") + "## Here\n\n{{< note >}}x{{< /note >}}\n",
+        "content/a.md": front("A") + "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
+            ["/b/#own", "/b/#shared-part", "/b/#deeper-part", "/b/#elsewhere", "/c/#def-LE",
+             "/d/#here", "/d/#gone"], 1)),
+    })
+    truth, said = agreement(root)
+    assert truth == {"L1": "ok", "L2": "ok", "L3": "ok", "L4": "fragment", "L5": "ok", "L6": "ok", "L7": "fragment"}
+    assert said == truth
