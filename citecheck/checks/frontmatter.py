@@ -52,7 +52,10 @@ class DuplicateAlias(Check):
 
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         site = ctx.site
-        url = site.ref(page.rel).url
+        own = site.ref(page.rel)
+        if own is None:  # a file outside every content folder: Hugo publishes nothing of it
+            return
+        url = own.url
         others = [rel for rel in site.pages_at(path_key(url)) if rel != page.rel]
         if others:
             yield Hit(0, 0, {"alias": url, "other": others[0]}, subject=url)
@@ -90,7 +93,7 @@ class DuplicatePageId(Check):
         fm = page.front_matter or {}
         site = ctx.site
         slug = fm.get("slug")
-        if isinstance(slug, str) and slug:
+        if isinstance(slug, str) and slug and site.ref(page.rel) is not None:
             # One slug in one section is a collision only where it makes one URL: permalinks such as
             # /:year/:month/:slug/ give each page its own.
             own = path_key(site.ref(page.rel).url)

@@ -185,11 +185,14 @@ def test_languages_given_one_file_each_in_the_config_folder(tmp_path):
             ["/b/", "/b/#intro", "/b/#nowhere", "/c/", "/pt-br/c/", "/pt-br/c/#fim", "/en/b/", "/pt-br/b/"], 1)),
         "content/en/b.md": front("B") + "## Intro\n",
         "content/pt-br/c.md": front("C") + "## Fim\n",
+        "content/fa/untranslated.md": front("Z", slug="b", aliases=["/b/"]),  # no such language: not read
     }, config="")
     (root / "hugo.toml").unlink()
     truth, said = agreement(root)
     assert len(truth) == 8 and set(truth.values()) == {"ok", "broken", "fragment"}
     assert said == truth
+    done = run_cli("check", str(root), "--select", "FM004,FM005", "--format", "json", "--no-cache")
+    assert done.returncode == 0 and json.loads(done.stdout) == []
 
 
 @pytest.mark.parametrize("when", ["Mon, 02 Jan 2999 15:04:05 -0700", "02 Jan 2999", "2999-01-02 15:04:05 -07:00",
