@@ -95,7 +95,7 @@ def _add_shortcode_calls(page: Page, body: bytes) -> None:
     seen = set()
     for match in _SHORTCODE_CALL.finditer(body):
         name = match.group(1).decode("utf-8", "replace")
-        paths = [next(v for v in arg if v) for arg in _ARGUMENT.findall(match.group(2).decode("utf-8", "replace"))]
+        paths = ["".join(arg) for arg in _ARGUMENT.findall(match.group(2).decode("utf-8", "replace"))]
         call = (name, tuple(p for p in paths if "/" in p or p.endswith(".md")))
         if call not in seen:
             seen.add(call)
