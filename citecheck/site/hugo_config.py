@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
 _SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+_WRITES_IDS = re.compile(r"\bid\s*=|^[ \t]*(?:#{1,6}[ \t]|:[ \t])", re.M)
 
 
 class HugoConfigError(Exception):
@@ -288,9 +290,8 @@ def _has_link_hook(root: Path, data: dict[str, Any]) -> bool:
 
 def _id_shortcodes(root: Path, data: dict[str, Any]) -> frozenset[str]:
     """Shortcodes whose template (any variant: `NAME.html`, `NAME.en.html`, under `shortcodes/` or
-    `_shortcodes/`) writes an `id` attribute: the ids it gives a page cannot be read from Markdown."""
-    import re
-
+    `_shortcodes/`) writes an `id` attribute, or Markdown headings or definition terms (which get
+    ids when called as `{{% %}}`): the ids it gives a page cannot be read from the page."""
     names = set()
     for layouts in _layout_dirs(root, data):
         for folder in (layouts / "shortcodes", layouts / "_shortcodes"):
@@ -299,6 +300,6 @@ def _id_shortcodes(root: Path, data: dict[str, Any]) -> frozenset[str]:
             for template in folder.rglob("*.html"):
                 rel = template.relative_to(folder).as_posix()
                 name = posixpath.join(posixpath.dirname(rel), template.name.split(".", 1)[0]).lstrip("./")
-                if name not in names and re.search(r"\bid\s*=", template.read_text(encoding="utf-8", errors="replace")):
+                if name not in names and _WRITES_IDS.search(template.read_text(encoding="utf-8", errors="replace")):
                     names.add(name)
     return frozenset(names)

@@ -270,6 +270,9 @@ def test_ids_a_shortcode_brings_into_a_page(tmp_path):
         "layouts/_shortcodes/include.html": INCLUDE,
         "layouts/_shortcodes/def.html": '<span id="def-{{ .Get "id" }}">{{ .Inner }}</span>',
         "layouts/shortcodes/note.en.html": "<aside>{{ .Inner }}</aside>",
+        "layouts/_shortcodes/terms.html": "{{ range .Page.Pages }}\n{{ .Title }}\n: {{ .Summary }}\n{{ end }}\n",
+        "content/e/_index.md": front("E") + "{{% terms %}}\n",
+        "content/e/vitamin-d.md": front("Vitamin D") + "Some text.\n",
         "content/_common/_index.md": front("Common", cascade={"build": {"render": "never", "list": "never"}}),
         "content/_common/shared.md": front("Shared") + "## Shared part\n\n{{% include \"/_common/deeper.md\" %}}\n",
         "content/_common/deeper.md": front("Deeper") + "## Deeper part\n",
@@ -278,8 +281,9 @@ def test_ids_a_shortcode_brings_into_a_page(tmp_path):
         "content/d.md": front("D") + "## Here\n\n{{< note >}}x{{< /note >}}\n",
         "content/a.md": front("A") + "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
             ["/b/#own", "/b/#shared-part", "/b/#deeper-part", "/b/#elsewhere", "/c/#def-LE",
-             "/d/#here", "/d/#gone"], 1)),
-    })
+             "/d/#here", "/d/#gone", "/e/#vitamin-d"], 1)),
+    }, config=BASE + "[markup.goldmark.parser]\nautoDefinitionTermID = true\n")
     truth, said = agreement(root)
-    assert truth == {"L1": "ok", "L2": "ok", "L3": "ok", "L4": "fragment", "L5": "ok", "L6": "ok", "L7": "fragment"}
+    assert truth == {"L1": "ok", "L2": "ok", "L3": "ok", "L4": "fragment", "L5": "ok", "L6": "ok", "L7": "fragment",
+                     "L8": "ok"}
     assert said == truth
