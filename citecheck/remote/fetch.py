@@ -38,7 +38,9 @@ class Fetcher:
     def __init__(self, timeout: float, max_bytes: int, headers: dict[str, str]):
         self.timeout = timeout
         self.max_bytes = max_bytes
-        self.headers = headers
+        # Only encodings whose expansion per read is bounded (deflate: about 1000:1, so one 64 KiB
+        # read inflates to at most ~64 MiB before the cap is checked), whatever decoders are installed.
+        self.headers = {"Accept-Encoding": "gzip, deflate", **headers}
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None

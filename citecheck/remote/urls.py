@@ -189,10 +189,12 @@ class _Host:
 
     async def open(self) -> None:
         """Wait out the host's pause; Refused once it has refused too often."""
+        if self.refusing:
+            raise Refused(self.refusing)
         delay = self.not_before - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
-        if self.refusing:
+        if self.refusing:  # it refused again while this request waited
             raise Refused(self.refusing)
 
     def answered(self, code: int, asked: float | None, sent: float, policy: Policy) -> bool:
@@ -205,6 +207,7 @@ class _Host:
         self.pauses += 1
         if self.pauses > policy.retries:
             self.refusing = f"{_said(code)} (the host kept asking to slow down)"
+            return True
         backoff = policy.backoff * 2 ** (self.pauses - 1)
         pause = min(asked if asked is not None else backoff, RETRY_AFTER_CAP, policy.max_wait)
         self.paused_at = time.monotonic()
