@@ -52,6 +52,17 @@ def test_a_hostile_crossref_or_registry_leaves_the_dois_it_holds_unverified(tmp_
     assert hostile.count() == (1 if "too large" in reason else 2)  # too large is not asked again
 
 
+def test_a_crossref_whose_tls_handshake_never_ends_leaves_its_dois_unverified(tmp_path):
+    silent = silent_port()
+    with silent, CrossrefServer(recorded=False) as crossref, DoiOrgServer() as doiorg:
+        root = _site(tmp_path, crossref, doiorg, 0.5)
+        config = root / "citecheck.toml"
+        config.write_text(config.read_text().replace(crossref.url, f"https://127.0.0.1:{silent.getsockname()[1]}"))
+        done, findings = _run(root)
+    assert [(f["code"], f["line"]) for f in findings] == [("NET001", 5)], done.stdout
+    assert f"Crossref: {TIMED_OUT}" in findings[0]["message"]
+
+
 def test_web_hosts_that_never_answer_are_unverified_and_bodies_are_never_waited_for(tmp_path):
     silent = silent_port()  # an https URL here stalls in the TLS handshake
     with silent, WebHost() as web, CrossrefServer(recorded=False) as crossref, DoiOrgServer() as doiorg:
