@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from citecheck.cli import main
@@ -190,6 +190,9 @@ def _assert_inside(finding: dict, source: bytes) -> None:
 
 @settings(PROFILE)
 @given(pages())
+# Found by the fuzz: a suppression after a byte that is not UTF-8 was reported unused, positioned
+# (and fixed) in the repaired copy of the text, past the end of the file.
+@example(b"---\ntitle: A\n---\ncaf\xe9\n<!-- citecheck-disable ENC003 -->")
 def test_any_page_lints_without_a_traceback_and_findings_stay_inside_it(page):
     _lint({"content/posts/page.md": page})
 
