@@ -43,6 +43,16 @@ def _wal(db: sqlite3.Connection) -> None:
             time.sleep(0.01 * (1 + attempt % 10))
 
 
+def _make_folder(folder: Path) -> None:
+    """A folder citecheck makes for its cache ignores itself in git, as pytest's and ruff's do; a
+    folder that was already there (the site root, say) is left as it is."""
+    try:
+        folder.mkdir(parents=True)
+    except FileExistsError:
+        return
+    (folder / ".gitignore").write_text("# Created by citecheck automatically.\n*\n", encoding="utf-8")
+
+
 class Cache:
     def __init__(self, path: Path | None):
         self.path = path
@@ -55,7 +65,7 @@ class Cache:
 
     def _open(self, path: Path) -> sqlite3.Connection | None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(path.parent)
             db = self._connect(path)
         except sqlite3.OperationalError as exc:
             if not _busy(exc):

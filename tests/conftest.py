@@ -1,17 +1,29 @@
-"""Shared helpers: small Hugo sites written into a temporary folder."""
+"""Shared helpers (small Hugo sites written into a temporary folder, the CLI as a user runs it) and the
+suite's options: the opt-in corpus tests."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
+FIXTURES = REPO / "tests" / "fixtures"
+SARIF_SCHEMA = FIXTURES / "sarif" / "sarif-schema-2.1.0.json"
+# The real wiki sample (beside the checkout, or where CITECHECK_CORPUS says): only the tests marked
+# `corpus` read it, and only when asked for with --corpus or CITECHECK_CORPUS.
+CORPUS_ENV = "CITECHECK_CORPUS"
+CORPUS = Path(os.environ.get(CORPUS_ENV) or REPO.parent / "shared" / "corpus").resolve()
+
+# Every server the tests talk to is on loopback: a proxy from the environment (CI runners often have
+# one for package registries) must not carry requests there, or each waits out its timeouts.
+for _name in ("NO_PROXY", "no_proxy"):
+    os.environ[_name] = ",".join(filter(None, (os.environ.get(_name), "127.0.0.1,localhost,::1")))
 
 HUGO_TOML = 'baseURL = "https://example.org/"\nuglyURLs = true\n'
 CITECHECK_TOML = '''[site]
@@ -20,6 +32,52 @@ hosts = ["www.example.org"]
 [attachments]
 base-url = ["https://cdn.example.org/"]
 '''
+
+
+def pytest_addoption(parser):
+    parser.addoption("--corpus", action="store_true",
+                     help=f"also run the tests on the real wiki sample in {CORPUS} ({CORPUS_ENV}=DIR: that one)")
+
+
+def _corpus_wanted(config) -> bool:
+    return bool(config.getoption("--corpus") or os.environ.get(CORPUS_ENV))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "corpus: reads the real wiki sample beside the checkout (--corpus)")
+    if _corpus_wanted(config) and not CORPUS.is_dir():
+        raise pytest.UsageError(f"--corpus: the wiki sample {CORPUS} is not there")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without --corpus the corpus tests are deselected (counted as such), never skipped or failed."""
+    if _corpus_wanted(config):
+        return
+    deselected = [item for item in items if item.get_closest_marker("corpus")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("corpus")]
+        if hasattr(config, "workeroutput"):  # an xdist worker: its controller counts them (below)
+            config.workeroutput["deselected"] = [item.nodeid for item in deselected]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist does not pass deselections on from its workers; every worker deselects the same tests,
+    so the first to finish tells the controller's summary."""
+    ids = getattr(node, "workeroutput", {}).get("deselected")
+    if ids and not getattr(node.config, "_corpus_counted", False):
+        node.config._corpus_counted = True
+        node.config.hook.pytest_deselected(items=[SimpleNamespace(nodeid=nodeid) for nodeid in ids])
+
+
+def sarif_errors(log: dict) -> list:
+    """Where a SARIF log breaks the SARIF 2.1.0 schema (empty: valid)."""
+    import jsonschema
+
+    validator = jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")),
+                                           format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    return sorted(validator.iter_errors(log), key=str)
 
 
 def write_site(root: Path, files: dict[str, str | bytes], config: str = "", hugo: str = HUGO_TOML) -> Path:
@@ -37,11 +95,13 @@ def write_site(root: Path, files: dict[str, str | bytes], config: str = "", hugo
     return root
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """The installed command as a user runs it (python -m keeps it independent of PATH)."""
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120,
+            prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """The installed command as a user runs it (python -m keeps it independent of PATH); `prefix`
+    is a command it runs under."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "citecheck", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run([*prefix, sys.executable, "-m", "citecheck", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """DOI004's precision on the wiki's real citation blocks.
 
-The posts are read from ../shared at test time. `records/` holds, in Crossref's shape, the
-bibliographic facts of the papers those blocks cite (DOI, title, journal, dates, volume, issue,
+The posts are read from ../shared at test time (the tests marked `corpus`, run with `--corpus`);
+the blocks citing recorded Crossref answers (tests/fixtures/crossref) run always. `records/` holds,
+in Crossref's shape, the bibliographic facts of the papers those blocks cite (DOI, title, journal, dates, volume, issue,
 pages or article number, authors), written the way Crossref writes them: full journal names with
 `&amp;`, JATS tags in titles, Unicode hyphens and apostrophes, online and print dates apart.
 Where a fact was not known for sure it is left out, as Crossref leaves out what a publisher did not
@@ -24,6 +25,7 @@ from citecheck.parse.page import parse_page
 from citecheck.remote.answers import DoiAnswer, Facts
 from citecheck.text import bibliographic as bib
 from tests.corpus.conftest import POSTS
+from tests.servers.records import FIXTURES
 
 RECORDS = {r["DOI"]: r for r in (json.loads(p.read_text(encoding="utf-8"))
                                  for p in (Path(__file__).parent / "records").glob("*.json"))}
@@ -32,8 +34,6 @@ RECORDS = {r["DOI"]: r for r in (json.loads(p.read_text(encoding="utf-8"))
 @pytest.fixture(scope="module")
 def blocks() -> list[tuple[str, bytes, object, object]]:
     """(post, source, page, citation) for every citation block that states something to compare."""
-    if not POSTS.is_dir():
-        pytest.skip("../shared/corpus is not beside the checkout")
     out = []
     for path in sorted(POSTS.glob("*.md")):
         data = path.read_bytes()
@@ -64,6 +64,7 @@ def judge(tmp_path_factory):
     return run
 
 
+@pytest.mark.corpus
 def test_real_citation_blocks_verify_clean_against_their_records(blocks, judge):
     alarms = [(post, hit.values) for post, data, page, citation in blocks
               for hit in judge(data, page, citation, RECORDS[citation.doi])]
@@ -72,6 +73,7 @@ def test_real_citation_blocks_verify_clean_against_their_records(blocks, judge):
     assert alarms == []
 
 
+@pytest.mark.corpus
 def test_the_records_are_really_compared(blocks, judge):
     """A control: the same blocks against records with one fact changed must be reported, or the
     clean result above would prove nothing."""
@@ -95,7 +97,6 @@ def test_the_records_are_really_compared(blocks, judge):
     assert planted >= 60 and caught == planted
 
 
-FIXTURES = POSTS.parents[2] / "fixtures" / "crossref"
 # Blocks written in the wiki's PubMed style for papers whose real Crossref answers are recorded:
 # (fixture, title, journal line, author line).
 RECORDED = [
@@ -127,8 +128,6 @@ RECORDED = [
 
 @pytest.mark.parametrize("fixture, title, journal, authors", RECORDED)
 def test_recorded_crossref_answers_verify_blocks_citing_them(judge, fixture, title, journal, authors):
-    if not FIXTURES.is_dir():
-        pytest.skip("../shared/fixtures is not beside the checkout")
     record = json.loads((FIXTURES / fixture).read_text(encoding="utf-8"))["message"]
     doi = record["DOI"]
     body = (f"#### {title}\n\n" if title else "") + f"{journal} [doi: {doi}](https://doi.org/{doi})\n\n{authors}\n"

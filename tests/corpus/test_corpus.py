@@ -17,6 +17,7 @@ from tests.conftest import run_cli
 from tests.corpus.conftest import CORPUS, known_targets
 
 POSTS = "content/posts/"
+pytestmark = pytest.mark.corpus
 
 
 @pytest.fixture(scope="module")

@@ -158,7 +158,7 @@ def _asked(crossref) -> set[str]:
 
 
 def test_killed_audit_resumes_without_asking_again(tmp_path):
-    records = synthetic(800)
+    records = synthetic(400)  # a few batches: enough for the audit to be killed between two
     lines = "".join(f"- https://doi.org/{r['DOI']}\n" for r in records)
     with CrossrefServer(records, recorded=False, latency=0.4) as crossref, DoiOrgServer() as doiorg:
         # One request at a time, each slow: the audit is surely mid-way when the first batch is stored.

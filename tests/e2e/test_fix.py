@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -185,7 +186,7 @@ def _fix_site(root: Path) -> int:
     return fix_until_stable(config, options, run(config, options), unsafe=False)[1]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(lines=st.lists(LINE, min_size=1, max_size=8), gap=st.sampled_from(["", "\n"]),
        newline=st.sampled_from(["\n", "\r\n"]))
 def test_fixing_is_idempotent_and_touches_only_fixable_lines(lines, gap, newline):
@@ -213,3 +214,27 @@ def test_fixing_is_idempotent_and_touches_only_fixable_lines(lines, gap, newline
     for old, new in zip(before, after):
         if old not in fixable:
             assert old == new
+
+
+def _git(root: Path, *args: str) -> str:
+    ident = ["-c", "user.email=t@example.org", "-c", "user.name=t"]
+    return subprocess.run(["git", *ident, *args], cwd=root, check=True, capture_output=True, text=True).stdout
+
+
+def test_fix_in_a_git_repository_leaves_only_the_fixed_files_changed(site):
+    root = site({"content/posts/a.md": PAGE, "content/posts/sleep.md": SLEEP,
+                 "content/posts/clean.md": FRONT.format(title="Clean") + "Text.\n"})
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "site")
+    for _ in range(2):  # the first run makes the cache, the second finds it
+        done = run_cli("check", "--fix", cwd=root)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    assert (root / ".citecheck" / "cache.db").is_file()
+    assert _git(root, "status", "--porcelain", "--untracked-files=all").splitlines() == [" M content/posts/a.md"]
+
+
+def test_a_cache_in_a_folder_that_was_there_writes_no_gitignore(site):
+    root = site({"content/posts/a.md": FRONT.format(title="A") + "Text.\n"}, config='[cache]\npath = "cache.db"\n')
+    assert run_cli("check", cwd=root).returncode == 0
+    assert (root / "cache.db").is_file() and not (root / ".gitignore").exists()

@@ -124,7 +124,7 @@ def test_second_run_answers_from_the_cache(tmp_path, lookalikes):
 
 def test_crossref_down_ends_in_net001_not_failure(tmp_path, lookalikes):
     crossref, doiorg = lookalikes
-    crossref.down = 503
+    crossref.down, crossref.retry_after = 503, 0  # down, and retrying at once (what waiting costs is not tested here)
     text = FRONT.format(title="A") + BLOCK.format(**CITED) + "\nAlso https://doi.org/10.1000/other.3\n"
     root = write_site(tmp_path / "site", {"content/posts/a.md": text}, _config(crossref, doiorg))
     done, findings = _check(root)

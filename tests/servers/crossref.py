@@ -1,6 +1,6 @@
 """A Crossref REST API look-alike on 127.0.0.1, with Crossref's limits enforced from its side.
 
-Routes, as api.crossref.org answers them in the recordings under ../shared/fixtures/crossref:
+Routes, as api.crossref.org answers them in the recordings under tests/fixtures/crossref:
   GET /works?filter=doi:A,doi:B,…&rows=N&select=F,G   work-list of the known DOIs among A, B, …
       (same-name filters are ORed, DOIs matched case-insensitively, at most `rows` items, only the
       selected fields); an unknown filter, select field or a bad `rows` is a 400 validation-failure

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "crossref"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "crossref"
 
 Author = tuple[str | None, str] | str | dict[str, Any]
 Update = tuple[str, str] | tuple[str, str, str] | dict[str, Any]
@@ -108,13 +108,6 @@ def recorded(name: str) -> tuple[int | None, dict[str, str], bytes]:
 
 
 def recorded_works() -> list[dict[str, Any]]:
-    """Every work in the recordings: the single-work responses and the items of the list responses
-    that carry whole records."""
-    if not FIXTURES.is_dir():
-        return []
-    out = [json.loads(path.read_text())["message"] for path in sorted(FIXTURES.glob("works_10.*.json"))
-           if not path.name.endswith(".headers.json")]
-    for path in sorted(FIXTURES.glob("list_prefixes_*.json")):
-        if not path.name.endswith(".headers.json"):
-            out.extend(json.loads(path.read_text())["message"]["items"])
-    return out
+    """Every work of the recorded single-work responses."""
+    return [json.loads(path.read_text())["message"] for path in sorted(FIXTURES.glob("works_10.*.json"))
+            if not path.name.endswith(".headers.json")]
