@@ -66,12 +66,17 @@ class Cache:
     def _open(self, path: Path) -> sqlite3.Connection | None:
         try:
             _make_folder(path.parent)
+        except OSError as exc:
+            warn(f"cache {path} is unusable ({exc}); running without it")
+            return None
+        try:
             db = self._connect(path)
         except sqlite3.OperationalError as exc:
-            if not _busy(exc):
-                raise
-            # Another run holds it past the timeout: its files are fine and must not be touched.
-            warn(f"cache {path} is busy ({exc}); running without it")
+            # Busy: another run holds it past the timeout, and its files must not be touched.
+            # Otherwise it cannot be opened or written here (a read-only folder, a folder named
+            # like the file): nothing to rebuild, the run goes on without it.
+            why = "busy" if _busy(exc) else "unusable"
+            warn(f"cache {path} is {why} ({exc}); running without it")
             return None
         except sqlite3.DatabaseError as exc:
             warn(f"cache {path} is unusable ({exc}); rebuilding it")

@@ -55,6 +55,8 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--write-baseline", type=Path, metavar="FILE", help="record the current findings in FILE")
     check.add_argument("--strict-network", action="store_true", help="inconclusive network checks fail the run")
     check.add_argument("--config", type=Path, help="configuration file (default: found by walking up)")
+    check.add_argument("--hugo-exact", action="store_true",
+                       help="take page URLs and dates from `hugo list all` (needs hugo) instead of the built-in model")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
@@ -127,7 +129,7 @@ def _load_config(args) -> object:
     for name in ("path", "site"):
         if getattr(args, name, None) is not None:
             start = getattr(args, name)
-    return config.load(start, args.config)
+    return config.load(start, args.config, exact=getattr(args, "hugo_exact", False))
 
 
 def cmd_check(args) -> int:
@@ -135,7 +137,7 @@ def cmd_check(args) -> int:
 
     config = _load_config(args)
     # The content files are listed in the background while the engine is imported and prepared.
-    listing = discover.Listing(config.content_dir, config.root, config.get("exclude"))
+    listing = discover.Listing(config.content_dir, config.root, config.get("exclude"), config.get("follow-symlinks"))
     try:
         return _check(args, config, listing)
     finally:
@@ -294,11 +296,15 @@ def cmd_rules(args) -> int:
         import json
 
         print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "fix": r.fix,
-                           "network": r.network, "summary": r.summary} for r in catalog.values()], indent=2))
+                           "network": r.network, "default": r.default, "summary": r.summary}
+                          for r in catalog.values()], indent=2))
         return 0
+    # "opt": not in the default set (a house convention): on with --select/extend-select or its options.
     for rule in catalog.values():
-        flags = ("net" if rule.network else "   ") + (" fix" if rule.fix != "none" else "    ")
+        flags = ("   " if rule.default else "opt") + (" net" if rule.network else "    ") + \
+            (" fix" if rule.fix != "none" else "    ")
         print(f"{rule.code:<8}{rule.severity:<8}{flags}  {rule.name}: {rule.summary.strip()}")
+    print("\nopt: opt-in, not in the default set; net: network rule (--network); fix: --fix can repair it")
     return 0
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from citecheck.site.hugo_config import HUGO_NAMES, Hugo, HugoConfigError, load_hugo
 
 
 class ConfigError(Exception):
@@ -29,7 +32,15 @@ SCHEMA: dict[str, Any] = {
     "baseline": ((str,), None),
     "remap": ((_LIST,), []),
     "max-file-size": ((int,), 64 << 20),
-    "site": {"hosts": ((_LIST,), []), "base-url": ((str,), None), "link-style": ((str,), "extensionless")},
+    "follow-symlinks": ((bool,), False),  # follow links inside the content folder (Hugo does not)
+    "site": {"hosts": ((_LIST,), []), "base-url": ((str,), None), "link-style": ((str,), "extensionless"),
+             # Hugo's build: its environment's config overlay, and what a deploy builds beyond
+             # a plain `hugo` (--buildDrafts, --buildFuture, --buildExpired).
+             "environment": ((str,), None), "build-drafts": ((bool,), False),
+             "build-future": ((bool,), False), "build-expired": ((bool,), False),
+             # The site's own link conventions: [{pattern = regex, url = template | ignore = true}].
+             "link-conventions": ((_LIST,), []),
+             "exact": ((bool,), False)},  # take pages' URLs and dates from `hugo list all`
     "attachments": {
         "base-url": ((str, _LIST), []),
         "manifest": ((str,), None),
@@ -52,18 +63,71 @@ SCHEMA: dict[str, Any] = {
 _SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass
-class Hugo:
-    """What citecheck needs from the site's Hugo config."""
+# What a value must be beyond its type, by dotted key ("table.*": each entry of an open table).
+# A check returns None, or the end of "'key' must be …" (what is allowed, and what was given).
+# A number with no entry here must be finite and 0 or more: no setting means anything negative.
+def _one_of(*choices: str):
+    return lambda v: None if v in choices else f"one of {', '.join(map(repr, choices))}, not {_shown(v)}"
 
-    base_url: str = "/"
-    content_dir: str = "content"
-    static_dirs: list[str] = field(default_factory=lambda: ["static"])
-    ugly_urls: bool = False
-    permalinks: dict[str, str] = field(default_factory=dict)
-    taxonomies: dict[str, str] = field(default_factory=lambda: {"category": "categories", "tag": "tags"})
-    anchor_style: str = "github"
-    source: Path | None = None
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) != float("inf") and v == v
+
+
+def _above(low: float, unit: str = ""):
+    return lambda v: None if _number(v) and v > low else f"a number greater than {low}{unit}, not {_shown(v)}"
+
+
+def _at_least(low: float, unit: str = ""):
+    return lambda v: None if _number(v) and v >= low else f"a number of {low}{unit} or more, not {_shown(v)}"
+
+
+def _strings(v) -> str | None:
+    bad = next((x for x in v if not isinstance(x, str)), None) if isinstance(v, list) else v
+    return None if bad is None else f"a list of strings, not with {_shown(bad)}"
+
+
+def _regex(v) -> str | None:
+    import re
+
+    for pattern in [v] if isinstance(v, str) else v:
+        if not isinstance(pattern, str):
+            return f"a list of regular expressions (strings), not with {_shown(pattern)}"
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return f"a valid regular expression; {pattern!r} is not ({exc})"
+    return None
+
+
+def _ttl_keys(v) -> str | None:
+    from citecheck.remote.answers import TTL_DAYS  # only a config that sets ttl pays the import
+
+    unknown = sorted(set(v) - set(TTL_DAYS))
+    return f"a table with keys among {', '.join(TTL_DAYS)}, not with {unknown[0]!r}" if unknown else None
+
+
+VALUE_CHECKS: dict[str, Any] = {
+    "fail-on": _one_of(*_SEVERITIES),
+    "severity.*": _one_of(*_SEVERITIES),
+    "site.link-style": _one_of("extensionless", "canonical"),
+    "exclude": _strings, "select": _strings, "ignore": _strings, "extend-select": _strings,
+    "rules-dirs": _strings, "site.hosts": _strings, "attachments.extensions": _strings,
+    "per-file-ignores.*": _strings,
+    "attachments.base-url": lambda v: None if isinstance(v, str) else _strings(v),
+    "max-file-size": _at_least(1, " bytes"),
+    "network.timeout": _above(0, " seconds"),
+    "network.concurrency": _at_least(1),
+    "network.per-host": _at_least(1),
+    "network.retries": _at_least(0),
+    "network.max-wait": _above(0, " seconds"),
+    "crossref.rate": _above(0, " requests per second"),
+    "crossref.concurrency": _at_least(1),
+    "cache.ttl": _ttl_keys,
+    "cache.ttl.*": _at_least(0, " days"),
+    "external.exclude": _regex,
+    "attachments.path-pattern": _regex,
+}
 
 
 @dataclass
@@ -82,10 +146,19 @@ class Config:
     @property
     def content_dir(self) -> Path:
         """The configured folder; a bare folder of Markdown files (no content/ inside) is its own."""
-        folder = self.root / (self.values["content"] or self.hugo.content_dir)
+        folder = self.root / (self.values["content"] or _common_folder(self.hugo))
         if not folder.is_dir() and not self.values["content"]:
             return self.root
         return folder
+
+    @property
+    def content_roots(self) -> list[tuple[str, str, str]]:
+        """(folder relative to the root, where it appears in the content tree, language) of each
+        folder Hugo reads content from."""
+        if self.values["content"] or not self.hugo.found:
+            rel = _root_relative(self.content_dir, self.root)
+            return [(rel, "", "")]
+        return [(m.source, m.target, m.lang) for m in self.hugo.content_mounts]
 
     @property
     def static_dirs(self) -> list[Path]:
@@ -98,14 +171,14 @@ class Config:
 
 
 CONFIG_NAMES = ("citecheck.toml", "pyproject.toml")
-HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
 
 
 def find_root(start: Path) -> tuple[Path, Path | None]:
     """Walk up from `start` to the first folder with a citecheck config, else a Hugo config."""
-    start = start.resolve()
+    start = start.absolute()
     if start.is_file():
-        start = start.parent
+        start = start.parent  # of a linked page, where the link is: the site it belongs to
+    start = start.resolve()
     hugo_root = None
     for folder in (start, *start.parents):
         if (folder / "citecheck.toml").is_file():
@@ -118,7 +191,7 @@ def find_root(start: Path) -> tuple[Path, Path | None]:
     return (hugo_root or start), None
 
 
-def load(start: Path, explicit: Path | None = None) -> Config:
+def load(start: Path, explicit: Path | None = None, exact: bool = False) -> Config:
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: no such configuration file")
@@ -132,7 +205,23 @@ def load(start: Path, explicit: Path | None = None) -> Config:
             raw = raw.get("tool", {}).get("citecheck", {})
     values = _validate(raw, SCHEMA, str(source or "config"), "")
     _check_values(values, str(source or "config"))
-    return Config(root=root, source=source, values=values, hugo=load_hugo(root))
+    _check_paths(values, root, str(source or "config"))
+    try:
+        hugo = load_hugo(root, values["site"]["environment"])
+    except HugoConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    for flag in ("drafts", "future", "expired"):
+        if values["site"]["build-" + flag]:
+            setattr(hugo, "build_" + flag, True)
+    if exact or values["site"]["exact"]:
+        values["site"]["exact"] = True
+        from citecheck.site.hugo_exact import ExactModeError, page_table
+
+        try:
+            hugo.exact_pages = page_table(root, hugo, values["site"]["environment"])
+        except ExactModeError as exc:
+            raise ConfigError(str(exc)) from None
+    return Config(root=root, source=source, values=values, hugo=hugo)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -173,64 +262,72 @@ def _copy(value: Any) -> Any:
 
 
 def _check_values(values: dict[str, Any], where: str) -> None:
-    if values["fail-on"] not in _SEVERITIES:
-        raise ConfigError(f"{where}: 'fail-on' must be one of {', '.join(_SEVERITIES)}")
-    for code, severity in values["severity"].items():
-        if severity not in _SEVERITIES:
-            raise ConfigError(f"{where}: 'severity.{code}' must be one of {', '.join(_SEVERITIES)}")
-    for pattern, codes in values["per-file-ignores"].items():
-        if not isinstance(codes, list):
-            raise ConfigError(f"{where}: 'per-file-ignores.{pattern}' must be a list of codes")
+    for key, value, check in _leaves(values, ""):
+        if check is None and isinstance(value, (int, float)) and not isinstance(value, bool):
+            check = _at_least(0)
+        problem = check(value) if check is not None and value is not None else None
+        if problem:
+            raise ConfigError(f"{where}: '{key}' must be {problem}")
     for i, pair in enumerate(values["remap"]):
         if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
             raise ConfigError(f"{where}: 'remap[{i}]' must be a pair [from, to]")
     if isinstance(values["attachments"]["base-url"], str):
         values["attachments"]["base-url"] = [values["attachments"]["base-url"]]
-    if values["site"]["link-style"] not in ("extensionless", "canonical"):
-        raise ConfigError(f"{where}: 'site.link-style' must be 'extensionless' or 'canonical'")
+    for i, rule in enumerate(values["site"]["link-conventions"]):
+        _check_convention(rule, f"{where}: 'site.link-conventions[{i}]'")
 
 
-def load_hugo(root: Path) -> Hugo:
-    hugo = Hugo()
-    for name in HUGO_NAMES:
-        path = root / name
-        if path.is_file():
-            data = _read_hugo(path)
-            hugo.source = path
-            break
-    else:
-        return hugo
-    lowered = {str(k).lower(): v for k, v in data.items()}
-    hugo.base_url = str(lowered.get("baseurl", "/") or "/")
-    hugo.content_dir = str(lowered.get("contentdir", "content"))
-    static = lowered.get("staticdir", "static")
-    hugo.static_dirs = [str(s) for s in static] if isinstance(static, list) else [str(static)]
-    hugo.ugly_urls = bool(lowered.get("uglyurls", False))
-    permalinks = lowered.get("permalinks") or {}
-    hugo.permalinks = {str(k): str(v) for k, v in permalinks.items() if isinstance(v, str)}
-    taxonomies = lowered.get("taxonomies")
-    if isinstance(taxonomies, dict):
-        hugo.taxonomies = {str(k): str(v) for k, v in taxonomies.items()}
-    goldmark = (((lowered.get("markup") or {}).get("goldmark") or {}).get("parser") or {})
-    hugo.anchor_style = str(goldmark.get("autoHeadingIDType", "github")).lower()
-    return hugo
+def _leaves(values: dict[str, Any], prefix: str, schema: dict[str, Any] = SCHEMA):
+    """(dotted key, value, its check) of every setting, through the schema's tables; with
+    "key.*" in VALUE_CHECKS, each entry of the open table `key` too."""
+    for key, value in values.items():
+        name, spec = prefix + key, schema.get(key)
+        if isinstance(spec, dict):
+            yield from _leaves(value, name + ".", spec)
+            continue
+        yield name, value, VALUE_CHECKS.get(name)
+        entries = VALUE_CHECKS.get(name + ".*")
+        if entries is not None and isinstance(value, dict):
+            yield from ((f"{name}.{k}", v, entries) for k, v in value.items())
 
 
-def _read_hugo(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8", errors="replace")
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_paths(values: dict[str, Any], root: Path, where: str) -> None:
+    """Settings naming a folder that must exist when the run starts."""
+    content = values["content"]
+    if content is not None and not (root / content).is_dir():
+        raise ConfigError(f"{where}: 'content' must be a folder relative to the site root; "
+                          f"{root / content} is not one")
+
+
+def _check_convention(rule: Any, where: str) -> None:
+    """{pattern = regex, ignore = true} or {pattern = regex, url = template (\\1 for groups)}."""
+    import re
+
+    if not isinstance(rule, dict) or not isinstance(rule.get("pattern"), str) or set(rule) - {"pattern", "url", "ignore"}:
+        raise ConfigError(f"{where} must be a table with 'pattern' and 'url' or 'ignore'")
+    if (rule.get("ignore") is True) == isinstance(rule.get("url"), str):
+        raise ConfigError(f"{where} needs either 'url' (a template) or 'ignore = true'")
     try:
-        if path.suffix == ".toml":
-            data = tomllib.loads(text)
-        elif path.suffix == ".json":
-            import json
+        re.compile(rule["pattern"])
+    except re.error as exc:
+        raise ConfigError(f"{where}: invalid pattern: {exc}") from None
 
-            data = json.loads(text)
-        else:
-            import yaml
 
-            data = yaml.safe_load(text)
-    except Exception as exc:  # any parser's error: the message is what matters
-        raise ConfigError(f"{path}: cannot read Hugo config: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: Hugo config is not a mapping")
-    return data
+def _common_folder(hugo: Hugo) -> str:
+    """The one folder to list: the content folder, or the folder that holds every mounted one."""
+    sources = [m.source for m in hugo.content_mounts] or [hugo.content_dir]
+    common = os.path.commonpath(["/" + s for s in sources]).strip("/")
+    return common or "."
+
+
+def _root_relative(path: Path, root: Path) -> str:
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+    return "" if rel == "." else rel

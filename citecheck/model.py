@@ -108,7 +108,7 @@ class Page:
     suppressions: list[Suppression] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)  # byte offset of each line
-    skipped: str | None = None  # why the page was not parsed (binary, too large)
+    skipped: str | None = None  # why the page was not parsed (too large)
     tags: list | None = None  # raw HTML tags (byte offsets) while the page is being checked; not cached
     columns: dict | None = None  # per long line, character counts at checkpoints (see `position`)
 

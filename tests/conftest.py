@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,10 @@ for _name in ("NO_PROXY", "no_proxy"):
     os.environ[_name] = ",".join(filter(None, (os.environ.get(_name), "127.0.0.1,localhost,::1")))
 
 HUGO_TOML = 'baseURL = "https://example.org/"\nuglyURLs = true\n'
+# The test sites are small wikis: they opt into the wiki's house conventions (front matter on
+# every post, with a title and a date; slug = file name), which a plain Hugo site does not need.
+CONVENTIONS = ('extend-select = ["FM003"]\n',
+               '\n[rule-options.FM001]\nrequire = true\n\n[rule-options.FM002]\nrequired = ["title", "date"]\n')
 CITECHECK_TOML = '''[site]
 hosts = ["www.example.org"]
 
@@ -80,11 +85,13 @@ def sarif_errors(log: dict) -> list:
     return sorted(validator.iter_errors(log), key=str)
 
 
-def write_site(root: Path, files: dict[str, str | bytes], config: str = "", hugo: str = HUGO_TOML) -> Path:
+def write_site(root: Path, files: dict[str, str | bytes], config: str = "", hugo: str = HUGO_TOML,
+               conventions: bool = True) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "hugo.toml").write_text(hugo, encoding="utf-8")
-    # The caller's keys first: top-level keys written after a [table] would land inside it.
-    (root / "citecheck.toml").write_text(config + "\n" + CITECHECK_TOML, encoding="utf-8")
+    # Top-level keys first: a key written after a [table] would land inside it.
+    top, tables = CONVENTIONS if conventions else ("", "")
+    (root / "citecheck.toml").write_text(top + config + "\n" + CITECHECK_TOML + tables, encoding="utf-8")
     for rel, content in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,6 +109,17 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120,
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([*prefix, sys.executable, "-m", "citecheck", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def as_file_modes_say() -> tuple[str, ...]:
+    """A `run_cli` prefix under which file modes hold: root reads and writes any file unless it
+    gives up the capabilities that let it (setpriv)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("root reads and writes files whatever their mode, and setpriv is not here to stop that")
+    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
 
 
 @pytest.fixture

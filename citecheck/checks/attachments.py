@@ -23,6 +23,8 @@ def attachment_base(url: str, bases: list[str]) -> str | None:
 
 
 class AttachmentUrlMalformed(Check):
+    option_kinds = {"ignore": "glob"}
+
     def __init__(self, rule, options):
         super().__init__(rule, options)
         self._pattern: re.Pattern | None = None
@@ -30,6 +32,8 @@ class AttachmentUrlMalformed(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         config = ctx.config
         bases = attachment_bases(config)
+        if not bases:
+            return  # attachments are a site's own convention: a plain /attachments/ folder is just static files
         if self._pattern is None:
             self._pattern = re.compile(config.get("attachments.path-pattern"))
         extensions = {e.lower().lstrip(".") for e in config.get("attachments.extensions")}
@@ -51,22 +55,24 @@ class AttachmentUrlMalformed(Check):
                             ".".join(host.split(".")[-2:]) in base_domains:
                         yield self._hit(link, f"host {host} is not a configured attachment host")
                     continue
-                base_path = split_url(base).path.rstrip("/")
-                path = parts.path[len(base_path):]
+                # The pattern may be written for the whole path (as site-relative /attachments/…
+                # links are) or for the part under the base URL: a base URL that already holds
+                # the attachments folder (https://cdn.example/attachments/) suits either.
+                paths = (parts.path, parts.path[len(split_url(base).path.rstrip("/")):])
             elif url.startswith("/attachments/"):
-                path = parts.path
+                paths = (parts.path,)
             else:
                 continue
             if " " in url:
                 yield self._hit(link, "contains an unencoded space")
                 continue
-            decoded = unquote(path)
+            decoded = unquote(parts.path)
             extension = decoded.rsplit(".", 1)[-1].lower() if "." in decoded.rsplit("/", 1)[-1] else ""
             if not extension:
                 yield self._hit(link, "has no file extension")
             elif extension not in extensions:
                 yield self._hit(link, f"has an unexpected extension .{extension}")
-            elif not self._pattern.search(path):
+            elif not any(self._pattern.search(path) for path in paths):
                 yield self._hit(link, f"does not follow the attachment path pattern {self._pattern.pattern}")
 
     @staticmethod

@@ -42,6 +42,8 @@ class Check:
     # "site": needs the site index (re-runs when any page's URL, aliases or anchors change);
     # "remote": needs answers from the network: `asks` says which, `check_remote` judges them.
     scope = "page"
+    # option -> "regex" | "glob": checked when the configuration is (a bad pattern names its key)
+    option_kinds: dict[str, str] = {}
 
     def __init__(self, rule: Rule, options: dict[str, Any]):
         self.rule = rule

@@ -21,98 +21,90 @@ def _strings(value) -> list[str]:
     return []
 
 
-def _common_ends(text: str, fixed: str) -> tuple[int, int]:
-    """Lengths of the common prefix and (non-overlapping) common suffix of two strings."""
-    prefix = 0
-    while prefix < min(len(text), len(fixed)) and text[prefix] == fixed[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < min(len(text), len(fixed)) - prefix and text[-1 - suffix] == fixed[-1 - suffix]:
-        suffix += 1
-    return prefix, suffix
-
-
-def _minimal_edit(text: str, fixed: str, byte_start: int) -> Edit:
-    """Replace only the part that changed, so the fix touches as few bytes as possible."""
-    prefix, suffix = _common_ends(text, fixed)
-    start = byte_start + len(text[:prefix].encode("utf-8"))
-    end = byte_start + len(text[: len(text) - suffix].encode("utf-8"))
-    return Edit(start, end, fixed[prefix : len(fixed) - suffix])
+def _byte_range(text: str, at: int, start: int, end: int) -> tuple[int, int]:
+    """Byte range of characters start..end of `text`, written verbatim from byte `at` on."""
+    b_start = at + len(text[:start].encode("utf-8"))
+    return b_start, b_start + len(text[start:end].encode("utf-8"))
 
 
 def _char_span(run: TextRun, start: int, end: int) -> tuple[int, int]:
-    if not run.exact:
-        return run.start, run.end
-    b_start = run.start + len(run.text[:start].encode("utf-8"))
-    return b_start, b_start + len(run.text[start:end].encode("utf-8"))
+    return _byte_range(run.text, run.start, start, end) if run.exact else (run.start, run.end)
+
+
+def _locate(text: str, at: int, exact: bool, source: bytes, limit: int, start: int, end: int) -> tuple[int, int] | None:
+    """Byte range of characters start..end of `text` written from byte `at` on: by offset when the
+    text is verbatim, else by its bytes when they occur once before `limit`. None: not placeable."""
+    if exact:
+        return _byte_range(text, at, start, end)
+    needle = text[start:end].encode("utf-8")
+    found = source.find(needle, at, limit)
+    if found < 0 or source.find(needle, found + 1, limit) >= 0:
+        return None
+    return found, found + len(needle)
+
+
+def _garbled_runs(page: Page, ctx: Context) -> list[tuple[TextRun, list, bool]]:
+    """(run, its garbled words, whether it is an author line) for the runs with mojibake; shared by
+    ENC001 and ENC002. The line is classified as repaired: `–ò–≤–∞–Ω–æ–≤ I` is `Иванов I`."""
+    found = ctx.memo.get("mojibake-runs")
+    if found is None:
+        from citecheck.text.mojibake import find, repaired
+
+        found = ctx.memo["mojibake-runs"] = []
+        for run in page.texts:
+            if run.text.isascii():
+                continue
+            words = find(run.text)
+            if words:
+                found.append((run, words, is_author_line(repaired(run.text, words))))
+    return found
 
 
 class _Mojibake(Check):
     authors: bool
 
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
-        from citecheck.text.mojibake import repair
-
         fm = page.front_matter or {}
         for name in AUTHOR_FIELDS if self.authors else TEXT_FIELDS:
             for value in _strings(fm.get(name)):
-                found = repair(value)
-                if found is None:
+                if value.isascii():
+                    continue
+                from citecheck.text.mojibake import find
+
+                words = find(value)
+                if not words:
                     continue
                 start, end = fm_value_span(page, ctx.source, name, value)
                 verbatim = ctx.source[start:end] == value.encode("utf-8")
-                fix = None
-                if found.unambiguous and verbatim:
-                    fix = self.fix([_minimal_edit(value, found.fixed, start)], f"Replace with {found.fixed!r}")
-                yield self._hit(start, end, value, found, fix, name)
-        authors = ctx.memo.get("author-runs")
-        if authors is None:  # shared by ENC001 and ENC002
-            authors = ctx.memo["author-runs"] = {i for i, run in enumerate(page.texts)
-                                                 if not run.text.isascii() and is_author_line(run.text)}
-        for i, run in enumerate(page.texts):
-            if run.text.isascii() or (i in authors) != self.authors:
-                continue
-            found = repair(run.text)
-            if found is None:
-                continue
-            fix = None
-            if found.unambiguous and run.exact:
-                fix = self.fix([_minimal_edit(run.text, found.fixed, run.start)], f"Replace with {found.fixed!r}")
-            start, end = run.start, run.end
-            if run.exact:  # point at the garbled words, not at the start of the paragraph
-                lo, hi = _differing_span(run.text, found.fixed)
-                start, end = _char_span(run, lo, hi)
-            yield self._hit(start, end, run.text, found, fix, run.block)
+                for word in words:
+                    yield self._hit(word, value, start, verbatim, ctx.source, end, (start, end), name)
+        for run, words, is_author in _garbled_runs(page, ctx):
+            if is_author == self.authors:
+                for word in words:
+                    yield self._hit(word, run.text, run.start, run.exact, ctx.source, run.end, (run.start, run.end),
+                                    run.block)
 
-    @staticmethod
-    def _hit(start: int, end: int, text: str, found, fix, where: str) -> Hit:
-        bad, good = _differing_words(text, found.fixed)
-        return Hit(start, end, {"text": bad, "fixed": good, "where": where, "explanation": found.explanation},
-                   fix=fix, subject=bad, evidence={"text": text, "fixed": found.fixed})
+    def _hit(self, word, text: str, at: int, exact: bool, source: bytes, limit: int,
+             whole: tuple[int, int], where: str) -> Hit:
+        """A finding on one garbled word, with its repair as a fix when it re-garbles exactly."""
+        from citecheck.text.mojibake import round_trips
 
-
-def _differing_span(text: str, fixed: str) -> tuple[int, int]:
-    """Character range of the words of `text` that the repair changes."""
-    if text == fixed:
-        return 0, len(text)
-    prefix, suffix = _common_ends(text, fixed)
-    lo = text.rfind(" ", 0, prefix) + 1
-    hi = text.find(" ", len(text) - suffix)
-    return lo, len(text) if hi < 0 else hi
-
-
-def _differing_words(text: str, fixed: str) -> tuple[str, str]:
-    """The words that differ, for a readable message: `Ak√ßimen` -> `Akçimen`."""
-    if text == fixed:
-        return text[:80], ""
-    lo, hi = _differing_span(text, fixed)
-    tail = len(text) - hi
-    return text[lo:hi].strip(",.;:")[:80], fixed[lo : len(fixed) - tail].strip(",.;:")[:80]
+        span = _locate(text, at, exact, source, limit, word.start, word.end)
+        fix = None
+        if span is not None and round_trips(word):
+            edits = [Edit(*_byte_range(word.text, span[0], start, end), fixed) for start, end, fixed in word.parts]
+            fix = self.fix(edits, f"Replace with {word.fixed!r}")
+        start, end = span or whole
+        suggestion = f"probably {word.fixed!r}" if word.fixed is not None else "no repair fits"
+        return Hit(start, end, {"text": word.text, "fixed": word.fixed or "", "where": where,
+                                "explanation": word.explanation, "suggestion": suggestion},
+                   fix=fix, subject=word.text, evidence={"text": word.text, "fixed": word.fixed,
+                                                         "layers": list(word.layers)})
 
 
 class MojibakeAuthorName(_Mojibake):
-    """Offline: ftfy's repair. With the network: the DOI's record spells the damaged name, which
-    also mends what ftfy cannot (`Ak?imen`, a letter lost to `?`)."""
+    """Offline: each garbled word undone by re-encoding it. With the network: the DOI's record spells
+    the damaged name, which also mends what no re-encoding can (`Ak?imen`, a letter lost to `?`)."""
 
     authors = True
 
@@ -123,6 +115,7 @@ class MojibakeAuthorName(_Mojibake):
 
     def check_remote(self, page: Page, ctx: Context) -> Iterator[Hit]:
         from citecheck.text.bibliographic import restorations
+        from citecheck.text.mojibake import word_at
 
         seen = set()
         for citation in page.citations:
@@ -133,20 +126,31 @@ class MojibakeAuthorName(_Mojibake):
             if ctx.source[at : at + len(line.encode("utf-8"))] != line.encode("utf-8"):
                 continue
             for start, end, spelling in restorations(line, answer.record["author"]):
-                fixed = line[:start] + spelling + line[end:]
-                # The words the offline repair would point at for this name, so this finding
-                # replaces that one rather than doubling it.
-                lo, hi = _differing_span(line, fixed)
+                # The span of the word the offline check points at, so this finding replaces that one.
+                lo, hi = word_at(line, start, end)
                 b_start = at + len(line[:lo].encode("utf-8"))
                 b_end = b_start + len(line[lo:hi].encode("utf-8"))
                 if (b_start, b_end) in seen:
                     continue
                 seen.add((b_start, b_end))
-                bad, good = _differing_words(line, fixed)
-                fix = self.fix([_minimal_edit(line, fixed, at)], f"Replace with {good!r}, as the DOI's record spells it")
-                yield Hit(b_start, b_end, {"text": bad, "fixed": good, "where": "authors",
-                                           "explanation": f"the record of {citation.doi} spells it {spelling!r}"},
-                          fix=fix, subject=bad, evidence={"text": line, "fixed": fixed, "doi": citation.doi})
+                bad = line[start:end]
+                e_start = at + len(line[:start].encode("utf-8"))
+                edit = Edit(e_start, e_start + len(bad.encode("utf-8")), spelling)
+                fix = self.fix([edit], f"Replace with {spelling!r}, as the DOI's record spells it")
+                yield Hit(b_start, b_end, {"text": bad, "fixed": spelling, "where": "authors",
+                                           "explanation": _damage(bad, spelling),
+                                           "suggestion": f"the record of {citation.doi} spells it {spelling!r}"},
+                          fix=fix, subject=bad, evidence={"text": bad, "fixed": spelling, "doi": citation.doi})
+
+
+def _damage(bad: str, spelling: str) -> str:
+    """How `spelling` became `bad`: a misreading of its UTF-8, or letters lost in a conversion."""
+    from citecheck.text.mojibake import garble
+
+    for codec in ("mac_roman", "latin-1", "windows-1252"):
+        if garble(spelling, (codec,)) == bad:
+            return f"utf-8 read as {codec}"
+    return "letters lost in a conversion"
 
 
 class MojibakeText(_Mojibake):
@@ -169,6 +173,25 @@ class LostCharacter(Check):
             for lost in find_lost(run.text):
                 start, end = _char_span(run, lost.start, lost.end)
                 yield self._hit(run.text, lost, start, end)
+        yield from self._nul(ctx.source)
+
+    @staticmethod
+    def _nul(source: bytes) -> Iterator[Hit]:
+        """NUL bytes, wherever they are: the page is still linted (NUL is valid UTF-8), but Hugo
+        publishes each as U+FFFD. One finding per page, at the first, however many there are."""
+        first = source.find(b"\0")
+        if first < 0:
+            return
+        count = source.count(b"\0")
+        line_start = source.rfind(b"\n", 0, first) + 1
+        line_end = source.find(b"\n", first)
+        line = source[line_start : line_end if line_end >= 0 else len(source)]
+        at = first - line_start
+        context = line[max(at - 12, 0) : at + 13].decode("utf-8", "replace").replace("\0", "\\0").strip()
+        more = f" ({count:,} NUL bytes in the file; this is the first)" if count > 1 else ""
+        yield Hit(first, first + 1, {"context": context,
+                                     "hint": f"a NUL byte, which the published page shows as U+FFFD{more}"},
+                  subject="NUL", evidence={"kind": "nul", "count": count})
 
     @staticmethod
     def _hit(text: str, lost, start: int, end: int) -> Hit:

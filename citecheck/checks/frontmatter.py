@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from citecheck.checks.base import Check, Context, Hit, fm_value_span
 from citecheck.model import Page
+from citecheck.parse.dates import hugo_date
 from citecheck.site.urls import path_key, split_url, tiki_page_id
 
 
@@ -24,10 +24,12 @@ class FrontMatterInvalid(Check):
 
 class FieldMissing(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
-        fm = page.front_matter
-        if fm is None:
-            return
-        for name in self.options.get("required", ["title", "date"]):
+        if page.fm_format is not None and page.front_matter is None:
+            return  # front matter that does not parse: FM001's finding
+        if PurePosixPath(page.rel).name.startswith("_index."):
+            return  # list pages: Hugo titles them, and they carry no date to sort by
+        fm = page.front_matter or {}
+        for name in self.options.get("required", ["title"]):
             value = fm.get(name)
             if value is None or (isinstance(value, str) and not value.strip()) or value == []:
                 yield Hit(0, 0, {"field": name}, subject=name)
@@ -89,7 +91,11 @@ class DuplicatePageId(Check):
         site = ctx.site
         slug = fm.get("slug")
         if isinstance(slug, str) and slug:
-            others = [rel for rel in site.slug_claims(site.section(page.rel), slug) if rel != page.rel]
+            # One slug in one section is a collision only where it makes one URL: permalinks such as
+            # /:year/:month/:slug/ give each page its own.
+            own = path_key(site.ref(page.rel).url)
+            others = [rel for rel in site.slug_claims(site.section(page.rel), slug)
+                      if rel != page.rel and path_key(site.ref(rel).url) == own]
             if others:
                 start, end = fm_value_span(page, ctx.source, "slug", slug)
                 yield Hit(start, end, {"field": "slug", "value": slug, "other": others[0]}, subject=f"slug:{slug}")
@@ -102,9 +108,6 @@ class DuplicatePageId(Check):
                           subject=f"tiki_page_id:{page_id}")
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
-
-
 class InvalidDate(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         fm = page.front_matter or {}
@@ -114,20 +117,8 @@ class InvalidDate(Check):
             value = fm[name]
             if isinstance(value, (_dt.date, _dt.datetime)):
                 continue
-            if isinstance(value, str) and _valid_date(value.strip()):
+            if isinstance(value, str) and hugo_date(value.strip()) is not None:
                 continue
             shown = value if isinstance(value, str) else repr(value)
             start, end = fm_value_span(page, ctx.source, name, shown if isinstance(value, str) else None)
             yield Hit(start, end, {"field": name, "value": shown}, subject=name)
-
-
-def _valid_date(text: str) -> bool:
-    if not _DATE.fullmatch(text):
-        return False
-    try:
-        _dt.date.fromisoformat(text[:10])
-        if len(text) > 10:
-            _dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
-    except ValueError:
-        return False
-    return True

@@ -20,9 +20,15 @@ class InlineHtmlMalformed(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         tags = html_tags(page)
         ignore = set(self.options.get("ignore-tags", []))
-        for problem in htmlscan.imbalances(tags):
-            if problem.tag.name in ignore:
-                continue
+        cap = int(self.options.get("max-per-page", 50))
+        problems = (p for p in htmlscan.imbalances(tags) if p.tag.name not in ignore)
+        for reported, problem in enumerate(problems):
+            if reported == cap:  # 50,000 unclosed <div>s are one problem to fix, not 50,000
+                rest = 1 + sum(1 for _ in problems)
+                yield Hit(problem.tag.start, problem.tag.end,
+                          {"problem": f"{rest:,} more unbalanced tags in this page (the first {cap} are reported)"},
+                          subject="more")
+                break
             text = _PROBLEMS[problem.problem].format(tag=problem.tag.name)
             yield Hit(problem.tag.start, problem.tag.end, {"problem": text},
                       subject=f"{problem.problem}:{problem.tag.name}")

@@ -19,7 +19,8 @@ def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]
     if resolved is None:
         resolved = []
         for link in page.links:
-            result = ctx.site.resolve(link.url, page)
+            # Render hooks see Markdown links only; raw HTML reaches the browser as written.
+            result = ctx.site.resolve(link.url, page, hooked=link.form in ("markdown", "reference"))
             if result.kind not in ("skip", "external"):
                 resolved.append((link, result))
         ctx.memo["internal-links"] = resolved
@@ -43,8 +44,10 @@ class InternalLinkBroken(Check):
         for link, result in internal_links(page, ctx):
             if result.kind != "missing":
                 continue
+            hint = result.hint
             fix = None
-            hint = ""
+            if result.target and not result.self_link:
+                fix = self.fix(replace_url(link, with_fragment(result.target, result)), f"Link to {result.target}")
             # The migration marked links whose page id it could not map; the id often names a real page.
             match = _UNKNOWN_ID.search(link.attrs.get("title", "")) if link.form == "html" else None
             if match:
@@ -118,6 +121,7 @@ class StaleMissingMarker(Check):
     """The migration styled links it believed dangling; most now point at pages that exist."""
 
     scope = "site"
+    option_kinds = {"style": "regex"}
 
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         markers = self.options.get("markers", [])

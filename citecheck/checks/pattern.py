@@ -18,6 +18,8 @@ _FLAGS = {"i": re.I, "m": re.M, "s": re.S}
 
 
 class Pattern(Check):
+    option_kinds = {"pattern": "regex"}
+
     def __init__(self, rule, options):
         super().__init__(rule, options)
         if "pattern" not in options:

@@ -28,6 +28,10 @@ class Rule:
     explanation: str
     fix: str = "none"
     network: bool = False
+    # In the default set: near-zero false alarms on any valid Hugo site. Opt-in rules (house
+    # conventions) run when selected, or when the site gives them options.
+    default: bool = True
+    default_when: list[str] = field(default_factory=list)  # config keys that put an opt-in rule in the set
     offline_when: list[str] = field(default_factory=list)  # config keys that make a network rule offline
     options: dict[str, Any] = field(default_factory=dict)
     examples: list[dict[str, Any]] = field(default_factory=list)
@@ -61,7 +65,7 @@ def load_rule(path: Path, builtin: bool) -> Rule:
     missing = [key for key in _REQUIRED if key not in data]
     if missing:
         raise ConfigError(f"{path}: rule file lacks {', '.join(missing)}")
-    unknown = set(data) - set(_REQUIRED) - {"fix", "network", "offline-when", "options", "examples"}
+    unknown = set(data) - set(_REQUIRED) - {"fix", "network", "default", "default-when", "offline-when", "options", "examples"}
     if unknown:
         raise ConfigError(f"{path}: unknown key '{sorted(unknown)[0]}' in rule file")
     rule = Rule(**{key.replace("-", "_"): data[key] for key in data}, source=path, builtin=builtin)
@@ -71,6 +75,8 @@ def load_rule(path: Path, builtin: bool) -> Rule:
         raise ConfigError(f"{path}: name '{rule.name}' must be kebab-case")
     if rule.severity not in ("error", "warning", "info"):
         raise ConfigError(f"{path}: severity must be error, warning or info")
+    if not isinstance(rule.default, bool):
+        raise ConfigError(f"{path}: default must be true or false")
     if rule.fix not in _FIX:
         raise ConfigError(f"{path}: fix must be one of {', '.join(_FIX)}")
     return rule

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from citecheck.engine.runner import Options, Result, run
-from citecheck.fix import apply_edits, choose, write_atomic
+from citecheck.fix import NotWritten, apply_edits, choose, write_atomic
 from citecheck.parse import frontmatter
 
 MAX_PASSES = 10
@@ -14,6 +14,8 @@ MAX_PASSES = 10
 def fix_until_stable(config, options: Options, result: Result, unsafe: bool) -> tuple[Result, int]:
     fixed = 0
     written: dict[str, bytes] = {}  # what this run wrote, newer than any source read earlier
+    refused: set[str] = set()
+    within = [result.root, config.content_dir]  # a write never lands outside these (links resolved)
 
     def source_of(rel: str) -> bytes | None:
         return written.get(rel) or result.sources.get(rel)
@@ -21,7 +23,14 @@ def fix_until_stable(config, options: Options, result: Result, unsafe: bool) -> 
     for _ in range(MAX_PASSES):
         changed = set()
         for rel, _, updated, count in _updates(result.findings, source_of, unsafe):
-            write_atomic(result.root / rel, updated)
+            if rel in refused:
+                continue
+            try:
+                write_atomic(result.root / rel, updated, within)
+            except NotWritten as exc:
+                refused.add(rel)
+                result.errors.append(f"{rel}: not fixed: {exc}")
+                continue
             written[rel] = updated
             changed.add(rel)
             fixed += count

@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from citecheck import __version__, discover
@@ -22,11 +23,12 @@ from citecheck.config import Config, ConfigError
 from citecheck.engine import codec, parallel, suppress
 from citecheck.engine import pages as pageload
 from citecheck.engine.catalog import Rule, load_catalog
-from citecheck.engine.selection import (answered_locally, enabled_rules, ignored_for_file, matches, rule_options,
-                                        severity_of)
+from citecheck.engine.selection import (answered_locally, check_rule_options, enabled_rules, ignored_for_file, matches,
+                                        rule_options, severity_of)
 from citecheck.model import Finding, Page
 from citecheck.parse import frontmatter
 from citecheck.parse.page import PARSER_VERSION
+from citecheck.site.files import site_files
 from citecheck.site.index import SiteIndex
 
 SITE_PHASE_THRESHOLD = 400
@@ -96,8 +98,7 @@ def build_checks(rules: list[Rule], config: Config) -> list[tuple[Rule, Check, s
 def fingerprint(config: Config, rules: list[Rule]) -> str:
     """Everything besides the pages that shapes findings: config, Hugo settings, rule files."""
     hugo = config.hugo
-    state = [__version__, codec.FORMAT, config.values, hugo.base_url, hugo.content_dir, hugo.static_dirs,
-             hugo.ugly_urls, hugo.permalinks, hugo.taxonomies, hugo.anchor_style,
+    state = [__version__, codec.FORMAT, config.values, vars(hugo),
              [(r.code, r.kind, r.severity, r.message, r.fix, r.options) for r in rules],
              _listing_version(config, rules)]
     text = json.dumps(state, sort_keys=True, default=str)
@@ -114,7 +115,9 @@ def _listing_version(config: Config, rules: list[Rule]):
 
 def run(config: Config, options: Options) -> Result:
     extra = [config.root / d for d in config.get("rules-dirs")]
-    rules = enabled_rules(load_catalog(extra), config, options.select, options.ignore, options.network,
+    catalog = load_catalog(extra)
+    check_rule_options(catalog, config)
+    rules = enabled_rules(catalog, config, options.select, options.ignore, options.network,
                           options.extend_select)
     checks = build_checks(rules, config)
     remote = [c for c in checks if is_remote(c[1])] if options.network else []
@@ -162,12 +165,13 @@ def run(config: Config, options: Options) -> Result:
             clock(f"network ({counts['dois']} DOIs, {counts['urls']} URLs)")
     finally:
         cache.close()
+    # A page left unlinted fails the run like an unreadable one: a clean exit would claim it passed.
     for entry in entries:
         if entry.rel in targets and entry.big:
-            warnings.append(f"{entry.rel}: skipped: larger than {max_bytes >> 20} MiB")
+            errors.append(f"{entry.rel}: not linted: {entry.size:,} bytes, more than max-file-size ({max_bytes:,})")
     for rel, reason in sorted(skipped.items()):
         if not reason.startswith("larger"):
-            warnings.append(f"{rel}: skipped: {reason}")
+            errors.append(f"{rel}: not linted: {reason}")
     findings.sort(key=Finding.sort_key)
     sources = _Sources({e.rel: e for e in entries if e.rel in targets and not e.big})
     return Result(findings, len(targets), len(in_site), parsed, errors, warnings, rules, sources, root,
@@ -177,15 +181,34 @@ def run(config: Config, options: Options) -> Result:
 def _listing(options: Options, config: Config):
     """(every file to read, {rel: path} of the site's content files, the pages to lint, warnings)."""
     if options.listing is not None:
-        listed = options.listing.take()
+        listed, notes = options.listing.take(), options.listing.notes
     else:
-        listed = discover.content_stats(config.content_dir, config.root, config.get("exclude"))
+        listed, notes = discover.walk(config.content_dir, config.root, config.get("exclude"),
+                                      config.get("follow-symlinks"))
     in_site = {rel: path for rel, path, _, _ in listed}
     targets, warnings = _targets(options, config, in_site)
+    if options.only is None:  # a run over changed pages says nothing of links elsewhere
+        warnings.extend(note for note in notes if _asked_about(note, options.paths, config.root))
     if not in_site and not targets:
         warnings.append(f"no Markdown files under {config.content_dir} (is this the site root?)")
     listed.extend((rel, str(path), None, None) for rel, path in targets.items() if rel not in in_site)
     return listed, in_site, targets, warnings
+
+
+def _asked_about(note: str, paths: list[Path], root: Path) -> bool:
+    """Whether a note about a file (it starts with the file's rel) concerns the paths given."""
+    if not paths:
+        return True
+    for path in paths:
+        prefix = discover.relative(_unresolved(path), root)
+        if prefix in (".", "") or note.startswith(prefix + "/") or note.startswith(prefix + ":"):
+            return True
+    return False
+
+
+def _unresolved(path: Path) -> Path:
+    """The absolute path of `path` itself, not of where it leads if it is a link."""
+    return path.absolute().parent.resolve() / path.name
 
 
 def _remember_files(cache, settings: str, entries, known, full_run: bool) -> None:
@@ -257,7 +280,8 @@ def site_pages(config: Config, use_cache: bool = True) -> Iterator[Page]:
     """Every content page of the site as a light page (links, front matter, anchors), from the
     cache where it can, parsing (and caching) the rest. For questions about the whole site."""
     parallel.share(plan=_Plan(config, [], [], set(), None))
-    listed = discover.content_stats(config.content_dir, config.root, config.get("exclude"))
+    listed = discover.content_stats(config.content_dir, config.root, config.get("exclude"),
+                                    config.get("follow-symlinks"))
     max_bytes = config.get("max-file-size")
     settings = f"{config.hugo.anchor_style}:{max_bytes}"
     cache = cache_for(config, use_cache)
@@ -296,8 +320,10 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
     cache.put("local", [(f"{p.key}:{cfg}", p.local) for p in parsed.values() if p.local is not None])
     clock("cache findings of page checks")
 
-    static = discover.static_files(plan.config.static_dirs)
-    index_fp = _index_fingerprint(cfg, [(e.rel, e.ref or e.key) for e in entries if e.rel in in_site], static)
+    static, resources, assets = site_files(plan.config)
+    # The day is part of it: dated pages come out (publishDate) and go (expiryDate) as days pass.
+    index_fp = _index_fingerprint(cfg, [(e.rel, e.ref or e.key) for e in entries if e.rel in in_site],
+                                  {*static, *resources, *("assets:" + a for a in assets), "day:" + _today()})
     target_entries = [e for e in readable if e.rel in targets]
     final_key = {e.rel: f"{e.key}:{cfg}:{index_fp}" for e in target_entries}
     finals = cache.get("final", list(final_key.values()))
@@ -327,7 +353,8 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
     parsed.clear()  # the light pages hold what is still needed
     if site is None:
         clock("load pages")
-        site = SiteIndex.build((light[rel] for rel in sorted(in_site) if rel in light), static, plan.config)
+        site = SiteIndex.build((light[rel] for rel in sorted(in_site) if rel in light), static, plan.config,
+                               resources, assets)
         clock("site index")
         cache.save_site(index_fp, site.tables)
     clock("save site index")
@@ -352,6 +379,10 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
             skipped[rel] = reason
     clock("cache findings")
     return findings, len(parsed), skipped
+
+
+def _today() -> str:
+    return datetime.now(timezone.utc).date().isoformat()
 
 
 def _index_fingerprint(cfg: str, site_entries: list[tuple[str, str]], static: set[str]) -> str:
@@ -461,11 +492,17 @@ def _targets(options: Options, config: Config, rels: dict[str, Path]) -> tuple[d
             prefix = "" if prefix in (".", "") else prefix + "/"
             inside = {rel: p for rel, p in rels.items() if rel.startswith(prefix)}
             if not inside and resolved != root.resolve():
-                for file in discover.content_files(resolved, root, config.get("exclude")):
+                for file in discover.content_files(resolved, root, config.get("exclude"), config.get("follow-symlinks")):
                     inside[discover.relative(file, root)] = file
             if not inside:
                 warnings.append(f"{path}: no content files")
             chosen.update(inside)
+        elif path.is_symlink() and resolved.is_file():
+            # A link named on the command line is what discovery makes of it: a page when
+            # links are followed and it leads inside the site, else left out with a note.
+            rel = discover.relative(_unresolved(path), root)
+            if rel in rels:
+                chosen[rel] = rels[rel]
         elif resolved.is_file():
             rel = discover.relative(resolved, root)
             if not discover.excluded(rel, config.get("exclude")):

@@ -11,10 +11,15 @@ _SPACE = re.compile(r"\s")
 
 
 def hugo_anchor(text: str, style: str = "github") -> str:
-    """`style` is Hugo's markup.goldmark.parser.autoHeadingIDType: github, github-ascii or blackfriday.
+    """`style` is Hugo's markup.goldmark.parser.autoHeadingIDType: github, github-ascii or blackfriday,
+    with `:plain` when the typographer extension is off.
 
     Letters, digits, `_` and `-` are kept, each white-space character becomes `-`, the rest goes.
+    The typographer (on by default) first turns `---` and `--` into dashes, which then go.
     """
+    style, _, flags = style.partition(":")
+    if flags != "plain" and "--" in text:
+        text = text.replace("---", "\u2014").replace("--", "\u2013")
     drop = _DROP_ASCII if style == "github-ascii" else _DROP
     return _SPACE.sub("-", drop.sub("", text.strip().lower()))
 

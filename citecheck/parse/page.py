@@ -12,10 +12,12 @@ from citecheck.parse import html as htmlscan
 from citecheck.parse.frontmatter import plain, split
 from citecheck.parse.markdown import walk
 
-PARSER_VERSION = "3"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "4"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
+# Hugo runs shortcodes before Markdown, code blocks included; `{{</* ref */>}}` is the escaped form.
+_REF_SHORTCODE = re.compile(rb"\{\{[<%]\s*(?:rel)?ref\s[^{}]*?[>%]\}\}")
 
 
 def line_starts(data: bytes) -> list[int]:
@@ -26,9 +28,6 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     page = Page(path=rel, rel=rel, digest=digest, size=len(data))
     if len(data) > max_bytes:
         page.skipped = f"larger than {max_bytes >> 20} MiB"
-        return page
-    if b"\0" in data[:8192]:
-        page.skipped = "binary file (contains NUL bytes)"
         return page
     page.line_starts = line_starts(data)
     offset = len(_BOM) if data.startswith(_BOM) else 0
@@ -56,6 +55,7 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     page.links = body.links
     _add_bare_urls(page)
     _add_html(page, data)
+    _add_ref_shortcodes(page, body_bytes, body_start)
     page.links.sort(key=lambda link: link.start)
 
     explicit = {h[2] for h in body.headings if h[2]}
@@ -65,6 +65,15 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
                      for level, text, explicit_id, start, end in body.headings]
     page.citations = extract_citations(page, data)
     return page
+
+
+def _add_ref_shortcodes(page: Page, body: bytes, body_start: int) -> None:
+    """`{{< ref "path" >}}` and `relref`: a link to a page by its content path."""
+    if b"ref" not in body:
+        return
+    for match in _REF_SHORTCODE.finditer(body):
+        start, end = body_start + match.start(), body_start + match.end()
+        page.links.append(Link(match.group(0).decode("utf-8", "replace"), start, end, start, end, "shortcode"))
 
 
 def _add_bare_urls(page: Page) -> None:

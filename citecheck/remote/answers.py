@@ -55,14 +55,5 @@ TTL_DAYS = {"doi-found": 30.0, "doi-not-found": 1.0, "doi-other-agency": 30.0, "
 
 
 def ttl_seconds(config, name: str) -> float:
-    from citecheck.config import ConfigError
-
-    overrides = config.get("cache.ttl")
-    unknown = set(overrides) - set(TTL_DAYS)
-    if unknown:
-        raise ConfigError(f"{config.where()}: unknown key 'cache.ttl.{sorted(unknown)[0]}' "
-                          f"(known: {', '.join(TTL_DAYS)})")
-    days = overrides.get(name, TTL_DAYS[name])
-    if not isinstance(days, (int, float)) or isinstance(days, bool) or days < 0:
-        raise ConfigError(f"{config.where()}: 'cache.ttl.{name}' must be a number of days")
-    return float(days) * 86400.0
+    """Seconds an answer of kind `name` is kept (`cache.ttl` is checked when the config loads)."""
+    return float(config.get("cache.ttl").get(name, TTL_DAYS[name])) * 86400.0

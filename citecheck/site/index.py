@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from datetime import datetime, timezone
 from urllib.parse import unquote
 
 from citecheck.config import Config
+from citecheck.discover import relative
 from citecheck.model import Page
+from citecheck.site import hugo_pages
+from citecheck.site.hugo_pages import PageInfo
 from citecheck.site.urls import fuzzy_key, path_key, split_url, tiki_page_id, urlize
 
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "file:", "news:", "irc:", "sms:")
+
+
+_REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+(?:"([^"]*)"|'([^']*)'|`([^`]*)`|([^\s%>"]+))\s*[>%]\}\}""")
+_LOOSE_ALIAS = re.compile(r"[+%\s]|^/\d+/?$")  # an old wiki title or page id
+_EXTENSION = re.compile(r"\.(md|markdown|html?)$", re.I)  # what GetPage takes off a path
 
 
 @dataclass(slots=True, frozen=True)
@@ -21,9 +29,13 @@ class PageRef:
     """What the index keeps of a page: enough to link to it and to check a #fragment."""
 
     rel: str
-    url: str
+    url: str  # below the baseURL
     anchors: frozenset[str]
     skipped: bool = False
+    reason: str = ""  # why a production build does not publish it ("" when it does)
+    key: str = ""  # its content path, as GetPage knows it ("/posts/b")
+    lang: str = ""
+    kind: str = "page"
 
 
 @dataclass(slots=True)
@@ -34,17 +46,21 @@ class Resolution:
     fragment: str = ""
     path: str = ""  # the site path the link names
     self_link: bool = False  # an absolute URL to the site's own host
+    hint: str = ""  # for a missing target: why, and what answers instead
+    target: str = ""  # for a missing target: the URL that answers instead, when there is one
 
 
 class SiteIndex:
-    """Which page, alias or file answers a URL.
+    """Which page, alias or file answers a URL, the way Hugo publishes the site.
 
     The facts live in `tables` (name -> mapping of string keys): plain dicts when the index is
     built from pages, or the cache's saved tables, read key by key, when a run lints a few files
     of a large site (loading 15,000 pages' facts would cost more than the lint itself).
+    Page URLs are kept below the baseURL's path; links are compared after taking it off.
     """
 
-    TABLES = ("refs", "by_key", "aliases", "fuzzy", "page_ids", "slugs", "listings")
+    TABLES = ("refs", "by_key", "aliases", "fuzzy", "page_ids", "slugs", "listings", "hidden", "logical",
+              "names", "files", "bundle_files", "assets")
 
     def __init__(self, config: Config, static: set[str], tables: dict | None = None):
         self.config = config
@@ -56,21 +72,47 @@ class SiteIndex:
         if base and base.hostname and base.hostname not in ("localhost", "127.0.0.1"):
             hosts.add(base.hostname.lower())
         self.hosts = hosts
-        self._content_rel = posixpath.normpath(_rel(config.content_dir, config.root))
+        self._content_rel = posixpath.normpath(relative(config.content_dir, config.root))
         self.tables = tables if tables is not None else {name: {} for name in self.TABLES}
         self._refs: dict[str, PageRef | None] = {}
+        self._branch_dirs: set[str] = set()
+        self._sections: set[tuple[str, str]] = set()
+        self._conventions = [(re.compile(c["pattern"]), c) for c in config.get("site.link-conventions")]
 
     @classmethod
-    def build(cls, pages: Iterable[Page], static: set[str], config: Config) -> SiteIndex:
+    def build(cls, pages: Iterable[Page], static: set[str], config: Config, resources: Iterable[str] = (),
+              assets: Iterable[str] = (), now: datetime | None = None) -> SiteIndex:
         index = cls(config, static)
+        hugo = config.hugo
+        now = now or datetime.now(timezone.utc)
         listings = index.tables["listings"]
-        for key in ("/", "/index.xml", "/sitemap.xml", "/404"):
-            listings[key] = 1
-        for plural in config.hugo.taxonomies.values():
-            listings["/" + plural] = 1
-        urlized: dict[str, str] = {}
+        listings["/"] = "/"
+        if len(hugo.languages) > 1 and not hugo.ugly_urls:  # a redirect at each language's root
+            listings.update({path_key(f"/{lang}/"): f"/{lang}/" for lang in hugo.languages})
+        for lang in hugo.languages:
+            prefix = hugo.lang_prefix(lang)
+            for key in ("/", "/index.xml", "/sitemap.xml", "/404.html"):
+                listings[path_key(prefix + key)] = prefix + key
+            for plural in hugo.taxonomies.values():
+                listings[path_key(f"{prefix}/{plural}")] = f"{prefix}/{plural}/"
+        roots = config.content_roots
+        placed = []
         for page in pages:
-            index._add(page, config.hugo, urlized)
+            where = hugo_pages.content_path(page.rel, roots)
+            if where is not None:
+                placed.append((page, *where))
+        leaf_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
+                     if re.fullmatch(r"index(\.[\w-]+)?\.(md|markdown)", posixpath.basename(logical))}
+        index._branch_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
+                              if re.fullmatch(r"_index(\.[\w-]+)?\.(md|markdown)", posixpath.basename(logical))}
+        urlized: dict[str, str] = {}
+        bundles: dict[str, list] = {}
+        for page, logical, lang in placed:
+            info = hugo_pages.describe(page.rel, logical, lang, hugo, leaf_dirs)
+            index._add(page, info, now, urlized, bundles)
+        index._add_implicit_sections()
+        index._add_resources(resources, roots, leaf_dirs, bundles)
+        index.tables["assets"].update({path: 1 for path in assets})
         return index
 
     # --- building ---------------------------------------------------------------------------
@@ -78,26 +120,41 @@ class SiteIndex:
     def _append(self, table: str, key: str, value) -> None:
         self.tables[table].setdefault(key, []).append(value)
 
-    def _add(self, page: Page, hugo, urlized: dict[str, str]) -> None:
+    def _add(self, page: Page, info: PageInfo, now: datetime, urlized: dict[str, str], bundles: dict) -> None:
+        hugo = self.config.hugo
         fm = page.front_matter or {}
-        url = page_url(page, fm, hugo, self._content_rel)
-        url = self.base_path + url if self.base_path and not url.startswith(self.base_path + "/") else url
+        info.url = hugo_pages.page_url(info, fm, hugo, urlize, self._branch_dirs)
+        info.reason = hugo_pages.publish_reason(info, fm, hugo, now)
+        exact = hugo.exact_pages.get(page.rel) if hugo.exact_pages and info.kind != "resource" else None
+        if exact is not None:  # Hugo's own answer; its listing does not tell render options
+            info.url = exact[0] or info.url
+            info.reason = exact[1] or (info.reason if info.reason.startswith("not rendered") else "")
         rel = page.rel
         anchors = sorted({h.anchor for h in page.headings} | set(page.html_ids))
-        self.tables["refs"][rel] = (url, anchors, bool(page.skipped))
-        self._append("by_key", path_key(url), rel)
-        section = section_of(rel, self._content_rel)
+        self.tables["refs"][rel] = (info.url, anchors, bool(page.skipped), info.reason, info.key, info.lang, info.kind)
+        self._append("hidden" if info.reason else "by_key", path_key(info.url), rel)
+        if info.kind == "resource":
+            return
+        self._append("logical", f"{info.lang}:{info.key}", rel)
+        self._append("names", f"{info.lang}:{posixpath.basename(info.key)}", rel)
+        if info.kind in ("section", "home") or info.key == posixpath.dirname(info.logical).lower():
+            bundles.setdefault(posixpath.dirname(info.logical), []).append(
+                (hugo.languages.index(info.lang) if info.lang in hugo.languages else 99, info.url,
+                 hugo_pages.publishes_resources(fm, info.reason), info.lang))
         listings = self.tables["listings"]
-        if section:
-            listings[path_key("/" + section)] = 1
+        top = info.logical.split("/", 2)[1] if info.logical.count("/") > 1 else ""
+        if top:
+            self._sections.add((info.lang, "/" + top))
         slug = fm.get("slug")
         if isinstance(slug, str) and slug:
-            self._append("slugs", f"{section}/{slug.lower()}", rel)
+            self._append("slugs", f"{self.section(rel)}/{slug.lower()}", rel)
         page_id = fm.get("tiki_page_id")
         if isinstance(page_id, int) and not isinstance(page_id, bool):
             self._append("page_ids", str(page_id), rel)
+        if info.reason:
+            return  # Hugo writes no alias and no term page for a page it leaves out
         aliases = fm.get("aliases")
-        if isinstance(aliases, list):
+        if isinstance(aliases, list) and not hugo.disable_aliases:
             for alias in aliases:
                 if isinstance(alias, str) and alias.strip():
                     self._add_alias(rel, alias.strip())
@@ -106,10 +163,54 @@ class SiteIndex:
             if isinstance(terms, list):
                 for term in terms:
                     if isinstance(term, str):
-                        key = urlized.get(term)
-                        if key is None:
-                            key = urlized[term] = path_key(f"/{plural}/{urlize(term)}")
-                        listings[key] = 1
+                        url = urlized.get(f"{plural}\0{info.lang}\0{term}")
+                        if url is None:
+                            url = f"{hugo.lang_prefix(info.lang)}/{plural}/{urlize(term)}"
+                            # Term pages follow uglyURLs; section and taxonomy lists do not.
+                            url = url + (".html" if hugo.ugly_for(plural) else "/")
+                            urlized[f"{plural}\0{info.lang}\0{term}"] = url
+                        listings[path_key(url)] = url
+
+    def _add_implicit_sections(self) -> None:
+        """Hugo makes a list page for the home page and each top folder, with or without _index.md."""
+        hugo = self.config.hugo
+        wanted = {(lang, "/") for lang in hugo.languages} | self._sections
+        wanted |= {(lang, "/" + plural) for lang in hugo.languages for plural in hugo.taxonomies.values()}
+        for lang, key in sorted(wanted):
+            if self.tables["logical"].get(f"{lang}:{key.lower()}"):
+                continue
+            url = hugo.lang_prefix(lang) + (hugo_pages.make_path(key + "/", hugo) if key != "/" else "/")
+            rel = f"(the list page {url})"
+            self.tables["refs"][rel] = (url, [], False, "", key.lower(), lang, "home" if key == "/" else "section")
+            self._append("logical", f"{lang}:{key.lower()}", rel)
+            self.tables["listings"][path_key(url)] = url
+
+    def _add_resources(self, resources: Iterable[str], roots, leaf_dirs: set[str], bundles: dict) -> None:
+        """Bundle files are published below their page's URL (the file name keeps its case)."""
+        hugo = self.config.hugo
+        for rel in resources:
+            where = hugo_pages.content_path(rel, roots)
+            if where is None:
+                continue
+            logical, mount_lang = where
+            owner = hugo_pages.bundle_of(posixpath.dirname(logical), leaf_dirs) or posixpath.dirname(logical)
+            claims = bundles.get(owner)
+            if claims is None and owner.count("/") == 1:  # the home page or a section, without _index.md
+                lang = mount_lang or hugo.default_language
+                claims = [(0, hugo.lang_prefix(lang) + hugo_pages.make_path(owner + "/", hugo), True, lang)]
+            # A file belongs to its mount's language, else the default one; only a page of that
+            # language publishes it (a bundle with no such page publishes none of its files).
+            lang = mount_lang or hugo.default_language
+            claims = [claim for claim in claims or () if claim[3] == lang]
+            if not claims:
+                continue
+            _, url, publishes, _ = min(claims)
+            if not publishes:
+                continue
+            folder = url[: -len(".html")] + "/" if url.endswith(".html") else url
+            name = logical[len(owner) + 1 :] if owner != "/" else logical[1:]
+            self.tables["files"][folder + name] = 1
+            self.tables["bundle_files"][f"{owner.lower()}|{name.lower()}"] = folder + name
 
     def _add_alias(self, rel: str, alias: str) -> None:
         parts = split_url(alias)
@@ -124,7 +225,9 @@ class SiteIndex:
         if not path.startswith("/"):
             path = "/" + path
         self._append("aliases", path_key(path), (rel, alias))
-        key = fuzzy_key(path)
+        # Old wiki titles (`/Title+Words+–+Nov+2019`) and ids are matched loosely, as old links
+        # spell them many ways; any other alias is a path like a page's.
+        key = fuzzy_key(path) if _LOOSE_ALIAS.search(path) else ""
         if key:
             self._append("fuzzy", key, (rel, alias))
 
@@ -133,7 +236,7 @@ class SiteIndex:
     def ref(self, rel: str) -> PageRef | None:
         if rel not in self._refs:
             row = self.tables["refs"].get(rel)
-            self._refs[rel] = None if row is None else PageRef(rel, row[0], frozenset(row[1]), row[2])
+            self._refs[rel] = None if row is None else PageRef(rel, row[0], frozenset(row[1]), *row[2:])
         return self._refs[rel]
 
     def pages_at(self, url_key: str) -> list[str]:
@@ -155,7 +258,7 @@ class SiteIndex:
 
     def link_for(self, page: PageRef | Page | str) -> str:
         """The URL a fix writes for a page: the canonical one, without `.html` by default."""
-        url = self.ref(page if isinstance(page, str) else page.rel).url
+        url = self.base_path + self.ref(page if isinstance(page, str) else page.rel).url
         if self.config.get("site.link-style") == "extensionless" and url.endswith(".html"):
             return url[: -len(".html")]
         return url
@@ -163,13 +266,28 @@ class SiteIndex:
     def anchors(self, page: PageRef) -> frozenset[str]:
         return page.anchors
 
-    def resolve(self, url: str, source: Page) -> Resolution:
+    def resolve(self, url: str, source: Page, hooked: bool = True) -> Resolution:
         url = url.strip()
-        if not url or url.startswith("{{") or url.lower().startswith(_SKIP_SCHEMES):
+        for pattern, convention in self._conventions:
+            match = pattern.search(url)
+            if match:
+                if convention.get("ignore"):
+                    return Resolution("skip")
+                try:
+                    url = match.expand(convention["url"])
+                except (re.error, IndexError):  # a template naming a group the pattern lacks
+                    return Resolution("skip")
+                break
+        if url.startswith("{{"):
+            return self._shortcode_ref(url, source)
+        if not url or url.lower().startswith(_SKIP_SCHEMES):
             return Resolution("skip")
+        own = self.ref(source.rel)
+        rendered_elsewhere = own is not None and own.kind == "resource" or (own and own.reason.startswith("not rendered"))
         if url.startswith("#"):
-            ref = self.ref(source.rel)
-            return Resolution("page", ref, fragment=unquote(url[1:]), path=ref.url if ref else "")
+            if rendered_elsewhere:  # its text is shown on whichever page includes it
+                return Resolution("skip")
+            return Resolution("page", own, fragment=unquote(url[1:]), path=own.url if own else "")
         parts = split_url(url)
         if parts is None:
             return Resolution("skip")
@@ -182,27 +300,119 @@ class SiteIndex:
                 return Resolution("external")
             self_link = True
         path, query, fragment = parts.path, parts.query, unquote(parts.fragment)
+        if hooked and not self_link and self.config.hugo.resolves_page_links and own is not None:
+            answer = self._render_hook(unquote(path), own)
+            if answer is not None:
+                answer.fragment = fragment
+                return answer
         if not self_link and not path.startswith("/"):
             if not path and query:
                 return Resolution("skip")
-            resolved = self._relative(path, source)
-            if resolved is not None:
-                resolved.fragment, resolved.self_link = fragment, self_link
-                return resolved
-            own = self.ref(source.rel)
+            if rendered_elsewhere:
+                return Resolution("skip")
+            if path.endswith((".md", ".markdown")) and self.config.hugo.resolves_page_links:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(source.rel), unquote(path)))
+                ref = self.ref(target) if not self.config.hugo.found else None  # plain Markdown: a file
+                return Resolution("page" if ref else "missing", ref, path=target, fragment=fragment)
             path = posixpath.normpath(posixpath.join(posixpath.dirname(own.url if own else "/"), path))
+            if parts.path.endswith("/") and not path.endswith("/"):
+                path += "/"
+        else:
+            inner = self._below_base(path or "/")
+            if inner is None:
+                return Resolution("missing", path=path, fragment=fragment, self_link=self_link,
+                                  hint=f"; the site is served below {self.base_path}/")
+            path = inner
         result = self._resolve_path(path or "/", query)
         result.fragment, result.self_link = fragment, self_link
         return result
 
-    def _relative(self, path: str, source: Page) -> Resolution | None:
-        """A link to a Markdown file, relative to the linking file (`../other/page.md`)."""
-        clean = unquote(path)
-        if not clean.endswith((".md", ".markdown")):
+    def _below_base(self, path: str) -> str | None:
+        if not self.base_path:
+            return path
+        if path == self.base_path or path.startswith(self.base_path + "/"):
+            return path[len(self.base_path):] or "/"
+        return None
+
+    def _render_hook(self, path: str, own: PageRef) -> Resolution | None:
+        """What a link render hook makes of a destination: a page by its content path (relative
+        to the page, or from the content root), a file of the page's bundle, or an asset."""
+        if not path or own.kind == "resource":
             return None
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(source.rel), clean))
-        ref = self.ref(target)
-        return Resolution("page", ref, path=target) if ref else Resolution("missing", path=target)
+        if own.rel.startswith("("):  # a list page Hugo made up has no links of its own
+            return None
+        rel = self.get_page(path if path == "./" else path.removeprefix("./"), own)
+        if rel is not None:
+            return self._page_or_hidden(self.ref(rel), path)
+        clean = path.removeprefix("./")
+        if own.kind in ("section", "home") or (own.key and own.kind == "page" and self._is_bundle(own)):
+            hit = self.tables["bundle_files"].get(f"{own.key}|{clean.lower()}")
+            if hit:
+                return Resolution("static", path=self.base_path + hit)
+        if self.tables["assets"].get(clean.lstrip("/")):
+            return Resolution("static", path=self.base_path + "/" + clean.lstrip("/"))
+        return None
+
+    def _is_bundle(self, own: PageRef) -> bool:
+        return re.search(r"/index(\.[\w-]+)?\.(md|markdown)$", "/" + own.rel) is not None
+
+    def get_page(self, ref: str, own: PageRef, by_name: bool = False) -> str | None:
+        """Hugo's GetPage from a page: relative to the page's folder, then from the content root,
+        then (for ref/relref, given a bare name) the one page of that name."""
+        lang = own.lang
+        if ref in ("", ".", "./"):
+            return self._logical(lang, "/")
+        had_extension = _EXTENSION.search(posixpath.basename(ref)) is not None
+        path = _EXTENSION.sub("", ref) if had_extension else ref
+        base, dot, suffix = path.rpartition(".")
+        if had_extension and dot and "/" not in suffix and suffix.lower() in self.config.hugo.languages:
+            path = base  # post.fr.md names the page post, in whichever language asks
+        path = re.sub(r"/_?index$", "", path.rstrip("/")).lower() or "/"
+        if path in ("index", "_index"):
+            path = "."
+        if not ref.startswith("/"):
+            branch = own.kind in ("section", "home")
+            folder = own.key if branch or (had_extension and ref.startswith("../") and self._is_bundle(own)) \
+                else posixpath.dirname(own.key) if self._is_bundle(own) or own.kind == "page" else own.key
+            found = self._logical(lang, posixpath.normpath(posixpath.join(folder or "/", path)))
+            if found is None and had_extension:  # a file path: the page of that file, in this language
+                row = self.tables["refs"].get(posixpath.normpath(posixpath.join(posixpath.dirname(own.rel), ref)))
+                if row and row[6] == "resource":  # a Markdown file of its own bundle: the bundle
+                    found = own.rel if posixpath.dirname(row[4]) == own.key and self._is_bundle(own) else None
+                else:
+                    found = self._logical(lang, row[4]) if row else None
+            if found or ref.startswith("."):
+                return found
+        found = self._logical(lang, posixpath.normpath("/" + path.lstrip("/")))
+        if found or not by_name or "/" in path.strip("/"):
+            return found
+        named = self.tables["names"].get(f"{lang}:{path.strip('/')}") or []
+        return named[0] if len(named) == 1 else None
+
+    def _logical(self, lang: str, key: str) -> str | None:
+        hits = self.tables["logical"].get(f"{lang}:{key}")
+        return hits[0] if hits else None
+
+    def _page_or_hidden(self, ref: PageRef, path: str) -> Resolution:
+        if ref.reason:
+            return Resolution("missing", path=path, hint=f"; {ref.rel} is {ref.reason}, which hugo does not publish")
+        return Resolution("page", ref, path=path)
+
+    def _shortcode_ref(self, url: str, source: Page) -> Resolution:
+        match = _REF.fullmatch(url)
+        own = self.ref(source.rel)
+        if match is None or own is None:
+            return Resolution("skip")
+        target = next(g for g in match.groups() if g is not None)
+        path, _, fragment = target.partition("#")
+        if not path:
+            return Resolution("page", own, fragment=fragment, path=own.url)
+        rel = self.get_page(path, own, by_name=True)
+        if rel is None:
+            return Resolution("missing", path=path, hint="; ref finds no page (hugo stops the build)")
+        result = self._page_or_hidden(self.ref(rel), path)
+        result.fragment = fragment
+        return result
 
     def _resolve_path(self, path: str, query: str) -> Resolution:
         tiki = tiki_page_id(path, query)
@@ -211,20 +421,58 @@ class SiteIndex:
             if len(rels) == 1:
                 return Resolution("alias", self.ref(rels[0]), via=f"page id {tiki}", path=path)
             return Resolution("missing", path=f"{path}?{query}" if query else path)
-        key = path_key(path)
+        decoded = unquote(path)
+        if self._is_file(decoded):
+            return Resolution("static", path=path)
+        # `/x/index` is served by /x/index.html, the page at /x/.
+        key = path_key(decoded[: -len("index")] if decoded.endswith("/index") else decoded)
         rels = self.pages_at(key)
         if rels:
-            return Resolution("page", self.ref(rels[0]), path=path)
-        decoded = unquote(path)
-        if decoded in self.static_keys or decoded.rstrip("/") + "/index.html" in self.static_keys:
-            return Resolution("static", path=path)
-        if self.tables["listings"].get(key) or re.fullmatch(r"(/[^/]+)?/page/\d+", key):
+            ref = self.ref(rels[0])
+            if _serves(ref.url, decoded):
+                return Resolution("page", ref, path=path)
+            target = self.link_for(ref)
+            return Resolution("missing", path=path, hint=f"; the page is published at {target}", target=target)
+        listing = self.tables["listings"].get(key)
+        if isinstance(listing, str) and not _serves(listing, decoded):
+            target = self.base_path + listing
+            return Resolution("missing", path=path, hint=f"; the list page is published at {target}", target=target)
+        if listing or re.fullmatch(r"(/[^/]+)?/page/\d+", key):
             return Resolution("listing", path=path)
         for table, lookup in (("aliases", key), ("fuzzy", fuzzy_key(path))):
             hits = self.tables[table].get(lookup) if lookup else None
+            if table == "aliases" and hits:
+                hits = [hit for hit in hits if _serves(_alias_url(hit[1]), decoded)]
             if hits and len({rel for rel, _ in hits}) == 1:
                 return Resolution("alias", self.ref(hits[0][0]), via=hits[0][1], path=path)
+        hidden = self.tables["hidden"].get(key)
+        if hidden:
+            return self._page_or_hidden(self.ref(hidden[0]), path)
         return Resolution("missing", path=path)
+
+    def _is_file(self, decoded: str) -> bool:
+        files = self.tables["files"]
+        for form in (decoded, decoded.rstrip("/") + "/index.html"):
+            if form in self.static_keys or files.get(form):
+                return True
+        return False
+
+
+def _serves(url: str, path: str) -> bool:
+    """Whether a static server answers `path` with the page published at `url`: the file itself,
+    a folder's index.html, and a path without `.html` (with or without the closing slash) for a
+    `.html` file, as Netlify and similar hosts answer it."""
+    if url.endswith("/"):
+        return path in (url, url[:-1] or "/", url + "index.html", url + "index")
+    if url.endswith(".html"):
+        return path in (url, url[: -len(".html")], url[: -len(".html")] + "/")
+    return path == url
+
+
+def _alias_url(alias: str) -> str:
+    """Where Hugo writes an alias's redirect page: the file it names, else a folder's index.html."""
+    path = alias if alias.startswith("/") else "/" + alias
+    return path if path.endswith(".html") else path.rstrip("/") + "/"
 
 
 def section_of(rel: str, content_rel: str) -> str:
@@ -232,47 +480,3 @@ def section_of(rel: str, content_rel: str) -> str:
     parts = inner.split("/")
     return parts[0] if len(parts) > 1 else ""
 
-
-def page_url(page: Page, fm: dict, hugo, content_rel: str) -> str:
-    """The path Hugo publishes a page at (front-matter url, permalinks, slug, uglyURLs)."""
-    explicit = fm.get("url")
-    if isinstance(explicit, str) and explicit.strip():
-        return explicit if explicit.startswith("/") else "/" + explicit
-    inner = page.rel[len(content_rel) + 1 :] if content_rel not in ("", ".") and page.rel.startswith(content_rel + "/") else page.rel
-    pure = PurePosixPath(inner)
-    stem = pure.stem
-    folder = pure.parent.as_posix()
-    folder = "" if folder == "." else folder
-    if stem == "_index":
-        return "/" + folder + ("/" if folder else "") if not hugo.ugly_urls or not folder else f"/{folder}.html"
-    if stem == "index":  # leaf bundle: the folder is the page
-        folder, stem = posixpath.dirname(folder), posixpath.basename(folder)
-    slug = fm.get("slug")
-    name = slug.strip() if isinstance(slug, str) and slug.strip() else stem
-    section = folder.split("/")[0] if folder else ""
-    pattern = hugo.permalinks.get(section)
-    if pattern:
-        url = _expand(pattern, fm, name, stem, section)
-    else:
-        url = "/" + (folder + "/" if folder else "") + name
-    if url.endswith("/"):
-        return url if not hugo.ugly_urls else url.rstrip("/") + ".html"
-    return url + ".html" if hugo.ugly_urls else url + "/"
-
-
-def _expand(pattern: str, fm: dict, slug: str, stem: str, section: str) -> str:
-    date = str(fm.get("date") or "")
-    year, month, day = (date[:4], date[5:7], date[8:10]) if re.match(r"\d{4}-\d\d-\d\d", date) else ("", "", "")
-    title = fm.get("title") if isinstance(fm.get("title"), str) else stem
-    values = {":year": year, ":month": month, ":day": day, ":slug": slug, ":filename": stem,
-              ":contentbasename": stem, ":title": urlize(title), ":section": section, ":sections": section}
-    url = re.sub(r":[a-z]+", lambda m: values.get(m.group(0), m.group(0)), pattern)
-    url = re.sub(r"/{2,}", "/", url)
-    return url if url.startswith("/") else "/" + url
-
-
-def _rel(path, root) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

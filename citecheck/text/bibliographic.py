@@ -28,7 +28,7 @@ _LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d",
 
 
 def plain(text: str) -> str:
-    """Markup out: JATS/HTML tags, entities (once or twice escaped), mojibake ftfy can undo."""
+    """Markup out: JATS/HTML tags, entities (once or twice escaped), mojibake that re-encoding undoes unambiguously."""
     if "<" in text:
         text = _TAG.sub("", text)
     for _ in range(2):

@@ -18,6 +18,8 @@ TARGETS = CORPUS / "vdw2-sample" / "link-targets-checked.tsv"
 
 # What the wiki's maintainers would configure (SPEC: site matters are configuration).
 WIKI_CONFIG = """
+extend-select = ["FM003"]
+
 [site]
 hosts = ["vitamindwiki.com", "www.vitamindwiki.com"]
 
@@ -26,6 +28,12 @@ base-url = ["https://d378j1rmrlek7x.cloudfront.net/", "https://d1bk1kqxc0sym.clo
 
 [rule-options.ATT002]
 ignore = ["/attachments/d3.mock.*"]
+
+[rule-options.FM001]
+require = true
+
+[rule-options.FM002]
+required = ["title", "date"]
 """
 
 

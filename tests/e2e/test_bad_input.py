@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli, write_site
+from tests.conftest import as_file_modes_say, run_cli, write_site
 
 POSTS = "content/posts/"
 BAD = POSTS + "bad.md"
@@ -85,13 +84,12 @@ def test_invalid_utf8_is_enc004_with_position_and_fix_keeps_the_bytes(tmp_path):
 
 # 2 ------------------------------------------------------------------------------------------
 
-def test_binary_file_named_md_is_skipped_with_one_warning(tmp_path):
+def test_binary_file_named_md_is_enc004_not_a_silent_skip(tmp_path):
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" + bytes(range(256)) * 8
     site = make_site(tmp_path, png)
     findings, stderr = check(site)
-    assert len(stderr) == 1, stderr
-    assert "bad.md" in stderr[0] and "skipped" in stderr[0] and "binary" in stderr[0]
-    assert of(findings, BAD) == []
+    assert stderr == []
+    assert of(findings, BAD) == [("ENC004", 1, 1)]  # an error: the run fails, the page is named
     assert_good_page_linted(findings)
     assert_unchanged_after_fix(site)
 
@@ -124,12 +122,12 @@ def test_eight_megabyte_file_completes(tmp_path):
     assert_good_page_linted(findings)
 
 
-def test_file_over_the_size_limit_is_skipped_with_one_warning(tmp_path):
+def test_file_over_the_size_limit_is_one_error_line_and_fails_the_run(tmp_path):
     site = make_site(tmp_path, FRONT + "[x](/posts/gone.html)\n" * 60_000)  # ~1.3 MB
     config = site / "citecheck.toml"
     config.write_text("max-file-size = 1048576\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
-    findings, stderr = check(site)
-    assert len(stderr) == 1 and "bad.md" in stderr[0] and "skipped" in stderr[0], stderr
+    findings, stderr = check(site, codes=(2,))
+    assert len(stderr) == 1 and "bad.md" in stderr[0] and "not linted" in stderr[0], stderr
     assert of(findings, BAD) == []
     assert_good_page_linted(findings)
 
@@ -323,23 +321,12 @@ def test_corrupt_cache_costs_one_warning(tmp_path, garbage):
 
 # 12 -----------------------------------------------------------------------------------------
 
-def _as_file_modes_say() -> tuple[str, ...]:
-    """A command under which file modes hold: root reads any file unless it gives up the
-    capabilities that let it (setpriv)."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return ()
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("root reads files whatever their mode, and setpriv is not here to stop that")
-    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
-
-
 def test_unreadable_file_is_one_error_line(tmp_path):
     site = make_site(tmp_path, FRONT + "Text.\n")
     os.chmod(site / BAD, 0)
     try:
         # An unreadable file is an I/O error, not a finding: the CLI reports it and exits 2.
-        findings, stderr = check(site, codes=(1, 2), prefix=_as_file_modes_say())
+        findings, stderr = check(site, codes=(1, 2), prefix=as_file_modes_say())
     finally:
         os.chmod(site / BAD, 0o644)
     assert len(stderr) == 1 and "bad.md" in stderr[0] and "cannot read" in stderr[0], stderr
@@ -394,5 +381,6 @@ def test_site_full_of_bad_files_finishes(tmp_path):
         findings, stderr = check(site, timeout=120)
     except subprocess.TimeoutExpired:  # pragma: no cover - the failure message is the point
         pytest.fail("citecheck did not finish on a site full of bad files")
-    assert len(stderr) == 1 and "binary.md" in stderr[0]
+    assert stderr == []
+    assert "ENC004" in codes_of(findings, POSTS + "binary.md")
     assert_good_page_linted(findings)

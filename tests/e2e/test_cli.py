@@ -90,7 +90,10 @@ def test_inline_suppressions(site):
 
 def test_rule_and_rules_commands():
     listing = run_cli("rules")
-    assert listing.returncode == 0 and len(listing.stdout.splitlines()) == 31
+    rows = [line for line in listing.stdout.splitlines() if line[:3].isupper()]
+    assert listing.returncode == 0 and len(rows) == 31
+    opt_in = {row.split()[0] for row in rows if row.split()[2] == "opt"}
+    assert opt_in == {"FM002", "FM003", "LNK004"}  # house conventions: a valid Hugo site needs none
     explained = run_cli("rule", "LNK005")
     assert explained.returncode == 0 and "stale-missing-marker" in explained.stdout and "## Fix" in explained.stdout
     assert run_cli("rule", "NOPE").returncode == 2

@@ -11,7 +11,7 @@ from citecheck import config as configuration
 from citecheck.engine.catalog import builtin_dir, load_catalog
 from citecheck.engine.fixing import fix_until_stable
 from citecheck.engine.runner import Options, run
-from tests.conftest import write_site
+from tests.conftest import HUGO_TOML, write_site
 
 DEFAULT_FILE = "content/posts/example.md"
 CATALOG = load_catalog()
@@ -36,7 +36,9 @@ def _expected(example: dict) -> list[tuple[str, int]]:
 def test_rule_example(code: str, index: int, tmp_path: Path) -> None:
     rule = CATALOG[code]
     example = rule.examples[index]
-    root = write_site(tmp_path / "site", _files(example), example.get("config", ""))
+    # A plain site: each example states the options it needs (house conventions are opt-in).
+    root = write_site(tmp_path / "site", _files(example), example.get("config", ""), hugo=example.get("hugo", HUGO_TOML),
+                      conventions=False)
     config = configuration.load(root)
     options = Options(select=example.get("select", [code]), use_cache=False)
     result = run(config, options)

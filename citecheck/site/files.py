@@ -1,0 +1,59 @@
+"""The files besides Markdown that a Hugo site publishes: static files, bundle resources, assets."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+
+from citecheck.discover import CONTENT_SUFFIXES, relative
+
+
+def walk(folder: Path) -> list[str]:
+    """Every file below `folder`, "/" separated and relative to it (hidden files left out)."""
+    found: list[str] = []
+    if not folder.is_dir():
+        return found
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        base = os.path.relpath(current, folder).replace(os.sep, "/")
+        prefix = "" if base == "." else base + "/"
+        found.extend(prefix + name for name in files if not name.startswith("."))
+    return found
+
+
+def static_urls(root: Path, mounts: list[tuple[str, str]]) -> set[str]:
+    """Site-absolute URL paths of the files Hugo copies from its static mounts (source, target)."""
+    urls: set[str] = set()
+    for source, target in mounts:
+        head = posixpath.join("/", target)
+        urls.update(posixpath.join(head, name) for name in walk(root / source))
+    return urls
+
+
+def content_resources(root: Path, roots: list[tuple[str, str, str]]) -> list[str]:
+    """Files other than Markdown in the content folders, relative to the site root."""
+    found: list[str] = []
+    for source, _, _ in roots:
+        prefix = "" if source in ("", ".") else source + "/"
+        found.extend(prefix + name for name in walk(root / source) if not name.endswith(CONTENT_SUFFIXES))
+    return sorted(set(found))
+
+
+def asset_paths(root: Path, mounts: list[tuple[str, str]]) -> set[str]:
+    """Paths `resources.Get` finds in the assets mounts."""
+    return {posixpath.join(target, name) for source, target in mounts for name in walk(root / source)}
+
+
+def site_files(config) -> tuple[set[str], list[str], set[str]]:
+    """(static URL paths, content files that are not Markdown, asset paths) of a site."""
+    hugo = config.hugo
+    if config.values["static"] or not hugo.found:
+        static = static_urls(config.root, [(relative(d, config.root), "") for d in config.static_dirs])
+    else:
+        static = static_urls(config.root, [(m.source, m.target) for m in hugo.static_mounts])
+    if not hugo.found:
+        return static, [], set()
+    return (static, content_resources(config.root, config.content_roots),
+            asset_paths(config.root, [(m.source, m.target) for m in hugo.assets_mounts]))
+

@@ -1,0 +1,267 @@
+"""Hugo's configuration as Hugo merges it: the project's config file, `config/_default/`, the
+environment's overlay (`config/production/` for a plain `hugo` build), module mounts and languages."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
+_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+
+
+class HugoConfigError(Exception):
+    """A Hugo config file that cannot be read; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A folder Hugo reads for one component: `source` (relative to the site root, "/" separated)
+    appears at `target` inside the component (`""` is the component's root), for `lang` or all."""
+
+    source: str
+    target: str = ""
+    lang: str = ""
+
+
+@dataclass
+class Hugo:
+    """What citecheck needs from the site's Hugo config."""
+
+    base_url: str = "/"
+    content_dir: str = "content"
+    static_dirs: list[str] = field(default_factory=lambda: ["static"])
+    ugly_urls: bool = False
+    ugly_sections: dict[str, bool] = field(default_factory=dict)  # uglyURLs given per section
+    permalinks: dict[str, str] = field(default_factory=dict)  # section -> pattern, for pages
+    section_permalinks: dict[str, str] = field(default_factory=dict)  # section -> pattern, for the section page
+    taxonomies: dict[str, str] = field(default_factory=lambda: {"category": "categories", "tag": "tags"})
+    anchor_style: str = "github"
+    source: Path | None = None
+    found: bool = False  # a Hugo config exists (else the folder is plain Markdown)
+    content_mounts: list[Mount] = field(default_factory=lambda: [Mount("content")])
+    static_mounts: list[Mount] = field(default_factory=lambda: [Mount("static")])
+    assets_mounts: list[Mount] = field(default_factory=lambda: [Mount("assets")])
+    languages: list[str] = field(default_factory=lambda: ["en"])  # enabled, by weight
+    default_language: str = "en"
+    default_in_subdir: bool = False
+    disable_path_to_lower: bool = False
+    build_drafts: bool = False
+    build_future: bool = False
+    build_expired: bool = False
+    embedded_link_hook: bool = False  # Hugo's embedded link render hook rewrites Markdown links
+    own_link_hook: bool = False  # the site (or its theme) has its own link render hook
+    disable_aliases: bool = False
+    exact_pages: dict[str, tuple[str, str]] | None = None  # exact mode: rel -> (URL, why left out)
+
+    def ugly_for(self, section: str) -> bool:
+        return self.ugly_sections.get(section, self.ugly_urls)
+
+    def lang_prefix(self, lang: str) -> str:
+        """`/fr` for a page in French; nothing for the default language unless it is in a subdir."""
+        if len(self.languages) < 2 and not self.default_in_subdir:
+            return ""
+        if lang == self.default_language and not self.default_in_subdir:
+            return ""
+        return "/" + lang
+
+    @property
+    def resolves_page_links(self) -> bool:
+        """Markdown links name pages by their content path (`../other.md`): a render hook turns them
+        into page URLs, or there is no Hugo at all (plain Markdown, read as files)."""
+        return self.embedded_link_hook or self.own_link_hook or not self.found
+
+
+def load_hugo(root: Path, environment: str | None = None) -> Hugo:
+    hugo = Hugo()
+    data: dict[str, Any] = {}
+    for name in HUGO_NAMES:
+        path = root / name
+        if path.is_file():
+            data = read_file(path)
+            hugo.source = path
+            break
+    config_dir = root / "config"
+    env = environment or os.environ.get("HUGO_ENVIRONMENT") or os.environ.get("HUGO_ENV") or "production"
+    for layer in ("_default", env):
+        folder = config_dir / layer
+        if folder.is_dir():
+            data = merge(data, read_dir(folder))
+            hugo.source = hugo.source or folder
+    hugo.found = hugo.source is not None
+    _apply(hugo, data, root)
+    return hugo
+
+
+def read_dir(folder: Path) -> dict[str, Any]:
+    """A config folder: `hugo.toml`/`config.toml` at the top level, any other `KEY.toml` under KEY."""
+    out: dict[str, Any] = {}
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.suffix not in _SUFFIXES:
+            continue
+        data = read_file(path)
+        key = path.stem.lower()
+        if key in ("hugo", "config"):
+            out = merge(out, data)
+        elif "." not in key:  # menus.en.toml and the like: nothing citecheck reads
+            out = merge(out, {key: data})
+    return out
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        if path.suffix == ".toml":
+            data = tomllib.loads(text)
+        elif path.suffix == ".json":
+            import json
+
+            data = json.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+    except Exception as exc:  # any parser's error: the message is what matters
+        raise HugoConfigError(f"{path}: cannot read Hugo config: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise HugoConfigError(f"{path}: Hugo config is not a mapping")
+    return _lower(data)
+
+
+def _lower(value: Any) -> Any:
+    """Hugo's config keys are case-insensitive."""
+    if isinstance(value, dict):
+        return {str(k).lower(): _lower(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_lower(v) for v in value]
+    return value
+
+
+def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _table(data: Any, *keys: str) -> dict[str, Any]:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
+    hugo.base_url = str(data.get("baseurl", "/") or "/")
+    hugo.content_dir = str(data.get("contentdir", "content"))
+    static = data.get("staticdir", "static")
+    hugo.static_dirs = [str(s) for s in static] if isinstance(static, list) else [str(static)]
+    ugly = data.get("uglyurls", False)
+    if isinstance(ugly, dict):
+        hugo.ugly_sections = {str(k): bool(v) for k, v in ugly.items()}
+    else:
+        hugo.ugly_urls = bool(ugly)
+    hugo.disable_path_to_lower = bool(data.get("disablepathtolower", False))
+    hugo.disable_aliases = bool(data.get("disablealiases", False))
+    for flag in ("drafts", "future", "expired"):
+        setattr(hugo, "build_" + flag, bool(data.get("build" + flag, False)))
+    _permalinks(hugo, _table(data, "permalinks"))
+    taxonomies = data.get("taxonomies")
+    if isinstance(taxonomies, dict):
+        hugo.taxonomies = {str(k): str(v) for k, v in taxonomies.items()}
+    goldmark = _table(data, "markup", "goldmark")
+    hugo.anchor_style = str(_table(goldmark, "parser").get("autoheadingidtype", "github")).lower()
+    if _table(goldmark, "extensions").get("typographer") in (False, {"disable": True}) or \
+            _table(goldmark, "extensions", "typographer").get("disable") is True:
+        hugo.anchor_style += ":plain"
+    _languages(hugo, data)
+    _mounts(hugo, data)
+    embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()
+    hugo.own_link_hook = _has_link_hook(root, data)
+    multilingual_single_host = len(hugo.languages) > 1
+    hugo.embedded_link_hook = embedded == "always" or (
+        embedded in ("auto", "fallback") and not hugo.own_link_hook and multilingual_single_host)
+
+
+def _permalinks(hugo: Hugo, table: dict[str, Any]) -> None:
+    for key, value in table.items():
+        if isinstance(value, str):
+            hugo.permalinks[key] = value
+        elif key == "page" and isinstance(value, dict):
+            hugo.permalinks.update({k: str(v) for k, v in value.items() if isinstance(v, str)})
+        elif key == "section" and isinstance(value, dict):
+            hugo.section_permalinks.update({k: str(v) for k, v in value.items() if isinstance(v, str)})
+
+
+def _languages(hugo: Hugo, data: dict[str, Any]) -> None:
+    hugo.default_language = str(data.get("defaultcontentlanguage", "en")).lower()
+    hugo.default_in_subdir = bool(data.get("defaultcontentlanguageinsubdir", False))
+    languages = _table(data, "languages")
+    disabled = {str(x).lower() for x in data.get("disablelanguages") or []}
+    enabled = [(lang, conf) for lang, conf in languages.items()
+               if lang not in disabled and not (isinstance(conf, dict) and conf.get("disabled"))]
+    if not enabled:
+        hugo.languages = [hugo.default_language]
+        return
+    enabled.sort(key=lambda item: (_weight(item[1]), item[0]))
+    hugo.languages = [lang for lang, _ in enabled]
+    # A language's own contentDir is a mount of that folder as its content.
+    dirs = [(lang, conf.get("contentdir")) for lang, conf in enabled if isinstance(conf, dict)]
+    if any(d for _, d in dirs):
+        hugo.content_mounts = [Mount(_clean(str(d)), "", lang) for lang, d in dirs if d]
+        if any(not d for _, d in dirs):
+            hugo.content_mounts.append(Mount(_clean(hugo.content_dir)))
+
+
+def _weight(conf: Any) -> int:
+    weight = conf.get("weight", 0) if isinstance(conf, dict) else 0
+    return weight if isinstance(weight, int) and weight > 0 else 1 << 30
+
+
+def _mounts(hugo: Hugo, data: dict[str, Any]) -> None:
+    if not any(m.lang for m in hugo.content_mounts):
+        hugo.content_mounts = [Mount(_clean(hugo.content_dir))]
+    hugo.static_mounts = [Mount(_clean(d)) for d in hugo.static_dirs]
+    hugo.assets_mounts = [Mount(_clean(str(data.get("assetdir", "assets"))))]
+    mounts = _table(data, "module").get("mounts")
+    if not isinstance(mounts, list):
+        return
+    found: dict[str, list[Mount]] = {}
+    for mount in mounts:
+        if not isinstance(mount, dict) or not isinstance(mount.get("source"), str):
+            continue
+        target = _clean(str(mount.get("target", "")))
+        component, _, inner = target.partition("/")
+        lang = mount.get("lang") or _table(mount, "sites", "matrix").get("languages") or ""
+        lang = lang[0] if isinstance(lang, list) and lang else lang
+        found.setdefault(component, []).append(Mount(_clean(mount["source"]), inner, str(lang).lower()))
+    # Mounts given for a component replace that component's default folder, as in Hugo.
+    if "content" in found:
+        hugo.content_mounts = found["content"]
+    if "static" in found:
+        hugo.static_mounts = found["static"]
+    if "assets" in found:
+        hugo.assets_mounts = found["assets"]
+
+
+def _clean(path: str) -> str:
+    path = posixpath.normpath(path.replace("\\", "/")).strip("/")
+    return "" if path == "." else path
+
+
+def _has_link_hook(root: Path, data: dict[str, Any]) -> bool:
+    """A `render-link` template in the site's layouts or its theme's: its rules are the site's."""
+    folders = [root / "layouts"]
+    theme = data.get("theme")
+    for name in theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []:
+        folders.append(root / "themes" / name / "layouts")
+    for folder in folders:
+        if folder.is_dir() and any(folder.rglob("render-link*.html")):
+            return True
+    return False

@@ -1,0 +1,219 @@
+"""Where Hugo publishes a content file, and whether a production build publishes it at all."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from citecheck.site.hugo_config import Hugo
+
+_TOKEN = re.compile(r":([a-z]+)(\[[0-9:]*\])?")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._~+#/%-]*")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(slots=True)
+class PageInfo:
+    """One content file as Hugo sees it."""
+
+    rel: str  # relative to the site root
+    logical: str  # its path in the content tree, "/posts/b/index.md"
+    key: str  # what GetPage knows it by, "/posts/b" (lower case)
+    lang: str
+    kind: str  # page | section | home | resource (a Markdown file inside a leaf bundle)
+    bundle: str  # the folder of its bundle ("/posts/b"), "" for a plain page
+    url: str = ""  # the path it is published at, below the baseURL
+    reason: str = ""  # why a production build does not publish it ("" when it does)
+
+
+def content_path(rel: str, roots: list[tuple[str, str, str]]) -> tuple[str, str] | None:
+    """(path in the content tree, language of its mount) of a file, by the longest matching mount."""
+    best = None
+    for source, target, lang in roots:
+        if source in ("", ".") or rel == source or rel.startswith(source + "/"):
+            inner = rel[len(source) + 1:] if source not in ("", ".") else rel
+            if best is None or len(source) > best[0]:
+                best = (len(source), posixpath.join("/", target, inner), lang)
+    return None if best is None else (best[1], best[2])
+
+
+def describe(rel: str, logical: str, mount_lang: str, hugo: Hugo, leaf_dirs: set[str]) -> PageInfo:
+    folder, name = posixpath.split(logical)
+    stem = name.rsplit(".", 1)[0]
+    lang = mount_lang or hugo.default_language
+    base, dot, suffix = stem.rpartition(".")
+    if dot and suffix.lower() in hugo.languages:
+        stem, lang = base, suffix.lower()
+    bundle = bundle_of(folder, leaf_dirs)
+    if stem == "_index":
+        kind, key = ("home" if folder == "/" else "section"), folder
+    elif stem == "index" and folder in leaf_dirs:
+        kind, key = "page", folder
+    elif bundle:
+        kind, key = "resource", posixpath.join(folder, stem)
+    else:
+        kind, key = "page", posixpath.join(folder, stem)
+    return PageInfo(rel, logical, key.lower(), lang, kind, bundle)
+
+
+def bundle_of(folder: str, leaf_dirs: set[str]) -> str:
+    while folder not in ("/", ""):
+        if folder in leaf_dirs:
+            return folder
+        folder = posixpath.dirname(folder)
+    return ""
+
+
+def publish_reason(info: PageInfo, fm: dict, hugo: Hugo, now: datetime) -> str:
+    """Why a plain `hugo` build leaves the page out, or ""."""
+    if info.kind == "resource":
+        return f"a file of the bundle {info.bundle}, not a page of its own"
+    if fm.get("draft") is True and not hugo.build_drafts:
+        return "a draft"
+    publish = to_datetime(fm.get("publishdate", fm.get("publishDate"))) or to_datetime(fm.get("date"))
+    if publish is not None and publish > now and not hugo.build_future:
+        return f"dated in the future ({publish.date().isoformat()})"
+    expiry = to_datetime(fm.get("expirydate", fm.get("expiryDate")))
+    if expiry is not None and expiry <= now and not hugo.build_expired:
+        return f"expired ({expiry.date().isoformat()})"
+    build = fm.get("build") if isinstance(fm.get("build"), dict) else {}
+    render = build.get("render", fm.get("_build", {}).get("render") if isinstance(fm.get("_build"), dict) else None)
+    if fm.get("headless") is True or render in ("never", False, "link"):
+        return "not rendered (headless or build.render)"
+    return ""
+
+
+def publishes_resources(fm: dict, reason: str) -> bool:
+    """Hugo copies a bundle's files unless the page is left out of the build or says not to."""
+    build = fm.get("build") if isinstance(fm.get("build"), dict) else {}
+    if build.get("publishResources") is False or build.get("publishresources") is False:
+        return False
+    return not reason or reason.startswith("not rendered")
+
+
+def to_datetime(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            match = re.match(r"(\d{4})-(\d\d)-(\d\d)", text)
+            if not match:
+                return None
+            try:
+                parsed = datetime(*map(int, match.groups()))
+            except ValueError:  # an impossible date (FM006's business): Hugo would not build
+                return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return None
+
+
+def make_path(text: str, hugo: Hugo) -> str:
+    """Hugo's path sanitising: spaces become dashes, punctuation other than `._-~+#/` goes, and
+    the path is lower-cased unless `disablePathToLower`."""
+    if _PLAIN_PATH.fullmatch(text):  # the usual case, without a loop over characters
+        return text if hugo.disable_path_to_lower else text.lower()
+    out = []
+    for char in text:
+        if char.isspace():
+            out.append("-")
+        elif char.isalnum() or char in "._-~+#/%":
+            out.append(char)
+    path = "".join(out)
+    return path if hugo.disable_path_to_lower else path.lower()
+
+
+def page_url(info: PageInfo, fm: dict, hugo: Hugo, title_urlize, branch_dirs: set[str] = frozenset()) -> str:
+    """The path Hugo publishes a page at, below the baseURL (language prefix included)."""
+    prefix = hugo.lang_prefix(info.lang)
+    explicit = fm.get("url")
+    if isinstance(explicit, str) and explicit.strip():
+        url = explicit.strip()
+        url = url if url.startswith("/") else "/" + url
+        return url if url.endswith(("/", ".html", ".xml", ".json")) else url + "/"
+    folder, name = posixpath.split(info.logical)
+    stem = name.rsplit(".", 1)[0]
+    if "." in stem and stem.rsplit(".", 1)[1].lower() in hugo.languages:
+        stem = stem.rsplit(".", 1)[0]
+    if info.kind == "page" and stem == "index":  # a leaf bundle: its folder is the page
+        folder, stem = posixpath.split(folder)
+    sections = [s for s in folder.split("/") if s]
+    section = sections[0] if sections else ""
+    slug = fm.get("slug")
+    slug = str(slug).strip() if isinstance(slug, (str, int)) and str(slug).strip() else ""
+    if info.kind in ("home", "section"):
+        pattern = hugo.section_permalinks.get(section) if info.kind == "section" else None
+        if pattern:
+            url = _expand(pattern, fm, slug, posixpath.basename(info.key), _sections(sections, branch_dirs), hugo,
+                          title_urlize)
+        else:
+            url = make_path(info.logical.rsplit("/", 1)[0] + "/", hugo) or "/"
+        return prefix + url  # Hugo writes section lists as folder/index.html, uglyURLs or not
+    pattern = hugo.permalinks.get(section)
+    if pattern:
+        url = _expand(pattern, fm, slug, stem, _sections(sections, branch_dirs), hugo, title_urlize)
+    else:
+        url = make_path("/" + "/".join(sections) + ("/" if sections else ""), hugo) + make_path(slug or stem, hugo)
+    if "//" in url:
+        url = re.sub(r"/{2,}", "/", url)
+    if url.endswith("/"):
+        return prefix + (url.rstrip("/") + ".html" if hugo.ugly_for(section) else url)
+    return prefix + (url + ".html" if hugo.ugly_for(section) else url + "/")
+
+
+def _sections(folders: list[str], branch_dirs: set[str]) -> list[str]:
+    """A page's sections: the top folder, and each folder below it that has an _index.md."""
+    return [part for i, part in enumerate(folders) if i == 0 or "/" + "/".join(folders[: i + 1]) in branch_dirs]
+
+
+def _expand(pattern: str, fm: dict, slug: str, stem: str, sections: list[str], hugo: Hugo, title_urlize) -> str:
+    when = to_datetime(fm.get("date"))
+    title = fm.get("title") if isinstance(fm.get("title"), str) else ""
+
+    def value(match: re.Match) -> str:
+        token, index = match.group(1), match.group(2)
+        if token == "sections" and index:
+            return "/".join(_slice(sections, index[1:-1]))
+        dated = {"year": "%Y", "month": "%m", "monthname": "%B", "day": "%d", "weekday": "%w",
+                 "weekdayname": "%A", "yearday": "%j"}
+        if token in dated:
+            if when is None:
+                when_ = datetime(1, 1, 1)
+            else:
+                when_ = when
+            if token == "weekday":
+                return str((when_.weekday() + 1) % 7)
+            if token == "yearday":
+                return str(when_.timetuple().tm_yday)
+            if token == "monthname":
+                return _MONTHS[when_.month - 1].lower()
+            if token == "weekdayname":
+                return _DAYS[when_.weekday()].lower()
+            return when_.strftime(dated[token])
+        values = {"section": sections[0] if sections else "", "sections": "/".join(sections),
+                  "title": title_urlize(title), "slug": slug or title_urlize(title), "filename": stem,
+                  "slugorfilename": slug or stem, "contentbasename": stem,
+                  "slugorcontentbasename": slug or stem}
+        return values.get(token, match.group(0))
+
+    url = make_path(_TOKEN.sub(value, pattern), hugo)
+    url = re.sub(r"/{2,}", "/", url)
+    return url if url.startswith("/") else "/" + url
+
+
+def _slice(items: list[str], spec: str) -> list[str]:
+    try:
+        if ":" in spec:
+            start, _, end = spec.partition(":")
+            return items[int(start) if start else 0: int(end) if end else None]
+        return [items[int(spec)]]
+    except (ValueError, IndexError):
+        return []
