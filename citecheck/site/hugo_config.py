@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from citecheck.site.link_hook import LinkHook, read_hook
+
 HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
 _SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 
@@ -55,6 +57,7 @@ class Hugo:
     build_expired: bool = False
     embedded_link_hook: bool = False  # Hugo's embedded link render hook rewrites Markdown links
     own_link_hook: bool = False  # the site (or its theme) has its own link render hook
+    link_hook: LinkHook | None = None  # what that hook's template says it does
     disable_aliases: bool = False
     exact_pages: dict[str, tuple[str, str]] | None = None  # exact mode: rel -> (URL, why left out)
 
@@ -73,7 +76,9 @@ class Hugo:
     def resolves_page_links(self) -> bool:
         """Markdown links name pages by their content path (`../other.md`): a render hook turns them
         into page URLs, or there is no Hugo at all (plain Markdown, read as files)."""
-        return self.embedded_link_hook or self.own_link_hook or not self.found
+        hook = self.link_hook
+        return self.embedded_link_hook or not self.found or (
+            self.own_link_hook and (hook is None or hook.get_page or not hook.readable))
 
 
 def load_hugo(root: Path, environment: str | None = None) -> Hugo:
@@ -183,7 +188,8 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     _languages(hugo, data)
     _mounts(hugo, data)
     embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()
-    hugo.own_link_hook = _has_link_hook(root, data)
+    hugo.link_hook = read_hook(_link_hooks(root, data))
+    hugo.own_link_hook = hugo.link_hook is not None
     multilingual_single_host = len(hugo.languages) > 1
     hugo.embedded_link_hook = embedded == "always" or (
         embedded in ("auto", "fallback") and not hugo.own_link_hook and multilingual_single_host)
@@ -255,13 +261,14 @@ def _clean(path: str) -> str:
     return "" if path == "." else path
 
 
-def _has_link_hook(root: Path, data: dict[str, Any]) -> bool:
-    """A `render-link` template in the site's layouts or its theme's: its rules are the site's."""
+def _link_hooks(root: Path, data: dict[str, Any]) -> list[Path]:
+    """The `render-link` templates of the site's layouts, else of its theme's: their rules are the site's."""
     folders = [root / "layouts"]
     theme = data.get("theme")
     for name in theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []:
         folders.append(root / "themes" / name / "layouts")
     for folder in folders:
-        if folder.is_dir() and any(folder.rglob("render-link*.html")):
-            return True
-    return False
+        found = sorted(folder.rglob("render-link*.html")) if folder.is_dir() else []
+        if found:
+            return found
+    return []

@@ -14,6 +14,7 @@ from citecheck.discover import relative
 from citecheck.model import Page
 from citecheck.site import hugo_pages
 from citecheck.site.hugo_pages import PageInfo
+from citecheck.site.link_hook import clearly_path
 from citecheck.site.urls import fuzzy_key, path_key, split_url, tiki_page_id, urlize
 
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "file:", "news:", "irc:", "sms:")
@@ -268,6 +269,15 @@ class SiteIndex:
 
     def resolve(self, url: str, source: Page, hooked: bool = True) -> Resolution:
         url = url.strip()
+        hook = self.config.hugo.link_hook if hooked else None
+        if hook is not None and hook.owns(url):  # the hook makes its own link of it
+            return Resolution("skip")
+        result = self._resolve(url, source, hooked)
+        if result.kind == "missing" and hook is not None and not hook.readable and not clearly_path(url):
+            return Resolution("skip")  # what a hook citecheck cannot read makes of a bare word is unknown
+        return result
+
+    def _resolve(self, url: str, source: Page, hooked: bool) -> Resolution:
         for pattern, convention in self._conventions:
             match = pattern.search(url)
             if match:
