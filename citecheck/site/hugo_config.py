@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from citecheck.site.host_redirects import host_redirects, writes_aliases
 from citecheck.site.link_hook import LinkHook, read_hook
 
 HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
@@ -59,6 +60,8 @@ class Hugo:
     own_link_hook: bool = False  # the site (or its theme) has its own link render hook
     link_hook: LinkHook | None = None  # what that hook's template says it does
     disable_aliases: bool = False
+    aliases_redirected: bool = False  # the site writes its aliases into its host's `_redirects`
+    redirects: dict[str, tuple[str, bool]] = field(default_factory=dict)  # the host's exact rules
     exact_pages: dict[str, tuple[str, str]] | None = None  # exact mode: rel -> (URL, why left out)
 
     def ugly_for(self, section: str) -> bool:
@@ -189,6 +192,8 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     _mounts(hugo, data)
     embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()
     hugo.link_hook = read_hook(_link_hooks(root, data))
+    hugo.aliases_redirected = writes_aliases(_table(data, "outputformats"))
+    hugo.redirects = host_redirects(root, [m.source for m in hugo.static_mounts], [m.target for m in hugo.static_mounts])
     hugo.own_link_hook = hugo.link_hook is not None
     multilingual_single_host = len(hugo.languages) > 1
     hugo.embedded_link_hook = embedded == "always" or (
