@@ -54,7 +54,9 @@ def apply(page: Page, source: bytes, findings: list[Finding], active_codes: set[
                         suppressed = True
         if not suppressed:
             kept.append(finding)
-    if unused_rule is not None:
+    # Not on a page that is not UTF-8: no other rule ran there, so every comment would look unused,
+    # and the positions refer to a repaired copy, so the fix would cut the wrong bytes.
+    if unused_rule is not None and page.decode_error is None:
         kept.extend(_unused(page, source, scopes, active_codes, unused_rule))
     return kept
 

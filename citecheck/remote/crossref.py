@@ -1,4 +1,4 @@
-"""Crossref's REST API through habanero: batched DOI look-ups within the pool's limits.
+"""Crossref's REST API, as habanero asks it: batched DOI look-ups within the pool's limits.
 
 One request asks for many DOIs at once (`filter=doi:A,doi:B,…`, which Crossref ORs), as many
 as fit in Crossref's ~4 KB URL limit; worker threads never exceed the pool's concurrency and
@@ -25,6 +25,9 @@ MAX_ROWS = 1000
 USER_AGENT = f"citecheck/{__version__} (+https://pypi.org/project/citecheck/)"
 POOLS = {True: (10.0, 3), False: (5.0, 1)}  # polite?: (requests per second, concurrent requests)
 MAX_AUTHORS = 50  # enough to find a cited first author or a misspelt name; some records list thousands
+# Bytes of one answer. A batch's selected fields are typically well under 1 MiB; a big collaboration's
+# author list adds a few hundred KiB per record.
+MAX_BODY = 32 << 20
 
 
 class Failed(Exception):
@@ -32,8 +35,14 @@ class Failed(Exception):
 
 
 class CrossrefClient:
+    """Queries as habanero builds them (filter syntax, select, the polite pool's User-Agent), sent
+    through a Fetcher: habanero's own requests bound neither the time a request may take nor the
+    size of the body it reads."""
+
     def __init__(self, config, policy: Policy | None = None):
-        from habanero import Crossref
+        from habanero.habanero_utils import make_ua
+
+        from citecheck.remote.fetch import Fetcher
 
         self.base_url = config.get("crossref.base-url").rstrip("/")
         mailto = config.get("crossref.mailto")
@@ -41,11 +50,13 @@ class CrossrefClient:
         self.rate = float(config.get("crossref.rate") or default_rate)
         self.concurrency = max(1, int(config.get("crossref.concurrency") or default_concurrency))
         self.policy = policy or Policy.from_config(config)
-        self.api = Crossref(base_url=self.base_url, mailto=mailto, ua_string=USER_AGENT,
-                            timeout=config.get("network.timeout"))
+        self.fetcher = Fetcher(float(config.get("network.timeout")), MAX_BODY, make_ua(mailto or None, USER_AGENT))
         self.pacer = Pacer(self.rate)
         self.requests = 0
         self._count = threading.Lock()
+
+    def close(self) -> None:
+        self.fetcher.close()
 
     @staticmethod
     def filterable(doi: str) -> bool:
@@ -72,30 +83,37 @@ class CrossrefClient:
 
     def lookup(self, dois: list[str]) -> dict[str, dict[str, Any]]:
         """DOI (lower-case) -> trimmed record, for those of `dois` Crossref has. Raises Failed."""
-        message = self._call(lambda: self.api.works(filter={"doi": list(dois)}, limit=len(dois), select=SELECT))
-        items = (message or {}).get("items") or []
-        return {str(item.get("DOI", "")).lower(): trim(item) for item in items if item.get("DOI")}
+        from habanero.filterhandler import filter_handler
+
+        # habanero's `works(filter=…, limit=…, select=…)`, parameter for parameter.
+        params = {"filter": filter_handler({"doi": list(dois)}), "rows": str(len(dois)), "select": ",".join(SELECT)}
+        message = self._call(f"{self.base_url}/works", params)
+        items = message.get("items") if isinstance(message, dict) else None
+        if not isinstance(items, list):
+            raise Failed("Crossref: unexpected response")
+        return {str(item.get("DOI", "")).lower(): trim(item) for item in items
+                if isinstance(item, dict) and item.get("DOI")}
 
     def work(self, doi: str) -> dict[str, Any] | None:
         """One DOI by its own route; None when Crossref answers 404."""
-        # habanero pastes the id into the path as is, and splits a string id on whitespace: a DOI
-        # holding `#`, `?`, `%` or a space would reach another resource, or several.
-        path = quote(doi, safe="/")
+        # Quoted: a DOI holding `#`, `?`, `%` or a space would otherwise reach another resource.
         try:
-            message = self._call(lambda: self.api.works(ids=[path]))
+            message = self._call(f"{self.base_url}/works/{quote(doi, safe='/')}")
         except _NotFound:
             return None
         return trim(message) if isinstance(message, dict) else None
 
-    def _call(self, request) -> Any:
+    def _call(self, url: str, params: dict[str, str] | None = None) -> Any:
+        from citecheck.remote.fetch import TooLarge
+
         try:
             for attempt in self.policy.retrying():
                 with attempt:
                     self.pacer.wait()
                     with self._count:
                         self.requests += 1
-                    return _one(request)
-        except Transient as exc:
+                    return _message(self.fetcher.get(url, params))
+        except (Transient, TooLarge) as exc:
             raise Failed(f"Crossref: {exc.reason}") from None
         raise Failed("Crossref: no attempt made")
 
@@ -104,45 +122,34 @@ class _NotFound(Exception):
     pass
 
 
-def _one(request) -> Any:
-    """One request, with every way it can fail sorted into transient, not found, or failed."""
-    import httpx2
-    from habanero.exceptions import RequestError
+def _message(reply) -> Any:
+    """The `message` of an answer, or why there is none: transient, not found, or failed."""
+    import json
 
+    status = reply.status
+    if status == 404:
+        raise _NotFound
+    if status == 429 or status >= 500:
+        raise Transient(f"HTTP {status}", retry_after(reply.headers.get("retry-after")))
     try:
-        body = request()
-    except httpx2.HTTPStatusError as exc:
-        status = exc.response.status_code
-        if status == 404:
-            raise _NotFound from None
-        if status == 429 or status >= 500:
-            raise Transient(f"HTTP {status}", retry_after(exc.response.headers.get("retry-after"))) from None
-        raise Failed(f"Crossref: HTTP {status}") from None
-    except RequestError as exc:  # an error status with a JSON body; the response is its cause's
-        status = int(exc.status_code) if str(exc.status_code).isdigit() else 0
-        if status == 404:
-            raise _NotFound from None
-        if status == 429 or status >= 500:
-            response = getattr(exc.__cause__, "response", None)
-            wait = retry_after(response.headers.get("retry-after")) if response is not None else None
-            raise Transient(f"HTTP {status}", wait) from None
-        raise Failed(f"Crossref: HTTP {status}: {exc.error}") from None
-    except httpx2.TimeoutException:
-        raise Transient("timed out") from None
-    except RuntimeError as exc:  # habanero wraps transport errors
-        cause = exc.__cause__
-        if isinstance(cause, httpx2.TimeoutException):
-            raise Transient("timed out") from None
-        if isinstance(cause, httpx2.HTTPError):
-            raise Transient(f"connection failed ({type(cause).__name__})") from None
-        raise Transient(str(exc) or "request failed") from None
-    except httpx2.HTTPError as exc:
-        raise Transient(f"connection failed ({type(exc).__name__})") from None
+        body = json.loads(reply.body)
     except ValueError:  # a body that is not the JSON it claims to be
+        if status != 200:
+            raise Failed(f"Crossref: HTTP {status}") from None
         raise Transient("unreadable response") from None
+    if status != 200:
+        raise Failed(f"Crossref: HTTP {status}: {_complaint(body)}")
     if not isinstance(body, dict) or body.get("status") != "ok":
         raise Transient("unexpected response")
     return body.get("message")
+
+
+def _complaint(body: Any) -> str:
+    """What an error body says: its message, or its first validation failure's."""
+    said = body.get("message") if isinstance(body, dict) else None
+    if isinstance(said, list) and said and isinstance(said[0], dict):
+        said = said[0].get("message")
+    return str(said) if isinstance(said, str) and said else "no reason given"
 
 
 def trim(item: dict[str, Any]) -> dict[str, Any]:

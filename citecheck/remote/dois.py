@@ -48,22 +48,26 @@ def resolve_dois(dois: Collection[str], config, cache, progress: Progress | None
             progress(done, len(wanted))
 
     crossref = CrossrefClient(config, policy)
-    absent: list[str] = []
-    with ThreadPoolExecutor(max_workers=crossref.concurrency, thread_name_prefix="crossref") as pool:
-        futures = {pool.submit(crossref.lookup, batch): batch for batch in crossref.batches(todo)}
-        for future in as_completed(futures):
-            batch = futures[future]
-            try:
-                found = future.result()
-            except Failed as exc:
-                record({doi: DoiAnswer("unverified", reason=str(exc)) for doi in batch})
-                continue
-            # Crossref lower-cases beyond ASCII; compare its keys the same way.
-            record({doi: DoiAnswer("found", record=found[doi.lower()]) for doi in batch if doi.lower() in found})
-            absent.extend(doi for doi in batch if doi.lower() not in found)
-    absent.extend(doi for doi in todo if not crossref.filterable(doi))
-    if absent:
-        _ask_registry(sorted(absent), config, policy, crossref, record)
+    try:
+        absent: list[str] = []
+        with ThreadPoolExecutor(max_workers=crossref.concurrency, thread_name_prefix="crossref") as pool:
+            futures = {pool.submit(crossref.lookup, batch): batch for batch in crossref.batches(todo)}
+            for future in as_completed(futures):
+                batch = futures[future]
+                try:
+                    found = future.result()
+                except Failed as exc:
+                    record({doi: DoiAnswer("unverified", reason=str(exc)) for doi in batch})
+                    continue
+                # Crossref lower-cases beyond ASCII; compare its keys the same way.
+                record({doi: DoiAnswer("found", record=found[doi.lower()]) for doi in batch
+                        if doi.lower() in found})
+                absent.extend(doi for doi in batch if doi.lower() not in found)
+        absent.extend(doi for doi in todo if not crossref.filterable(doi))
+        if absent:
+            _ask_registry(sorted(absent), config, policy, crossref, record)
+    finally:
+        crossref.close()
     return answers
 
 

@@ -67,12 +67,30 @@ def trusted_origins(config, remap_targets: Iterable[str] = ()) -> set[tuple[str,
     return {o for o in map(origin, urls) if o is not None}
 
 
+# IPv6 forms that carry an IPv4 address in their last 32 bits and reach it through a translator
+# or a tunnel: NAT64's well-known prefix (RFC 6052), SIIT's IPv4-translated form (RFC 2765) and the
+# old IPv4-compatible form. A request to 64:ff9b::a9fe:a9fe is one to 169.254.169.254.
+_CARRY_LOW_32 = tuple(map(ipaddress.ip_network, ("64:ff9b::/96", "::ffff:0:0:0/96", "::/96")))
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: local use, never global
+
+
 def public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    mapped = getattr(ip, "ipv4_mapped", None)
-    if mapped is not None:
-        ip = mapped
+    if ip.version == 6:
+        embedded = _embedded(ip)
+        if ip.ipv4_mapped is not None:  # the IPv4 address itself, as a dual-stack socket dials it
+            ip = ip.ipv4_mapped
+        elif ip in _LOCAL_NAT64 or not all(map(public, embedded)):
+            return False
     return ip.is_global and not ip.is_multicast
+
+
+def _embedded(ip: ipaddress.IPv6Address) -> list[str]:
+    """The IPv4 addresses an IPv6 address leads to (mapped, NAT64, 6to4, Teredo's server and client)."""
+    found = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    if any(ip in network for network in _CARRY_LOW_32):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [str(v4) for v4 in found if v4 is not None]
 
 
 def check_scheme(url: str) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from citecheck.remote.crossref import URL_LIMIT, USER_AGENT
+from citecheck.remote.fetch import Fetcher, TooLarge
 from citecheck.remote.pacing import Pacer
 from citecheck.remote.retrying import Policy, Transient, retry_after
 
 NOT_FOUND = "not-found"  # "DOI does not exist"
 UNKNOWN = ""  # exists, agency not known (the handle API does not say)
 RATE = 10.0  # doi.org publishes no limit; stay modest
+MAX_BODY = 1 << 20  # bytes; a full batch's answer is a few tens of KiB
 
 
 class RegistryFailed(Exception):
@@ -25,21 +27,11 @@ class Registry:
     def __init__(self, config, policy: Policy | None = None):
         self.base_url = config.get("doi.resolver-url").rstrip("/")
         self.policy = policy or Policy.from_config(config)
-        self.timeout = config.get("network.timeout")
         self.pacer = Pacer(RATE)
-        self._client = None
-
-    @property
-    def client(self):
-        if self._client is None:
-            import httpx2
-
-            self._client = httpx2.Client(headers={"User-Agent": USER_AGENT}, timeout=self.timeout)
-        return self._client
+        self.fetcher = Fetcher(float(config.get("network.timeout")), MAX_BODY, {"User-Agent": USER_AGENT})
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
+        self.fetcher.close()
 
     def batches(self, dois: list[str]) -> list[list[str]]:
         fixed = len(self.base_url) + len("/doiRA/")
@@ -89,27 +81,22 @@ class Registry:
         raise RegistryFailed(f"doi.org: handle API answered responseCode {code}")
 
     def _get(self, url: str, found_codes=(200,)):
-        import httpx2
+        import json
 
         try:
             for attempt in self.policy.retrying():
                 with attempt:
                     self.pacer.wait()
-                    try:
-                        response = self.client.get(url)
-                    except httpx2.TimeoutException:
-                        raise Transient("timed out") from None
-                    except httpx2.HTTPError as exc:
-                        raise Transient(f"connection failed ({type(exc).__name__})") from None
-                    status = response.status_code
+                    reply = self.fetcher.get(url)
+                    status = reply.status
                     if status == 429 or status >= 500:
-                        raise Transient(f"HTTP {status}", retry_after(response.headers.get("retry-after")))
+                        raise Transient(f"HTTP {status}", retry_after(reply.headers.get("retry-after")))
                     if status not in found_codes:
                         raise RegistryFailed(f"doi.org: HTTP {status}")
                     try:
-                        return response.json()
+                        return json.loads(reply.body)
                     except ValueError:
                         raise Transient("unreadable response") from None
-        except Transient as exc:
+        except (Transient, TooLarge) as exc:
             raise RegistryFailed(f"doi.org: {exc.reason}") from None
         raise RegistryFailed("doi.org: no attempt made")

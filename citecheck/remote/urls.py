@@ -120,11 +120,21 @@ class _Store:
 
 
 class _Status(Transient):
-    """An HTTP answer worth another try (429, 5xx)."""
+    """An HTTP answer worth another try (429, 5xx). When the host was paused for it, the next try
+    waits for the host (see _Host), not on its own."""
 
-    def __init__(self, code: int, retry_after: float | None):
+    def __init__(self, code: int, retry_after: float | None, host_paused: bool = False):
         super().__init__(_said(code), retry_after)
         self.code = code
+        self.host_paused = host_paused
+
+
+class _Budget:
+    """Seconds one try may spend talking to servers, across its redirects and a HEAD's fallback
+    GET; waiting for a slot or a host's pause is not counted."""
+
+    def __init__(self, seconds: float):
+        self.left = seconds
 
 
 class _Slots:
@@ -160,17 +170,49 @@ class _Slots:
 
 
 class _Host:
-    """One host's share: at most `slots` requests at once, none before a Retry-After it stated,
-    and its own connection pool while anyone still waits for it."""
+    """One host's share: at most `slots` requests at once, and its own connection pool while
+    anyone still waits for it.
+
+    A host that asks to slow down (429, or a 5xx with Retry-After) is paused as a whole: every
+    request waits out one pause, however many of its URLs are queued, and answers to requests
+    sent before the pause began do not pause it again. Once it has refused the `retries` pauses
+    the policy allows, its remaining URLs end unverified without asking it again."""
 
     def __init__(self, slots: int, priority: tuple[int, int]):
         self.slots = asyncio.Semaphore(slots)
         self.priority = priority
-        self.not_before = 0.0
         self.users = 0  # hops waiting for or holding a slot
+        self.not_before = 0.0  # end of the current pause
+        self.paused_at = float("-inf")  # when it began
+        self.pauses = 0  # in a row, with no other answer between them
+        self.refusing = ""  # why the host is no longer asked
 
-    def hold_off(self, seconds: float) -> None:
-        self.not_before = max(self.not_before, time.monotonic() + seconds)
+    async def open(self) -> None:
+        """Wait out the host's pause; Refused once it has refused too often."""
+        if self.refusing:
+            raise Refused(self.refusing)
+        delay = self.not_before - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if self.refusing:  # it refused again while this request waited
+            raise Refused(self.refusing)
+
+    def answered(self, code: int, asked: float | None, sent: float, policy: Policy) -> bool:
+        """Note an answer to a request sent at `sent`; True when it asks the host to slow down."""
+        if not (code == 429 or asked is not None and code >= 500 and code != 999):
+            self.pauses = 0
+            return False
+        if sent < self.paused_at:  # sent before the pause: no news
+            return True
+        self.pauses += 1
+        if self.pauses > policy.retries:
+            self.refusing = f"{_said(code)} (the host kept asking to slow down)"
+            return True
+        backoff = policy.backoff * 2 ** (self.pauses - 1)
+        pause = min(asked if asked is not None else backoff, RETRY_AFTER_CAP, policy.max_wait)
+        self.paused_at = time.monotonic()
+        self.not_before = max(self.not_before, self.paused_at + pause)
+        return True
 
 
 class _Router(httpx2.AsyncBaseTransport):
@@ -264,7 +306,12 @@ class _Checker:
 
     async def attempts(self, url: str, method: str) -> UrlOutcome:
         sync = self.policy.retrying()
-        retrying = tenacity.AsyncRetrying(retry=sync.retry, stop=sync.stop, wait=sync.wait, reraise=True)
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            return 0.0 if getattr(exc, "host_paused", False) else sync.wait(state)
+
+        retrying = tenacity.AsyncRetrying(retry=sync.retry, stop=sync.stop, wait=wait, reraise=True)
         tries = 0
         try:
             async for attempt in retrying:
@@ -280,17 +327,18 @@ class _Checker:
         """One request chain: the URL and its redirects, up to a final answer."""
         seen, moved_to, permanent = {url}, "", True
         current = url
+        budget = _Budget(self.timeout)
         for _ in range(MAX_REDIRECTS + 1):
             try:
                 check_scheme(current)
-                code, headers = await self.request(current, method)
+                code, headers, paused = await self.request(current, method, budget)
             except Refused as exc:
                 return UrlOutcome("unverified", reason=exc.reason, final_url=self.remap.public(current))
             except NoSuchHost:
                 return UrlOutcome("broken", reason="NXDOMAIN (no such host)", final_url=self.remap.public(current))
             location = headers.get("location")
             if code not in REDIRECTS or not location:
-                return self.judge(code, headers, current, moved_to)
+                return self.judge(code, headers, current, moved_to, paused)
             target = self.remap.public(urljoin(current, location.strip()))
             permanent = permanent and code in PERMANENT
             if permanent:
@@ -301,7 +349,7 @@ class _Checker:
             seen.add(current)
         return UrlOutcome("unverified", reason=f"more than {MAX_REDIRECTS} redirects", moved_to=moved_to)
 
-    def judge(self, code: int, headers, url: str, moved_to: str) -> UrlOutcome:
+    def judge(self, code: int, headers, url: str, moved_to: str, host_paused: bool) -> UrlOutcome:
         found = dict(code=code, final_url=self.remap.public(url), moved_to=moved_to)
         if 200 <= code < 300 or code == 416:  # 416: a ranged GET of an empty file; it exists
             content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -309,10 +357,7 @@ class _Checker:
         if code in GONE:
             return UrlOutcome("broken", reason=_said(code), **found)
         if code == 429 or code >= 500 and code != 999:
-            wait = retry_after(headers.get("retry-after"))
-            if wait is not None:
-                self.host(url).hold_off(min(wait, RETRY_AFTER_CAP, self.policy.max_wait))
-            raise _Status(code, wait)
+            raise _Status(code, retry_after(headers.get("retry-after")), host_paused)
         reason = {403: "403 Forbidden (a bot wall or a login)", 401: "401 Unauthorized (a login)",
                   999: "999 (the site refuses automated requests)"}.get(code, _said(code))
         return UrlOutcome("unverified", reason=reason, **found)
@@ -325,36 +370,41 @@ class _Checker:
             found = self.hosts[key] = _Host(self.per_host, (-self.backlog[key], len(self.hosts)))
         return found
 
-    async def request(self, url: str, method: str) -> tuple[int, httpx2.Headers]:
-        """One hop; where HEAD is refused, the same hop as a one-byte GET."""
-        code, headers = await self.send(url, method)
+    async def request(self, url: str, method: str, budget: _Budget) -> tuple[int, httpx2.Headers, bool]:
+        """One hop; where HEAD is refused, the same hop as a one-byte GET. Also says whether the
+        answer paused the host."""
+        code, headers, paused = await self.send(url, method, budget)
         if method == "HEAD" and code in HEAD_REFUSED:
-            code, headers = await self.send(url, "GET")
-        return code, headers
+            code, headers, paused = await self.send(url, "GET", budget)
+        return code, headers, paused
 
-    async def send(self, url: str, method: str) -> tuple[int, httpx2.Headers]:
+    async def send(self, url: str, method: str, budget: _Budget) -> tuple[int, httpx2.Headers, bool]:
         host = self.host(url)
         host.users += 1
         try:
             # The host's share first: a task waiting for a busy host must not hold a global slot.
             async with host.slots:
-                delay = host.not_before - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
+                await host.open()
                 await self.slots.acquire(host.priority)
+                sent = time.monotonic()
                 try:
-                    return await self.exchange(url, method)
+                    code, headers = await self.exchange(url, method, budget)
                 finally:
                     self.slots.release()
+                paused = host.answered(code, retry_after(headers.get("retry-after")), sent, self.policy)
+                return code, headers, paused
         finally:
             host.users -= 1
             if not host.users:
                 await self.router.release(origin(url))
 
-    async def exchange(self, url: str, method: str) -> tuple[int, httpx2.Headers]:
+    async def exchange(self, url: str, method: str, budget: _Budget) -> tuple[int, httpx2.Headers]:
         headers = {"Range": "bytes=0-0"} if method == "GET" else {}
+        start = time.monotonic()
         try:
-            async with asyncio.timeout(self.timeout):
+            if budget.left <= 0:
+                raise TimeoutError
+            async with asyncio.timeout(budget.left):
                 response = await self.client.send(self.client.build_request(method, url, headers=headers),
                                                   stream=True)
                 if method == "HEAD":
@@ -376,6 +426,8 @@ class _Checker:
             raise Refused("refused: not an http(s) URL") from None
         except (httpx2.InvalidURL, httpx2.LocalProtocolError):
             raise Refused("not a valid URL") from None
+        finally:
+            budget.left -= time.monotonic() - start
         return response.status_code, response.headers
 
 

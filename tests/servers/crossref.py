@@ -15,7 +15,9 @@ at `rate` per second), is answered 429 with Retry-After at once.
 
 Knobs shared with the doi.org look-alike (`Lookalike`): `latency` (seconds added to each answered
 request), `down` (a status every request gets), `fail_first(n, status)` (429 and 503 come with
-`Retry-After: <retry_after>`), and `log`/`count()` recording every request with the status it got.
+`Retry-After: <retry_after>`), `hostile` (every request gets that misbehaviour of
+tests.servers.base: drip, stall, endless body or headers, a huge body; logged with status 0), and
+`log`/`count()` recording every request with the status it got.
 `unlisted` holds DOIs the single-work route knows but filters do not return yet (Crossref's
 search index lags its registry).
 
@@ -86,6 +88,7 @@ class Lookalike(Server):
         self.latency = latency
         self.retry_after = retry_after
         self.down: int | None = None  # every request gets this status while set
+        self.hostile: str | None = None  # every request gets this misbehaviour while set
         self.log: list[Hit] = []
         self._failures: list[int] = []
 
@@ -122,6 +125,13 @@ class LookalikeHandler(Handler):
         try:
             parts = urlsplit(self.path)
             path, query = unquote(parts.path), dict(parse_qsl(parts.query, keep_blank_values=True))
+            if server.hostile:
+                with server.lock:
+                    server.log.append(Hit(self.command, path, query, 0, self.path, dict(self.headers.items())))
+                server.leave()
+                left = True
+                self.misbehave(server.hostile)
+                return
             fault = server.fault()
             if fault is not None:
                 wait = {"Retry-After": str(server.retry_after)} if fault in (429, 503) else {}

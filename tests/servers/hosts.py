@@ -19,6 +19,10 @@ WebHost paths:
   /slow-body?seconds=S              headers at once, then one byte each S seconds
   /reset                            closes the connection with a TCP reset, no answer
   /gzip-bomb                        200 with a gzip body that inflates to 64 MiB
+  /hostile/<how>                    a misbehaviour of tests.servers.base (drip, stall, endless-body,
+                                    endless-headers, huge-body), to HEAD and GET alike
+  /throttled/<name>                 429 with Retry-After `throttle_after` to the host's first
+                                    `throttle` requests on /throttled/, then 200
 """
 
 from __future__ import annotations
@@ -107,8 +111,10 @@ class CdnHandler(_HostHandler):
 
 
 class WebHost(_Host):
-    def __init__(self, latency: float = 0.0):
+    def __init__(self, latency: float = 0.0, throttle: int = 0, throttle_after: int = 1):
         super().__init__(WebHandler, latency)
+        self.throttle = throttle  # /throttled/…: how many of the host's first requests get 429
+        self.throttle_after = throttle_after  # and the Retry-After they carry
 
 
 class WebHandler(_HostHandler):
@@ -148,6 +154,10 @@ class WebHandler(_HostHandler):
             self._reset()
         elif kind == "gzip-bomb":
             self.send(200, gzip_bomb(), {"Content-Encoding": "gzip"}, HTML)
+        elif kind == "hostile":
+            self.misbehave(parts[1])
+        elif kind == "throttled":
+            self._throttled()
         else:
             self.send(404, b"<html>not here</html>", content_type=HTML)
 
@@ -157,6 +167,15 @@ class WebHandler(_HostHandler):
             seen = self.server.served[path]
         if seen <= refusals:
             self.send(429, b"slow down", {"Retry-After": "0"})
+        else:
+            self.send(200, b"<html>fine now</html>", content_type=HTML)
+
+    def _throttled(self) -> None:
+        with self.server.lock:
+            self.server.served["throttled"] += 1
+            refused = self.server.served["throttled"] <= self.server.throttle
+        if refused:
+            self.send(429, b"slow down", {"Retry-After": str(self.server.throttle_after)})
         else:
             self.send(200, b"<html>fine now</html>", content_type=HTML)
 
@@ -197,6 +216,15 @@ def gzip_bomb() -> bytes:
     parts = [compressor.compress(chunk) for _ in range(64)]
     parts.append(compressor.flush())
     return b"".join(parts)
+
+
+def silent_port() -> socket.socket:
+    """A listening socket that never accepts: the kernel completes TCP handshakes and nothing is
+    ever said back (a TLS handshake or a request stalls for ever). Close it when done."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    return sock
 
 
 def closed_port() -> int:
