@@ -11,6 +11,7 @@ from citecheck.model import Heading, Link, Page, Suppression
 from citecheck.parse import html as htmlscan
 from citecheck.parse.frontmatter import plain, split
 from citecheck.parse.markdown import walk
+from citecheck.parse.shortcodes import inside, markup_spans
 
 PARSER_VERSION = "4"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
@@ -55,7 +56,7 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     page.texts = body.texts
     page.html = body.html
     page.links = body.links
-    _add_bare_urls(page)
+    _add_bare_urls(page, markup_spans(body_bytes), body_start)
     _add_html(page, data)
     _add_ref_shortcodes(page, body_bytes, body_start)
     _add_shortcode_calls(page, body_bytes)
@@ -111,7 +112,8 @@ def _add_ref_shortcodes(page: Page, body: bytes, body_start: int) -> None:
         page.links.append(Link(match.group(0).decode("utf-8", "replace"), start, end, start, end, "shortcode"))
 
 
-def _add_bare_urls(page: Page) -> None:
+def _add_bare_urls(page: Page, shortcodes: list[tuple[int, int]], body_start: int) -> None:
+    """URLs of prose runs; shortcode markup is not prose (Goldmark never sees it as text)."""
     for run in page.texts:
         if run.block == "link" or ("http" not in run.text and "www." not in run.text):
             continue
@@ -129,8 +131,11 @@ def _add_bare_urls(page: Page) -> None:
                 char = start
                 b_start = run.start + byte
                 b_end = b_start + len(url.encode("utf-8"))
+                if shortcodes and inside(shortcodes, b_start - body_start):
+                    continue
                 page.links.append(Link(url, b_start, b_end, b_start, b_end, "bare", text=url))
-            else:
+            elif not (shortcodes and inside(shortcodes, run.start - body_start)
+                      and inside(shortcodes, run.end - 1 - body_start)):
                 page.links.append(Link(url, run.start, run.end, None, None, "bare", text=url))
 
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from citecheck.site.host_redirects import host_redirects, writes_aliases
+from citecheck.site.link_hook import LinkHook, read_hook
+
 HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
 _SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 _WRITES_IDS = re.compile(r"\bid\s*=|^[ \t]*(?:#{1,6}[ \t]|:[ \t])", re.M)
@@ -57,8 +60,11 @@ class Hugo:
     build_expired: bool = False
     embedded_link_hook: bool = False  # Hugo's embedded link render hook rewrites Markdown links
     own_link_hook: bool = False  # the site (or its theme) has its own link render hook
+    link_hook: LinkHook | None = None  # what that hook's template says it does
     disable_aliases: bool = False
     id_shortcodes: frozenset[str] = frozenset()  # shortcodes whose templates write id attributes
+    aliases_redirected: bool = False  # the site writes its aliases into its host's `_redirects`
+    redirects: dict[str, tuple[str, bool]] = field(default_factory=dict)  # the host's exact rules
     exact_pages: dict[str, tuple[str, str]] | None = None  # exact mode: rel -> (URL, why left out)
 
     def ugly_for(self, section: str) -> bool:
@@ -76,7 +82,9 @@ class Hugo:
     def resolves_page_links(self) -> bool:
         """Markdown links name pages by their content path (`../other.md`): a render hook turns them
         into page URLs, or there is no Hugo at all (plain Markdown, read as files)."""
-        return self.embedded_link_hook or self.own_link_hook or not self.found
+        hook = self.link_hook
+        return self.embedded_link_hook or not self.found or (
+            self.own_link_hook and (hook is None or hook.get_page or not hook.readable))
 
 
 def load_hugo(root: Path, environment: str | None = None) -> Hugo:
@@ -201,8 +209,11 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     _languages(hugo, data)
     _mounts(hugo, data)
     embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()
-    hugo.own_link_hook = _has_link_hook(root, data)
+    hugo.link_hook = read_hook(_link_hooks(root, data))
+    hugo.own_link_hook = hugo.link_hook is not None
     hugo.id_shortcodes = _id_shortcodes(root, data)
+    hugo.aliases_redirected = writes_aliases(_table(data, "outputformats"))
+    hugo.redirects = host_redirects(root, [m.source for m in hugo.static_mounts], [m.target for m in hugo.static_mounts])
     multilingual_single_host = len(hugo.languages) > 1
     hugo.embedded_link_hook = embedded == "always" or (
         embedded in ("auto", "fallback") and not hugo.own_link_hook and multilingual_single_host)
@@ -283,9 +294,13 @@ def _layout_dirs(root: Path, data: dict[str, Any]) -> list[Path]:
     return [folder for folder in folders if folder.is_dir()]
 
 
-def _has_link_hook(root: Path, data: dict[str, Any]) -> bool:
-    """A `render-link` template in the site's layouts or its theme's: its rules are the site's."""
-    return any(any(folder.rglob("render-link*.html")) for folder in _layout_dirs(root, data))
+def _link_hooks(root: Path, data: dict[str, Any]) -> list[Path]:
+    """The `render-link` templates of the site's layouts, else of its theme's: their rules are the site's."""
+    for folder in _layout_dirs(root, data):
+        found = sorted(folder.rglob("render-link*.html"))
+        if found:
+            return found
+    return []
 
 
 def _id_shortcodes(root: Path, data: dict[str, Any]) -> frozenset[str]:

@@ -14,6 +14,8 @@ from citecheck.discover import relative
 from citecheck.model import Page
 from citecheck.site import hugo_pages
 from citecheck.site.hugo_pages import PageInfo
+from citecheck.site.host_redirects import is_pattern, pattern_matches
+from citecheck.site.link_hook import clearly_path
 from citecheck.site.urls import fuzzy_key, path_key, split_url, tiki_page_id, urlize
 
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "file:", "news:", "irc:", "sms:")
@@ -158,7 +160,7 @@ class SiteIndex:
         if info.reason:
             return  # Hugo writes no alias and no term page for a page it leaves out
         aliases = fm.get("aliases")
-        if isinstance(aliases, list) and not hugo.disable_aliases:
+        if isinstance(aliases, list) and (not hugo.disable_aliases or hugo.aliases_redirected):
             for alias in aliases:
                 if isinstance(alias, str) and alias.strip():
                     self._add_alias(rel, alias.strip())
@@ -306,6 +308,15 @@ class SiteIndex:
 
     def resolve(self, url: str, source: Page, hooked: bool = True) -> Resolution:
         url = url.strip()
+        hook = self.config.hugo.link_hook if hooked else None
+        if hook is not None and hook.owns(url):  # the hook makes its own link of it
+            return Resolution("skip")
+        result = self._resolve(url, source, hooked)
+        if result.kind == "missing" and hook is not None and not hook.readable and not clearly_path(url):
+            return Resolution("skip")  # what a hook citecheck cannot read makes of a bare word is unknown
+        return result
+
+    def _resolve(self, url: str, source: Page, hooked: bool) -> Resolution:
         for pattern, convention in self._conventions:
             match = pattern.search(url)
             if match:
@@ -452,7 +463,7 @@ class SiteIndex:
         result.fragment = fragment
         return result
 
-    def _resolve_path(self, path: str, query: str) -> Resolution:
+    def _resolve_path(self, path: str, query: str, hops: int = 0) -> Resolution:
         tiki = tiki_page_id(path, query)
         if tiki is not None:
             rels = self.pages_with_id(tiki)
@@ -483,10 +494,31 @@ class SiteIndex:
                 hits = [hit for hit in hits if _serves(_alias_url(hit[1]), decoded)]
             if hits and len({rel for rel, _ in hits}) == 1:
                 return Resolution("alias", self.ref(hits[0][0]), via=hits[0][1], path=path)
+        # The host serves its redirect rules only where no file answers (Netlify's shadowing).
+        redirects = self.config.hugo.redirects
+        redirect = redirects.get(decoded.rstrip("/") or "/")
+        if redirect is not None and hops < 3:
+            return self._redirected(path, *redirect, hops)
+        if any(is_pattern(rule) and pattern_matches(rule, decoded) for rule in redirects):
+            return Resolution("static", path=path)
         hidden = self.tables["hidden"].get(key)
         if hidden:
             return self._page_or_hidden(self.ref(hidden[0]), path)
         return Resolution("missing", path=path)
+
+    def _redirected(self, path: str, destination: str, redirects: bool, hops: int) -> Resolution:
+        """A path the host redirects: LNK002 to the page it leads to; a rewrite (200), a rule leading
+        off the site or to a file answers as it is; a rule leading nowhere is broken."""
+        parts = split_url(destination)
+        if parts is None or parts.scheme or destination.startswith("//"):
+            return Resolution("static", path=path)
+        inner = self._below_base(parts.path or "/") if parts.path.startswith("/") else None
+        target = self._resolve_path(inner, parts.query, hops + 1) if inner else Resolution("missing")
+        if redirects and target.page is not None and target.kind in ("page", "alias"):
+            return Resolution("alias", target.page, via="a redirect rule of the host", path=path)
+        if target.kind != "missing":
+            return Resolution("static", path=path)
+        return Resolution("missing", path=path, hint=f"; the host redirects it to {destination}, which is not published")
 
     def _is_file(self, decoded: str) -> bool:
         files = self.tables["files"]

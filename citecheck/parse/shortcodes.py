@@ -1,0 +1,39 @@
+"""Where a page's body holds Hugo shortcode markup rather than prose: the calls themselves
+(`{{< qr text="https://…" >}}`, `{{% note %}}`, their commented `{{</* … */>}}` forms) and the bodies
+of `{{< name >}} … {{< /name >}}`, which Hugo hands to the template unrendered (the template may
+highlight it as code, as `code-toggle` does). A `{{% name %}}` body is Markdown and stays prose."""
+
+from __future__ import annotations
+
+import re
+
+_CALL = re.compile(rb"\{\{(<|%)(/\*.*?\*/|[^{}]*?)(?:>|%)\}\}", re.S)
+_NAME = re.compile(rb"\s*(/?)\s*([\w./-]+)")
+
+
+def markup_spans(body: bytes) -> list[tuple[int, int]]:
+    """Sorted (start, end) byte offsets of shortcode calls and of angle-bracket shortcode bodies."""
+    if b"{{" not in body:
+        return []
+    spans: list[tuple[int, int]] = []
+    open_calls: list[tuple[bytes, int]] = []  # (name, end of the opening call)
+    for match in _CALL.finditer(body):
+        spans.append((match.start(), match.end()))
+        inner = match.group(2)
+        name = _NAME.match(inner) if match.group(1) == b"<" and not inner.startswith(b"/*") else None
+        if name is None:
+            continue
+        if name.group(1):  # a closing call: its body runs from the matching opening call
+            for i in range(len(open_calls) - 1, -1, -1):
+                if open_calls[i][0] == name.group(2):
+                    spans.append((open_calls[i][1], match.start()))
+                    del open_calls[i:]
+                    break
+        elif not inner.rstrip().endswith(b"/"):  # `{{< x />}}` closes itself
+            open_calls.append((name.group(2), match.end()))
+    spans.sort()
+    return spans
+
+
+def inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    return any(lo <= offset < hi for lo, hi in spans)

@@ -1,0 +1,59 @@
+"""Redirects the host serves besides Hugo's alias pages: Netlify's `_redirects` (copied from a static
+folder) and `[[redirects]]` of `netlify.toml`, exact paths only, and `aliases` that a site with
+`disableAliases` writes into its own `_redirects`."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+
+def host_redirects(root: Path, static_sources: list[str], mount_targets: list[str]) -> dict[str, tuple[str, bool]]:
+    """Exact source path -> (destination, whether the host redirects rather than rewrites)."""
+    rules: list[tuple[str, str, str]] = []
+    for source, target in zip(static_sources, mount_targets):
+        if target.strip("/"):  # `_redirects` only counts at the top of the published folder
+            continue
+        path = root / source / "_redirects"
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                fields = line.split("#", 1)[0].split()
+                if len(fields) >= 2:
+                    rules.append((fields[0], fields[1], fields[2] if len(fields) > 2 else "301"))
+    netlify = root / "netlify.toml"
+    if netlify.is_file():
+        try:
+            table = tomllib.loads(netlify.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            table = {}
+        for rule in table.get("redirects") or []:
+            if isinstance(rule, dict) and isinstance(rule.get("from"), str) and isinstance(rule.get("to"), str):
+                rules.append((rule["from"], rule["to"], str(rule.get("status", 301))))
+    out: dict[str, tuple[str, bool]] = {}
+    for source, destination, status in rules:
+        status = status.rstrip("!")
+        # Rules with placeholders (`/shop/:id`) or a closing splat (`/blog/*`) are kept as patterns,
+        # whose paths are served without judging where they lead.
+        if source.startswith("/") and status[:1] in ("2", "3"):
+            out.setdefault(unquote(source).rstrip("/") or "/", (destination, status.startswith("3")))
+    return out
+
+
+def writes_aliases(output_formats: dict[str, Any]) -> bool:
+    """Whether the site writes its own `_redirects` (an output format of that name, as sites with
+    `disableAliases` do to turn `aliases` into host redirects instead of HTML pages)."""
+    return any(isinstance(conf, dict) and str(conf.get("basename", "")).lower() == "_redirects"
+               for conf in output_formats.values())
+
+
+def is_pattern(rule: str) -> bool:
+    return "*" in rule or ":" in rule
+
+
+def pattern_matches(rule: str, path: str) -> bool:
+    """Netlify's matching of a pattern rule: `:name` is one path segment, `*` the rest of the path."""
+    regex = re.sub(r"\\\*", ".*", re.sub(r":\w+", "[^/]+", re.escape(rule)))
+    return re.fullmatch(regex + "/?", path) is not None

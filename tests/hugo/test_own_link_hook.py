@@ -1,0 +1,116 @@
+"""A site's own link render hook, read from its template and checked against what the real hugo
+renders: every generated link's verdict must equal what public/ serves for the rendered href."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tests.hugo import oracle
+from tests.hugo.test_hugo_rules import BASE, front, lint, site
+
+pytestmark = pytest.mark.skipif(oracle.hugo_binary() is None, reason="the hugo binary cannot run here")
+
+# Hooks as sites write them. Each is the site's `layouts/_markup/render-link.html`.
+GET_PAGE = """{{- $u := urls.Parse .Destination -}}
+{{- with and $u.Path (.Page.GetPage $u.Path) -}}
+<a href="{{ .RelPermalink }}{{ with $u.Fragment }}#{{ . }}{{ end }}">{{ $.Text }}</a>
+{{- else -}}
+<a href="{{ .Destination | safeURL }}">{{ .Text }}</a>
+{{- end -}}"""
+
+NEW_TAB = """<a href="{{ .Destination | safeURL }}"{{ if strings.HasPrefix .Destination "http" }} target="_blank" \
+rel="noopener"{{ end }}>{{ .Text }}</a>"""
+
+GLOSSARY = """{{- $u := urls.Parse .Destination -}}
+{{- if eq $u.Path "g" -}}
+<a href="{{ (site.GetPage "/glossary").RelPermalink }}#{{ anchorize .PlainText }}">{{ .Text }}</a>
+{{- else if and $u.Path (.PageInner.GetPage $u.Path) -}}
+<a href="{{ (.PageInner.GetPage $u.Path).RelPermalink }}{{ with $u.Fragment }}#{{ . }}{{ end }}">{{ .Text }}</a>
+{{- else -}}
+{{- $attrs := dict "href" $u.String -}}
+<a href="{{ index $attrs "href" }}">{{ .Text }}</a>
+{{- end -}}"""
+
+PAGES = {
+    "content/posts/a.md": front("A"),
+    "content/posts/b.md": front("B") + "## Part two\n",
+    "content/docs/_index.md": front("Docs"),
+    "content/docs/guide.md": front("Guide", slug="handbook") + "## Setup\n",
+    "content/docs/bundle/index.md": front("Bundle"),
+    "content/docs/bundle/diagram.png": "png\n",
+    "content/glossary.md": front("Glossary") + "## L1\n",
+}
+DESTINATIONS = [
+    "/posts/b", "/posts/b/", "b", "b.md", "./b.md", "../docs/guide.md", "/docs/guide", "/docs/guide.md",
+    "/docs/handbook/", "/docs/guide/", "/docs/", "/docs", "/docs/bundle", "/docs/bundle/diagram.png",
+    "/nowhere/", "missing.md", "/docs/gone", "/glossary/", "/posts/a/",
+]
+FRAGMENTS = ["", "", "#part-two", "#setup", "#gone"]
+
+
+def links(seed: str, count: int = 36) -> list[str]:
+    rng = random.Random(seed)
+    drawn = [(rng.choice(DESTINATIONS), rng.choice(FRAGMENTS)) for _ in range(count)]
+    return [dest + ("" if dest.endswith(".png") else fragment) for dest, fragment in drawn]  # a file has no ids
+
+
+def agreement(tmp_path, hook: str, seed: str) -> tuple[int, list[str]]:
+    """Links appended to two pages, built by hugo, each verdict compared with citecheck's."""
+    drawn = links(seed)
+    files = dict(PAGES)
+    placed = {}  # (source, line) -> (label, destination)
+    for number, dest in enumerate(drawn, start=1):
+        source = "content/posts/a.md" if number % 2 else "content/docs/guide.md"
+        files[source] += f"\n[L{number}]({dest})\n"
+        placed[(source, files[source].count("\n"))] = (f"L{number}", dest)
+    root = site(tmp_path, {**files, "layouts/_markup/render-link.html": hook})
+    assert oracle.build(root).returncode == 0
+    rendered = oracle.rendered_links(root / "public", "")
+    ours = {}
+    for finding in lint(root):
+        ours.setdefault((finding["path"], finding["line"]), set()).add(finding["code"])
+    problems = []
+    for (source, line), (label, dest) in placed.items():
+        truth = oracle.verdict(root / "public", "", rendered[label])
+        codes = ours.get((source, line), set()) & {"LNK001", "LNK003"}
+        said = "broken" if "LNK001" in codes else "fragment" if "LNK003" in codes else "ok"
+        if said != truth:
+            problems.append(f"{source}:{line} [{label}]({dest}) -> {rendered[label]}: hugo {truth}, citecheck {said}")
+    return len(placed), problems
+
+
+@pytest.mark.parametrize("name, hook", [("get_page", GET_PAGE), ("new_tab", NEW_TAB), ("glossary", GLOSSARY)])
+@pytest.mark.parametrize("seed", ["1", "2"])
+def test_links_under_the_sites_own_hook_agree_with_hugo(tmp_path, name, hook, seed):
+    count, problems = agreement(tmp_path, hook, f"{name}:{seed}")
+    assert count == 36 and problems == []
+
+
+def test_a_hook_that_only_adds_attributes_leaves_links_judged_as_written(tmp_path):
+    root = site(tmp_path, {**PAGES, "content/posts/a.md": front("A") + "[md](b.md)\n\n[ok](/posts/b/)\n",
+                           "layouts/_markup/render-link.html": NEW_TAB})
+    assert oracle.build(root).returncode == 0
+    assert 'href="b.md"' in (root / "public/posts/a/index.html").read_text()
+    assert [(f["code"], f["subject"]) for f in lint(root)] == [("LNK001", "b.md")]
+
+
+def test_destinations_the_hook_compares_literally_are_its_own(tmp_path):
+    root = site(tmp_path, {**PAGES, "content/posts/a.md": front("A") + "[L1](g)\n\n[L2](/nowhere/)\n",
+                           "layouts/_markup/render-link.html": GLOSSARY})
+    assert oracle.build(root).returncode == 0
+    assert 'href="/glossary/#l1"' in (root / "public/posts/a/index.html").read_text()
+    assert [(f["code"], f["subject"]) for f in lint(root)] == [("LNK001", "/nowhere/")]
+
+
+def test_a_hook_citecheck_cannot_read_keeps_only_findings_on_clear_paths(tmp_path):
+    """The hook hands everything to a partial: what it makes of `term` is unknown, `/nowhere/` is a path."""
+    root = site(tmp_path, {
+        **PAGES,
+        "content/posts/a.md": front("A") + "[term](term)\n\n[x](/nowhere/)\n\n[y](gone.md)\n\n[z](/posts/b/)\n",
+        "layouts/_markup/render-link.html": '{{ partial "link.html" . }}',
+        "layouts/_partials/link.html": '<a href="{{ .Destination }}">{{ .Text }}</a>',
+    }, config=BASE)
+    assert oracle.build(root).returncode == 0
+    assert sorted((f["code"], f["subject"]) for f in lint(root)) == [("LNK001", "/nowhere/"), ("LNK001", "gone.md")]

@@ -1,0 +1,49 @@
+"""Shortcode markup is not prose: a URL in a shortcode's arguments, or in the body of a
+`{{< name >}}` call (handed to the template unrendered), is no bare link; in a `{{% name %}}` body
+(Markdown) it is. Checked against the links the real hugo renders."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from tests.hugo import oracle
+from tests.hugo.test_hugo_rules import BASE, front, lint, site
+
+pytestmark = pytest.mark.skipif(oracle.hugo_binary() is None, reason="the hugo binary cannot run here")
+
+SHORTCODES = {
+    "layouts/_shortcodes/qr.html": '<img alt="{{ .Get "text" }}" src="/qr.png">',
+    "layouts/_shortcodes/code.html": '{{ highlight (trim .Inner "\\n") "toml" "" }}',
+    "layouts/_shortcodes/note.html": '{{ .Inner }}',
+}
+PLACES = {
+    "prose": "See {url} for more.\n",
+    "argument": '{{{{< qr text="{url}" >}}}}\n',
+    "argument_multiline": '{{{{< qr\n  text="{url}"\n>}}}}\n',
+    "angle_body": '{{{{< code >}}}}\nbaseURL = "{url}"\n{{{{< /code >}}}}\n',
+    "markdown_body": "{{{{% note %}}}}\nRead {url} first.\n{{{{% /note %}}}}\n",
+    "commented": '```\n{{{{</* qr text="{url}" */>}}}}\n```\n',
+}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_only_urls_hugo_links_are_bare_links(tmp_path, seed):
+    rng = random.Random(seed)
+    body, placed = "", {}
+    for number in range(12):
+        place = rng.choice(sorted(PLACES))
+        url = f"https://example.org/p{seed}-{number}/"
+        body += "\n" + PLACES[place].format(url=url)
+        placed[url] = place
+    root = site(tmp_path, {**SHORTCODES, "content/posts/a.md": front("A") + body, "content/p.md": front("P")},
+                config=BASE + "[markup.goldmark.renderer]\nunsafe = true\n")
+    (root / "citecheck.toml").write_text('[site]\nhosts = ["example.org"]\n')
+    assert oracle.build(root).returncode == 0
+    html = (root / "public/posts/a/index.html").read_text()
+    linked = set(re.findall(r'<a href="(https://example\.org/[^"]*)"', html))
+    reported = {f["subject"] for f in lint(root) if f["code"] == "LNK004"}
+    assert reported == linked
+    assert {placed[url] for url in linked} <= {"prose", "markdown_body"}
