@@ -67,14 +67,14 @@ def pages_to_check(config: Config, ref: str, use_cache: bool = True) -> set[str]
         old_pages.append(parse_page(rel, data, anchor_style=config.hugo.anchor_style))
     # Pages whose links reached a changed page as it was: the link may now lead nowhere.
     if old_pages:
-        was = SiteIndex.build(old_pages, set(), config)
+        was = SiteIndex.build({page.rel: page for page in old_pages}, set(), config)
         for rel, page in pages.items():
             if rel not in targets and any(_reaches(was, link.url, page) for link in page.links):
                 targets.add(rel)
     # Pages claiming an address a changed page claims now: a new duplicate alias or URL.
-    now = SiteIndex.build([pages[rel] for rel in changed if rel in pages], set(), config)
+    now = SiteIndex.build({rel: pages[rel] for rel in changed if rel in pages}, set(), config)
     claimed = {key for name in ("by_key", "aliases") for key in now.tables[name]}
-    whole = SiteIndex.build(pages.values(), set(), config)
+    whole = SiteIndex.build(pages, set(), config)
     for key in claimed:
         for rel in whole.pages_at(key):
             targets.add(rel)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -353,7 +353,7 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
     parsed.clear()  # the light pages hold what is still needed
     if site is None:
         clock("load pages")
-        site = SiteIndex.build((light[rel] for rel in sorted(in_site) if rel in light), static, plan.config,
+        site = SiteIndex.build(light.only(sorted(rel for rel in in_site if rel in light)), static, plan.config,
                                resources, assets)
         clock("site index")
         cache.save_site(index_fp, site.tables)
@@ -405,6 +405,10 @@ class _LightPages:
     def __contains__(self, rel: str) -> bool:
         return rel in self.entries
 
+    def only(self, rels: list[str]) -> Mapping[str, Page]:
+        """These pages, as a mapping that decodes each one when it is asked for."""
+        return _Subset(self, rels)
+
     def __getitem__(self, rel: str) -> Page:
         entry = self.entries[rel]
         if entry.big:
@@ -416,6 +420,20 @@ class _LightPages:
             page = codec.decode_page(again.light)
         page.path = str(entry.path)
         return page
+
+
+class _Subset(Mapping):
+    def __init__(self, pages: _LightPages, rels: list[str]):
+        self.pages, self.rels = pages, rels
+
+    def __getitem__(self, rel: str) -> Page:
+        return self.pages[rel]
+
+    def __iter__(self):
+        return iter(self.rels)
+
+    def __len__(self) -> int:
+        return len(self.rels)
 
 
 def _site_chunk(items: list[tuple[str, str]]) -> list[tuple[str, bytes]]:

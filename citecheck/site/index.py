@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import unquote
@@ -85,8 +85,10 @@ class SiteIndex:
         self._conventions = [(re.compile(c["pattern"]), c) for c in config.get("site.link-conventions")]
 
     @classmethod
-    def build(cls, pages: Iterable[Page], static: set[str], config: Config, resources: Iterable[str] = (),
+    def build(cls, pages: Mapping[str, Page], static: set[str], config: Config, resources: Iterable[str] = (),
               assets: Iterable[str] = (), now: datetime | None = None) -> SiteIndex:
+        """`pages` maps rel -> page and may decode each page as it is asked for: bundles and sections
+        are told from the rels alone, then each page is asked for once and let go."""
         index = cls(config, static)
         hugo = config.hugo
         now = now or datetime.now(timezone.utc)
@@ -101,21 +103,21 @@ class SiteIndex:
             for plural in hugo.taxonomies.values():
                 listings[path_key(f"{prefix}/{plural}")] = f"{prefix}/{plural}/"
         roots = config.content_roots
-        placed = []
-        for page in pages:
-            where = hugo_pages.content_path(page.rel, roots)
-            if where is not None:
-                placed.append((page, *where))
+        placed = [(rel, *where) for rel in pages if (where := hugo_pages.content_path(rel, roots)) is not None]
         leaf_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
                      if re.fullmatch(r"index(\.[\w-]+)?\.(md|markdown)", posixpath.basename(logical))}
         index._branch_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
                               if re.fullmatch(r"_index(\.[\w-]+)?\.(md|markdown)", posixpath.basename(logical))}
         urlized: dict[str, str] = {}
         bundles: dict[str, list] = {}
-        for page, logical, lang in placed:
-            info = hugo_pages.describe(page.rel, logical, lang, hugo, leaf_dirs)
+        calls: dict[str, list] = {}
+        for rel, logical, lang in placed:
+            page = pages[rel]
+            info = hugo_pages.describe(rel, logical, lang, hugo, leaf_dirs)
             index._add(page, info, now, urlized, bundles)
-        index._add_shortcode_ids([page for page, _, _ in placed if page.shortcodes])
+            if page.shortcodes:
+                calls[rel] = page.shortcodes
+        index._add_shortcode_ids(calls)
         index._add_implicit_sections()
         index._add_resources(resources, roots, leaf_dirs, bundles)
         index.tables["assets"].update({path: 1 for path in assets})
@@ -177,7 +179,7 @@ class SiteIndex:
                             urlized[f"{plural}\0{info.lang}\0{term}"] = url
                         listings[path_key(url)] = url
 
-    def _add_shortcode_ids(self, pages: list[Page]) -> None:
+    def _add_shortcode_ids(self, calls: dict[str, list]) -> None:
         """Ids that shortcodes put on a page: a template that writes ids leaves the page's ids
         unknown; a shortcode given a content path (an include) brings that page's ids along, or
         leaves them unknown when the path finds no page. Includes of includes follow, as Hugo
@@ -185,13 +187,13 @@ class SiteIndex:
         refs = self.tables["refs"]
         writers = self.config.hugo.id_shortcodes
         includes: dict[str, list[str]] = {}
-        for page in pages:
-            row = refs.get(page.rel)
+        for rel, shortcodes in calls.items():
+            row = refs.get(rel)
             if row is None:
                 continue
-            own = self.ref(page.rel)
+            own = self.ref(rel)
             unknown = False
-            for name, paths in page.shortcodes:
+            for name, paths in shortcodes:
                 unknown = unknown or name in writers
                 for path in paths:
                     if not _CONTENT_PATH.fullmatch(path):
@@ -199,10 +201,10 @@ class SiteIndex:
                     found = self.get_page(path, own) if own else None
                     if found is None:
                         unknown = True
-                    elif found != page.rel:
-                        includes.setdefault(page.rel, []).append(found)
+                    elif found != rel:
+                        includes.setdefault(rel, []).append(found)
             if unknown:
-                refs[page.rel] = (row[0], row[1], True, *row[3:])
+                refs[rel] = (row[0], row[1], True, *row[3:])
         for _ in range(3):  # an include of an include, a few levels deep
             for rel, found in includes.items():
                 row = refs[rel]
