@@ -11,13 +11,18 @@ from typing import BinaryIO
 
 from citecheck.engine.parallel import workers
 
-CONTENT_SUFFIXES = (".md", ".markdown")
+CONTENT_SUFFIXES = (".md", ".markdown")  # the pages citecheck lints
+# Hugo publishes a content file written in HTML (front matter and an HTML body) as a page: such
+# files are listed as pages of the site, for links into them, but are linted only when named.
+HTML_SUFFIXES = (".html", ".htm")
+PAGE_SUFFIXES = CONTENT_SUFFIXES + HTML_SUFFIXES
 # (rel, path, mtime_ns, size) of a content file; mtime and size are None when its stat failed.
 Listed = tuple[str, str, int | None, int | None]
 
 
 def content_files(content_dir: Path, root: Path, exclude: list[str], follow: bool = False) -> list[Path]:
-    """Every Markdown file under the content folder, minus `exclude` globs (relative to the root)."""
+    """Every content page (Markdown or HTML) under the content folder, minus `exclude` globs
+    (relative to the root)."""
     return [Path(path) for _, path in content_rels(content_dir, root, exclude, follow)]
 
 
@@ -100,7 +105,7 @@ class _Scan:
                             self.links.append((head + name, entry.path))
                     elif entry.is_dir():
                         pending.append((entry.path, head + name + "/", real + os.sep + name))
-                    elif name.endswith(CONTENT_SUFFIXES):
+                    elif name.endswith(PAGE_SUFFIXES):
                         stat = entry.stat()
                         self.found.append((head + name, entry.path, stat.st_mtime_ns, stat.st_size))
                         if follow:
@@ -124,7 +129,7 @@ class _Scan:
         try:
             stat = os.stat(real)
         except OSError:
-            if rel.endswith(CONTENT_SUFFIXES):
+            if rel.endswith(PAGE_SUFFIXES):
                 self.found.append((rel, path, None, None))  # reading it reports why
             return
         if not any(real == folder or real.startswith(folder + os.sep) for folder in inside):
@@ -136,7 +141,7 @@ class _Scan:
                 self.notes.append(f"{rel}: skipped: a symbolic link to a folder listed already")
                 return
             self.folder(path, rel + "/", real)
-        elif rel.endswith(CONTENT_SUFFIXES):
+        elif rel.endswith(PAGE_SUFFIXES):
             if real in self.files:
                 self.notes.append(f"{rel}: skipped: a symbolic link to a page listed already")
                 return
@@ -146,7 +151,7 @@ class _Scan:
 
 def _page_like(rel: str, path: str) -> bool:
     """A link that would be a page, or hold pages, if followed (others are not worth a word)."""
-    return rel.endswith(CONTENT_SUFFIXES) or os.path.isdir(path)
+    return rel.endswith(PAGE_SUFFIXES) or os.path.isdir(path)
 
 
 class Listing:

@@ -54,10 +54,10 @@ def changed_files(config: Config, ref: str) -> tuple[set[str], dict[str, str]]:
 def pages_to_check(config: Config, ref: str, use_cache: bool = True) -> set[str]:
     changed, before = changed_files(config, ref)
     pages = {page.rel: page for page in site_pages(config, use_cache)}
-    targets = {rel for rel in changed if rel in pages}
+    targets = {rel for rel in changed if rel in pages and rel.endswith(discover.CONTENT_SUFFIXES)}
     old_pages = []
     for rel, git_path in before.items():
-        if not rel.endswith(discover.CONTENT_SUFFIXES):
+        if not rel.endswith(discover.PAGE_SUFFIXES):
             continue
         try:
             data = subprocess.run(["git", "show", f"{ref}:{git_path}"], cwd=config.root, capture_output=True,

@@ -185,6 +185,7 @@ def _listing(options: Options, config: Config):
     else:
         listed, notes = discover.walk(config.content_dir, config.root, config.get("exclude"),
                                       config.get("follow-symlinks"))
+    listed = _site_listed(config, listed)
     in_site = {rel: path for rel, path, _, _ in listed}
     targets, warnings = _targets(options, config, in_site)
     if options.only is None:  # a run over changed pages says nothing of links elsewhere
@@ -193,6 +194,14 @@ def _listing(options: Options, config: Config):
         warnings.append(f"no Markdown files under {config.content_dir} (is this the site root?)")
     listed.extend((rel, str(path), None, None) for rel, path in targets.items() if rel not in in_site)
     return listed, in_site, targets, warnings
+
+
+def _site_listed(config: Config, listed: list) -> list:
+    """The listed files that are pages of the site: HTML in the content folder is a page only
+    where Hugo builds the site."""
+    if config.hugo.found:
+        return listed
+    return [item for item in listed if item[0].endswith(discover.CONTENT_SUFFIXES)]
 
 
 def _asked_about(note: str, paths: list[Path], root: Path) -> bool:
@@ -280,8 +289,8 @@ def site_pages(config: Config, use_cache: bool = True) -> Iterator[Page]:
     """Every content page of the site as a light page (links, front matter, anchors), from the
     cache where it can, parsing (and caching) the rest. For questions about the whole site."""
     parallel.share(plan=_Plan(config, [], [], set(), None))
-    listed = discover.content_stats(config.content_dir, config.root, config.get("exclude"),
-                                    config.get("follow-symlinks"))
+    listed = _site_listed(config, discover.content_stats(config.content_dir, config.root, config.get("exclude"),
+                                                         config.get("follow-symlinks")))
     max_bytes = config.get("max-file-size")
     settings = f"{config.hugo.anchor_style}:{max_bytes}"
     cache = cache_for(config, use_cache)
@@ -499,8 +508,10 @@ def _targets(options: Options, config: Config, rels: dict[str, Path]) -> tuple[d
     warnings: list[str] = []
     if options.only is not None:
         return {rel: rels[rel] for rel in options.only if rel in rels}, warnings
+    # Pages written in HTML are pages of the site, linted only when named: they are not Markdown,
+    # and their markup is the site's own (a form, a table of data), not prose to check.
     if not options.paths:
-        return dict(rels), warnings
+        return {rel: path for rel, path in rels.items() if rel.endswith(discover.CONTENT_SUFFIXES)}, warnings
     chosen: dict[str, Path] = {}
     root = config.root
     for path in options.paths:
@@ -508,10 +519,12 @@ def _targets(options: Options, config: Config, rels: dict[str, Path]) -> tuple[d
         if resolved.is_dir():
             prefix = discover.relative(resolved, root)
             prefix = "" if prefix in (".", "") else prefix + "/"
-            inside = {rel: p for rel, p in rels.items() if rel.startswith(prefix)}
+            inside = {rel: p for rel, p in rels.items()
+                      if rel.startswith(prefix) and rel.endswith(discover.CONTENT_SUFFIXES)}
             if not inside and resolved != root.resolve():
                 for file in discover.content_files(resolved, root, config.get("exclude"), config.get("follow-symlinks")):
-                    inside[discover.relative(file, root)] = file
+                    if file.name.endswith(discover.CONTENT_SUFFIXES):
+                        inside[discover.relative(file, root)] = file
             if not inside:
                 warnings.append(f"{path}: no content files")
             chosen.update(inside)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 
+from citecheck.discover import HTML_SUFFIXES
 from citecheck.extract.anchors import unique_anchors
 from citecheck.extract.bare_urls import find_bare_urls
 from citecheck.extract.citations import extract_citations
-from citecheck.model import Heading, Link, Page, Suppression
+from citecheck.model import Heading, HtmlChunk, Link, Page, Suppression
 from citecheck.parse import html as htmlscan
 from citecheck.parse.frontmatter import plain, split
-from citecheck.parse.markdown import walk
+from citecheck.parse.markdown import Body, walk
 from citecheck.parse.shortcodes import inside, markup_spans
 
-PARSER_VERSION = "4"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "5"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
@@ -52,7 +53,7 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     page.fm_end = body_start
     body_bytes = data[body_start:]
 
-    body = walk(body_text, body_bytes, body_start)
+    body = _html_body(body_text, body_start) if rel.endswith(HTML_SUFFIXES) else walk(body_text, body_bytes, body_start)
     page.texts = body.texts
     page.html = body.html
     page.links = body.links
@@ -65,6 +66,15 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     _add_anchors(page, body, anchor_style)
     page.citations = extract_citations(page, data)
     return page
+
+
+def _html_body(text: str, start: int) -> Body:
+    """A content page written in HTML: Hugo publishes its body as written, so the body is one
+    raw HTML chunk (its links and ids), not Markdown (indented HTML is no code block here)."""
+    body = Body()
+    if text:
+        body.html.append(HtmlChunk(text, start, start + len(text.encode("utf-8")), inline=False))
+    return body
 
 
 def _add_anchors(page: Page, body, anchor_style: str) -> None:

@@ -1,4 +1,4 @@
-"""The files besides Markdown that a Hugo site publishes: static files, bundle resources, assets."""
+"""The files besides content pages that a Hugo site publishes: static files, bundle resources, assets."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 import posixpath
 from pathlib import Path
 
-from citecheck.discover import CONTENT_SUFFIXES, relative
+from citecheck.discover import PAGE_SUFFIXES, relative
 
 
 def walk(folder: Path) -> list[str]:
@@ -32,11 +32,11 @@ def static_urls(root: Path, mounts: list[tuple[str, str]]) -> set[str]:
 
 
 def content_resources(root: Path, roots: list[tuple[str, str, str]]) -> list[str]:
-    """Files other than Markdown in the content folders, relative to the site root."""
+    """Files other than pages (Markdown or HTML) in the content folders, relative to the site root."""
     found: list[str] = []
     for source, _, _ in roots:
         prefix = "" if source in ("", ".") else source + "/"
-        found.extend(prefix + name for name in walk(root / source) if not name.endswith(CONTENT_SUFFIXES))
+        found.extend(prefix + name for name in walk(root / source) if not name.endswith(PAGE_SUFFIXES))
     return sorted(set(found))
 
 

@@ -105,9 +105,9 @@ class SiteIndex:
         roots = config.content_roots
         placed = [(rel, *where) for rel in pages if (where := hugo_pages.content_path(rel, roots)) is not None]
         leaf_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
-                     if re.fullmatch(r"index(\.[\w-]+)?\.(md|markdown)", posixpath.basename(logical))}
+                     if re.fullmatch(r"index(\.[\w-]+)?\.(md|markdown|html?)", posixpath.basename(logical))}
         index._branch_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
-                              if re.fullmatch(r"_index(\.[\w-]+)?\.(md|markdown)", posixpath.basename(logical))}
+                              if re.fullmatch(r"_index(\.[\w-]+)?\.(md|markdown|html?)", posixpath.basename(logical))}
         urlized: dict[str, str] = {}
         bundles: dict[str, list] = {}
         calls: dict[str, list] = {}
@@ -405,7 +405,7 @@ class SiteIndex:
         return None
 
     def _is_bundle(self, own: PageRef) -> bool:
-        return re.search(r"/index(\.[\w-]+)?\.(md|markdown)$", "/" + own.rel) is not None
+        return re.search(r"/index(\.[\w-]+)?\.(md|markdown|html?)$", "/" + own.rel) is not None
 
     def get_page(self, ref: str, own: PageRef, by_name: bool = False) -> str | None:
         """Hugo's GetPage from a page: relative to the page's folder, then from the content root,

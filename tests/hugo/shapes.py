@@ -256,7 +256,29 @@ def config_dir(seed: int) -> Shape:
     return s
 
 
+def html_pages(seed: int) -> Shape:
+    """Content pages written in HTML (front matter and an HTML body) beside Markdown pages.
+    Current Hugo builds them only where `security.allowContent` lets text/html in."""
+    config = ('baseURL = "https://example.org/"\n[security]\nallowContent = [".*"]\n'
+              '[permalinks.page]\nreports = "/r/:filename/"\n')
+    s = Shape("html-pages", config={"hugo.toml": config}, seed=seed)
+    s.page("content/_index.md", "Home")
+    s.page("content/posts/alpha.md")
+    s.page("content/posts/bundle/index.md")
+    s.file("content/posts/bundle/extra.html", b'---\ntitle: Extra\n---\n<p id="extra">a page resource</p>\n')
+    s.file("content/posts/donate.html", b'---\ntitle: Give\nslug: give-now\naliases: ["/old-donate/"]\n---\n'
+           b'<h2 id="ways">Ways to give</h2>\n\n<div class="cards">\n\n    <form id="card-form">\n'
+           b'        <a name="monthly"></a>\n    </form>\n\n</div>\n<section id="Tax-Receipts"></section>\n')
+    s.file("content/posts/raw.html", b'<h2 id="plain-html">No front matter</h2>\n<p>Hugo titles it itself.</p>\n')
+    s.file("content/about.htm", b'---\ntitle: About\n---\n<div id="team">\n\n    <h3 id="board">Board</h3>\n</div>\n')
+    s.file("content/stats/_index.html", b'---\ntitle: Stats\n---\n<table id="daily"><tr><td>1</td></tr></table>\n')
+    s.file("content/guide/index.html", b'---\ntitle: Guide\n---\n<ol id="steps"><li>one</li></ol>\n')
+    s.file("content/guide/map.png")
+    s.file("content/reports/q1.html", b'---\ntitle: First quarter\n---\n<h2 id="summary">Summary</h2>\n')
+    return s
+
+
 SHAPES = {f.__name__: f for f in (plain, leaf_bundles, branch_bundles, headless, publish_status, mixed_case,
                                    multilingual_dirs, multilingual_names, mounts, permalinks, ugly, subpath,
-                                   render_hook, config_dir)}
+                                   render_hook, config_dir, html_pages)}
 SHAPES["mixed_case_kept"] = lambda seed: mixed_case(seed, keep_case=True)
