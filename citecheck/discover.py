@@ -36,8 +36,10 @@ def content_stats(content_dir: Path, root: Path, exclude: list[str], follow: boo
     return walk(content_dir, root, exclude, follow)[0]
 
 
-def walk(content_dir: Path, root: Path, exclude: list[str], follow: bool = False) -> tuple[list[Listed], list[str]]:
-    """The content files, and one note per symbolic link left out (for a warning).
+def walk(content_dir: Path, root: Path, exclude: list[str],
+         follow: bool = False) -> tuple[list[Listed], list[str], list[str]]:
+    """The content files, one note per symbolic link left out (for a warning), and the other files
+    of the content folder (bundle resources: listed by the same scan, so no second walk).
 
     A pre-commit run of a 15,000-page site spends most of its time here: string work only,
     and one stat per file from the directory scan, which also tells which files changed.
@@ -50,7 +52,7 @@ def walk(content_dir: Path, root: Path, exclude: list[str], follow: bool = False
     before any link), which also ends every loop.
     """
     if not content_dir.is_dir():
-        return [], []
+        return [], [], []
     base = os.path.abspath(root)
     start = os.path.abspath(content_dir)
     prefix = "" if start == base else relative(Path(start), root) + "/"
@@ -67,7 +69,7 @@ def walk(content_dir: Path, root: Path, exclude: list[str], follow: bool = False
     if exclude:
         found = [item for item in found if not excluded(item[0], exclude)]
     found.sort(key=lambda item: item[0])
-    return found, sorted(scan.notes)
+    return found, sorted(scan.notes), sorted(scan.other)
 
 
 class _Scan:
@@ -80,6 +82,7 @@ class _Scan:
         self.notes: list[str] = []
         self.folders: set[str] = set()  # real paths, kept only when following links
         self.files: set[str] = set()
+        self.other: list[str] = []  # files that are not pages (bundle resources), rel to the root
 
     def folder(self, start: str, head: str, real: str) -> None:
         """List a folder tree without following links; links met are kept in `self.links`."""
@@ -110,6 +113,8 @@ class _Scan:
                         self.found.append((head + name, entry.path, stat.st_mtime_ns, stat.st_size))
                         if follow:
                             self.files.add(real + os.sep + name)
+                    else:
+                        self.other.append(head + name)
                 except OSError:
                     self.found.append((head + name, entry.path, None, None))
 
@@ -162,6 +167,7 @@ class Listing:
     def __init__(self, content_dir: Path, root: Path, exclude: list[str], follow: bool = False):
         self.args = (content_dir, root, exclude, follow)
         self.notes: list[str] = []  # about the links the last `take` left out
+        self.other: list[str] = []  # the files besides pages the last `take` found
         self.child: tuple[int, BinaryIO] | None = None
         if hasattr(os, "fork") and workers() > 1:
             self.child = self._fork()
@@ -188,10 +194,10 @@ class Listing:
 
     def take(self) -> list[Listed]:
         listed = self._receive() if self.child is not None else None
-        found, self.notes = listed if listed is not None else walk(*self.args)
+        found, self.notes, self.other = listed if listed is not None else walk(*self.args)
         return found
 
-    def _receive(self) -> tuple[list[Listed], list[str]] | None:
+    def _receive(self) -> tuple[list[Listed], list[str], list[str]] | None:
         """The child's listing; None if it failed (then the caller lists in this process)."""
         pid, stream = self.child
         self.child = None

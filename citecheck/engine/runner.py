@@ -141,12 +141,12 @@ def run(config: Config, options: Options) -> Result:
         known = cache.files(f"{PARSER_VERSION}:{settings}")  # read while the listing is being made
         if options.listing is not None and not full_run:
             frontmatter.prepare_yaml()  # the pages a pre-commit run names are likely to need parsing
-        listed, in_site, targets, warnings = _listing(options, config)
+        listed, other, in_site, targets, warnings = _listing(options, config)
         entries, errors = pageload.read(listed, settings, max_bytes, known)
         clock(f"discover + read ({len(entries)} files)")
         if options.progress:
             options.progress("index", len(entries), len(entries))
-        findings, parsed, skipped = _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock)
+        findings, parsed, skipped = _lint(entries, other, targets, in_site, cfg, cache, plan, max_bytes, clock)
         if options.progress:
             options.progress("parse", len(targets), len(targets))
         _remember_files(cache, f"{PARSER_VERSION}:{settings}", entries, known, full_run)
@@ -179,11 +179,12 @@ def run(config: Config, options: Options) -> Result:
 
 
 def _listing(options: Options, config: Config):
-    """(every file to read, {rel: path} of the site's content files, the pages to lint, warnings)."""
+    """(every file to read, the content folder's other files, {rel: path} of the site's content
+    files, the pages to lint, warnings)."""
     if options.listing is not None:
-        listed, notes = options.listing.take(), options.listing.notes
+        listed, notes, other = options.listing.take(), options.listing.notes, options.listing.other
     else:
-        listed, notes = discover.walk(config.content_dir, config.root, config.get("exclude"),
+        listed, notes, other = discover.walk(config.content_dir, config.root, config.get("exclude"),
                                       config.get("follow-symlinks"))
     listed = _site_listed(config, listed)
     in_site = {rel: path for rel, path, _, _ in listed}
@@ -193,7 +194,7 @@ def _listing(options: Options, config: Config):
     if not in_site and not targets:
         warnings.append(f"no Markdown files under {config.content_dir} (is this the site root?)")
     listed.extend((rel, str(path), None, None) for rel, path in targets.items() if rel not in in_site)
-    return listed, in_site, targets, warnings
+    return listed, other, in_site, targets, warnings
 
 
 def _site_listed(config: Config, listed: list) -> list:
@@ -319,7 +320,7 @@ def _parse_unseen(readable, want_local: set[str], cache, anchor_style: str, max_
     return parsed
 
 
-def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
+def _lint(entries, other, targets, in_site, cfg, cache, plan, max_bytes, clock):
     anchor_style = plan.config.hugo.anchor_style
     readable = [e for e in entries if not e.big]
     parsed = _parse_unseen(readable, set(targets), cache, anchor_style, max_bytes)
@@ -329,7 +330,7 @@ def _lint(entries, targets, in_site, cfg, cache, plan, max_bytes, clock):
     cache.put("local", [(f"{p.key}:{cfg}", p.local) for p in parsed.values() if p.local is not None])
     clock("cache findings of page checks")
 
-    static, resources, assets = site_files(plan.config)
+    static, resources, assets = site_files(plan.config, other)
     # The day is part of it: dated pages come out (publishDate) and go (expiryDate) as days pass.
     index_fp = _index_fingerprint(cfg, [(e.rel, e.ref or e.key) for e in entries if e.rel in in_site],
                                   {*static, *resources, *("assets:" + a for a in assets), "day:" + _today()})

@@ -31,13 +31,16 @@ def static_urls(root: Path, mounts: list[tuple[str, str]]) -> set[str]:
     return urls
 
 
-def content_resources(root: Path, roots: list[tuple[str, str, str]]) -> list[str]:
-    """Files other than pages (Markdown or HTML) in the content folders, relative to the site root."""
-    found: list[str] = []
+def content_resources(roots: list[tuple[str, str, str]], listed: list[str]) -> list[str]:
+    """Files other than pages (Markdown or HTML) in the content folders, relative to the site root,
+    from the files the content listing found besides pages."""
+    found: set[str] = set()
     for source, _, _ in roots:
-        prefix = "" if source in ("", ".") else source + "/"
-        found.extend(prefix + name for name in walk(root / source) if not name.endswith(PAGE_SUFFIXES))
-    return sorted(set(found))
+        if source in ("", "."):
+            return sorted(listed)
+        prefix = source + "/"
+        found.update(rel for rel in listed if rel.startswith(prefix))
+    return sorted(found)
 
 
 def asset_paths(root: Path, mounts: list[tuple[str, str]]) -> set[str]:
@@ -45,8 +48,9 @@ def asset_paths(root: Path, mounts: list[tuple[str, str]]) -> set[str]:
     return {posixpath.join(target, name) for source, target in mounts for name in walk(root / source)}
 
 
-def site_files(config) -> tuple[set[str], list[str], set[str]]:
-    """(static URL paths, content files that are not Markdown, asset paths) of a site."""
+def site_files(config, content_other: list[str]) -> tuple[set[str], list[str], set[str]]:
+    """(static URL paths, content files that are not pages, asset paths) of a site; `content_other`
+    is what the content listing found besides pages."""
     hugo = config.hugo
     if config.values["static"] or not hugo.found:
         static = static_urls(config.root, [(relative(d, config.root), "") for d in config.static_dirs])
@@ -54,6 +58,6 @@ def site_files(config) -> tuple[set[str], list[str], set[str]]:
         static = static_urls(config.root, [(m.source, m.target) for m in hugo.static_mounts])
     if not hugo.found:
         return static, [], set()
-    return (static, content_resources(config.root, config.content_roots),
+    return (static, content_resources(config.content_roots, content_other),
             asset_paths(config.root, [(m.source, m.target) for m in hugo.assets_mounts]))
 
