@@ -259,15 +259,21 @@ def judge(finding: dict, published: Published, links: dict[str, tuple]) -> Verdi
             if advice_kind in ("none", "alias") or advice_id is False:
                 verdict.why = f"advice {advice.group(1)} is {'not served' if advice_kind == 'none' else advice_kind}"
         return verdict
-    if kind in ("none", "unknown") or (code == "LNK003" and has_id is False):
+    if code in ("LNK001", "LNK003"):
+        # A render hook that rewrote the href (Hugo's embedded one links a translation's page in
+        # its own language): readers follow the rendered href, so that is what is judged.
         text = _link_text(links.get(path), finding)
         alternatives = rendered_alternatives(published, path, text or "", url)
         if alternatives:
             judged = [served_fragment(published, alt, permalink) for alt in alternatives]
-            if all(k in ("page", "file", "alias") and i is not False for k, i in judged):
-                verdict.truth, verdict.why = "false", f"rendered as {alternatives[0]}"
-                return verdict
-        elif alternatives is not None:  # rewritten, and no rendered link carries its text
+            works = [k in ("page", "file", "alias") and (code == "LNK001" or i is not False) for k, i in judged]
+            if all(works) or not any(works):
+                verdict.truth = "false" if all(works) else "true"
+                verdict.why = f"rendered as {alternatives[0]}" + ("" if all(works) else ", which does not work")
+            else:
+                verdict.why = f"rendered as {len(works)} links of the same text, some working"
+            return verdict
+        if alternatives is not None and (kind in ("none", "unknown") or has_id is False):
             verdict.why = "a render hook rewrote the href; no rendered link with its text"
             return verdict
     if code == "LNK001":
