@@ -59,8 +59,7 @@ class Hugo:
     build_future: bool = False
     build_expired: bool = False
     embedded_link_hook: bool = False  # Hugo's embedded link render hook rewrites Markdown links
-    own_link_hook: bool = False  # the site (or its theme) has its own link render hook
-    link_hook: LinkHook | None = None  # what that hook's template says it does
+    link_hook: LinkHook | None = None  # the site's (or its theme's) own link render hook, as its template reads
     disable_aliases: bool = False
     id_shortcodes: frozenset[str] = frozenset()  # shortcodes whose templates write id attributes
     aliases_redirected: bool = False  # the site writes its aliases into its host's `_redirects`
@@ -84,7 +83,7 @@ class Hugo:
         into page URLs, or there is no Hugo at all (plain Markdown, read as files)."""
         hook = self.link_hook
         return self.embedded_link_hook or not self.found or (
-            self.own_link_hook and (hook is None or hook.get_page or not hook.readable))
+            hook is not None and (hook.get_page or not hook.readable))
 
 
 def load_hugo(root: Path, environment: str | None = None) -> Hugo:
@@ -210,13 +209,12 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     _mounts(hugo, data)
     embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()
     hugo.link_hook = read_hook(_link_hooks(root, data))
-    hugo.own_link_hook = hugo.link_hook is not None
     hugo.id_shortcodes = _id_shortcodes(root, data)
     hugo.aliases_redirected = writes_aliases(_table(data, "outputformats"))
     hugo.redirects = host_redirects(root, [m.source for m in hugo.static_mounts], [m.target for m in hugo.static_mounts])
     multilingual_single_host = len(hugo.languages) > 1
     hugo.embedded_link_hook = embedded == "always" or (
-        embedded in ("auto", "fallback") and not hugo.own_link_hook and multilingual_single_host)
+        embedded in ("auto", "fallback") and hugo.link_hook is None and multilingual_single_host)
 
 
 def _permalinks(hugo: Hugo, table: dict[str, Any]) -> None:
