@@ -99,7 +99,7 @@ def main() -> None:
 
     from citecheck.remote.guard import Guard
     from citecheck.remote.remap import Remap
-    from citecheck.remote.urls import _Checker
+    from citecheck.remote.url_checker import Checker
 
     config, urls, concurrency = pickle.loads(sys.stdin.buffer.read())
     out = sys.stdout.buffer
@@ -120,7 +120,7 @@ def main() -> None:
             send()
 
     remap = Remap.from_config(config)
-    checker = _Checker(config, remap, Guard.from_config(config, remap.targets, None), concurrency=concurrency)
+    checker = Checker(config, remap, Guard.from_config(config, remap.targets, None), concurrency=concurrency)
     asyncio.run(checker.run(urls, arrived))
     if batch:
         send()
