@@ -11,14 +11,18 @@ import sqlite3
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 8
-# Light pages (with a digest of what the site index takes from them), findings of the page-only
-# checks per configuration, and final findings per configuration and site index.
-TABLES = ("pages", "local", "final")
+SCHEMA_VERSION = 9
+# Findings of the page-only checks per configuration, and final findings per configuration and
+# site index (parsed pages have a table of their own, with two parts).
+TABLES = ("local", "final")
+# The saved site index is stored in shards: a one-file run reads the few shards holding the keys it
+# asks for, and rows of related keys compress together (paths share long prefixes).
+SITE_SHARDS = 64
 
 
 def warn(message: str) -> None:
@@ -95,6 +99,9 @@ class Cache:
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        # Rows of a parsed page are a few KB: with the default 4 KB pages most would spill into
+        # an overflow page of their own, mostly empty. Takes effect only when the file is new.
+        db.execute("PRAGMA page_size=16384")
         _wal(db)
         db.execute("PRAGMA synchronous=NORMAL")
         # One run at a time sets the schema up; the others wait for it (busy timeout), then see it done.
@@ -112,18 +119,21 @@ class Cache:
     def _schema(db: sqlite3.Connection) -> None:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
-            for table in ("files", "site", "site_meta", "answers", *TABLES):
+            for table in ("files", "site", "site_meta", "answers", "pages", *TABLES):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, ref TEXT NOT NULL, blob BLOB NOT NULL)")
+        # Parsed pages by content key: the digest of what the site index takes from the page, the
+        # facts the index reads, and the body the page's own checks read (see engine/codec.py).
+        db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, ref TEXT NOT NULL, facts BLOB NOT NULL, "
+                   "body BLOB NOT NULL)")
         # Which content each file had when last seen, so unchanged files are not even read:
         # one row holding a marshal'd {rel: (mtime, size, key, ref)}, read in milliseconds.
         db.execute("CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, blob BLOB NOT NULL)")
-        # The site index of the latest fingerprint, one row per key, read key by key.
-        db.execute("CREATE TABLE IF NOT EXISTS site (t TEXT, k TEXT, v BLOB, PRIMARY KEY (t, k)) WITHOUT ROWID")
+        # The site index of the latest fingerprint: per table, SITE_SHARDS compressed shards.
+        db.execute("CREATE TABLE IF NOT EXISTS site (t TEXT, shard INTEGER, v BLOB, PRIMARY KEY (t, shard))")
         db.execute("CREATE TABLE IF NOT EXISTS site_meta (fp TEXT)")
-        for table in TABLES[1:]:
-            db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, blob BLOB NOT NULL)")
+        for table in TABLES:
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, blob BLOB NOT NULL) WITHOUT ROWID")
         # Answers of remote questions (a DOI's record, a URL's outcome), each with its own expiry;
         # written batch by batch so that an interrupted run keeps what it learnt.
         db.execute("CREATE TABLE IF NOT EXISTS answers (kind TEXT, key TEXT, status TEXT, blob BLOB, "
@@ -181,27 +191,46 @@ class Cache:
             return {}
         try:
             row = self.db.execute("SELECT blob FROM files WHERE id = 1").fetchone()
-            saved, files = marshal.loads(row[0]) if row else (None, {})
-            return files if saved == settings else {}  # keys from another parser version: re-read all
-        except (sqlite3.DatabaseError, ValueError, EOFError, TypeError) as exc:
+            saved, files = marshal.loads(zlib.decompress(row[0])) if row else (None, {})
+            if saved != settings:
+                return {}  # keys from another parser version: re-read all
+            return {rel: (mtime, size, key.hex(), ref.hex()) for rel, (mtime, size, key, ref) in files.items()}
+        except (sqlite3.DatabaseError, ValueError, EOFError, TypeError, AttributeError, zlib.error) as exc:
             warn(f"cache read failed ({exc}); working without it")
             return {}
 
     def put_files(self, settings: str, files: dict[str, tuple[int, int, str, str]]) -> None:
-        self._write(("INSERT OR REPLACE INTO files VALUES (1, ?)", (marshal.dumps((settings, files)),)))
+        # Digests as bytes: half the size of their hex, which compresses poorly.
+        files = {rel: (mtime, size, bytes.fromhex(key), bytes.fromhex(ref))
+                 for rel, (mtime, size, key, ref) in files.items()}
+        blob = zlib.compress(marshal.dumps((settings, files)), 1)
+        self._write(("INSERT OR REPLACE INTO files VALUES (1, ?)", (blob,)))
 
     def get(self, table: str, keys: list[str]) -> dict[str, bytes]:
         assert table in TABLES
         return dict(self._select(f"SELECT key, blob FROM {table} WHERE key IN ({{marks}})", keys))
 
-    def put(self, table: str, rows: list[tuple]) -> None:
-        """rows: (key, blob) or, for pages, (key, ref, blob)."""
+    def put(self, table: str, rows: list[tuple[str, bytes]]) -> None:
+        assert table in TABLES
+        if rows:  # in key order: a B-tree filled in order packs its pages full
+            self._write((f"INSERT OR REPLACE INTO {table} (key, blob) VALUES (?, ?)", sorted(rows)))
+
+    def page_parts(self, keys: list[str], body: bool = True) -> dict[str, tuple[bytes, bytes | None]]:
+        """key -> (facts, body) of parsed pages; without `body`, the facts alone (body None)."""
+        if body:
+            rows = self._select("SELECT key, facts, body FROM pages WHERE key IN ({marks})", keys)
+            return {key: (facts, blob) for key, facts, blob in rows}
+        return {key: (facts, None) for key, facts in self._select("SELECT key, facts FROM pages WHERE key IN "
+                                                                   "({marks})", keys)}
+
+    def put_pages(self, rows: list[tuple[str, str, bytes, bytes]]) -> None:
+        """rows: (key, ref, facts, body)."""
         if rows:
-            columns = "(key, ref, blob) VALUES (?, ?, ?)" if table == "pages" else "(key, blob) VALUES (?, ?)"
-            self._write((f"INSERT OR REPLACE INTO {table} {columns}", rows))
+            self._write(("INSERT OR REPLACE INTO pages (key, ref, facts, body) VALUES (?, ?, ?, ?)", sorted(rows)))
 
     def prune(self, table: str, keep: set[str]) -> int:
         """Drop rows this run did not use (after a full run that saw every page)."""
+        assert table in ("pages", *TABLES)
         if self.db is None:
             return 0
         try:
@@ -234,7 +263,7 @@ class Cache:
         if data:
             self._write(("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)", data))
 
-    def site_tables(self, fp: str, names: tuple[str, ...]) -> dict[str, SqlTable] | None:
+    def site_tables(self, fp: str, names: tuple[str, ...]) -> dict[str, ShardedTable] | None:
         """The saved site index, if it was saved for this fingerprint."""
         if self.db is None:
             return None
@@ -244,12 +273,26 @@ class Cache:
             return None
         if row is None or row[0] != fp:
             return None
-        return {name: SqlTable(self.db, name) for name in names}
+        return {name: ShardedTable(self, name) for name in names}
 
     def save_site(self, fp: str, tables: dict[str, dict]) -> None:
-        rows = ((name, key, marshal.dumps(value)) for name, table in tables.items() for key, value in table.items())
+        rows = []
+        for name, table in tables.items():
+            shards: list[dict] = [{} for _ in range(SITE_SHARDS)]
+            for key, value in table.items():
+                shards[shard_of(key)][key] = value
+            rows.extend((name, number, zlib.compress(marshal.dumps(shard), 1))
+                        for number, shard in enumerate(shards) if shard)
         self._write(("DELETE FROM site", ()), ("DELETE FROM site_meta", ()),
                     ("INSERT INTO site VALUES (?, ?, ?)", rows), ("INSERT INTO site_meta VALUES (?)", (fp,)))
+
+    def site_shard(self, name: str, number: int) -> dict:
+        with self.lock:
+            try:
+                row = self.db.execute("SELECT v FROM site WHERE t = ? AND shard = ?", (name, number)).fetchone()
+                return marshal.loads(zlib.decompress(row[0])) if row else {}
+            except (sqlite3.DatabaseError, ValueError, EOFError, TypeError, zlib.error):
+                return {}
 
     def record_audit(self, started: float, finished: float, complete: bool, totals: dict[str, int],
                      by_rule: dict[str, int], findings: Iterable[tuple[str, dict[str, str]]]) -> int | None:
@@ -297,7 +340,7 @@ class Cache:
 
     def clear(self) -> None:
         if self.db is not None:
-            for table in ("files", "site", "site_meta", "answers", *TABLES):
+            for table in ("files", "site", "site_meta", "answers", "pages", *TABLES):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("VACUUM")
 
@@ -313,15 +356,20 @@ def _kind(kind: str) -> str:
     return kind
 
 
-class SqlTable:
-    """One table of the saved site index, read a key at a time."""
+def shard_of(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SITE_SHARDS
 
-    def __init__(self, db: sqlite3.Connection, name: str):
-        self.db, self.name = db, name
+
+class ShardedTable:
+    """One table of the saved site index, read a shard at a time as its keys are asked for."""
+
+    def __init__(self, cache: Cache, name: str):
+        self.cache, self.name = cache, name
+        self.shards: dict[int, dict] = {}
 
     def get(self, key: str, default: Any = None) -> Any:
-        try:
-            row = self.db.execute("SELECT v FROM site WHERE t = ? AND k = ?", (self.name, key)).fetchone()
-        except sqlite3.DatabaseError:
-            return default
-        return marshal.loads(row[0]) if row else default
+        number = shard_of(key)
+        shard = self.shards.get(number)
+        if shard is None:
+            shard = self.shards[number] = self.cache.site_shard(self.name, number)
+        return shard.get(key, default)

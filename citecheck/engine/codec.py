@@ -8,46 +8,69 @@ index and the site-wide checks, and findings.
 from __future__ import annotations
 
 import marshal
+import zlib
 
 from citecheck.model import Citation, Edit, Finding, Fix, Heading, Link, Page, Suppression
 from citecheck.parse.frontmatter import plain
 
-FORMAT = 3
+FORMAT = 4
+
+
+def encode_parts(page: Page) -> tuple[bytes, bytes]:
+    """(facts, body), each compressed: the facts are what the site index takes from a page (front
+    matter, anchors, shortcodes), the body what the checks of that page read (links, suppressions,
+    citations). The index of a 15,000-page site decodes only the facts.
+
+    Left out is what no stage after parsing reads: heading text (the index takes anchors; the
+    page-only checks, which read the text, run right after parsing), the path and the digest
+    (the caller knows both), and line starts, one pass over the source, which a check of the page
+    reads anyway (`pages.with_source`); those are kept only for a page that is not UTF-8, whose
+    offsets refer to a repaired copy of its bytes."""
+    facts = (FORMAT, page.rel, page.size, page.front_matter, page.fm_format, page.fm_error, page.fm_error_offset,
+             page.fm_end, page.fm_lines, page.decode_error,
+             [(h.level, h.anchor, h.start, h.end) for h in page.headings], page.html_ids, page.skipped, page.shortcodes)
+    body = (
+        [(l.url, l.start, l.end, l.url_start, l.url_end, l.form, l.text, l.text_start, l.text_end, l.tag, l.attr,
+          l.attrs, l.tag_start, l.tag_end) for l in page.links],
+        [(s.action, s.codes, s.start, s.end, s.line) for s in page.suppressions],
+        page.line_starts if page.decode_error is not None else None,
+        [(c.doi, c.start, c.end, c.title, c.journal, c.authors, c.authors_start) for c in page.citations],
+    )
+    return zlib.compress(marshal.dumps(facts), 6), zlib.compress(marshal.dumps(body), 6)
+
+
+def decode_parts(facts: bytes, body: bytes | None, path: str = "", digest: str = "") -> Page | None:
+    """The page from its parts; without a body, the facts alone (enough for the site index)."""
+    try:
+        data = marshal.loads(zlib.decompress(facts))
+        rest = marshal.loads(zlib.decompress(body)) if body is not None else ([], [], None, [])
+    except (ValueError, EOFError, TypeError, zlib.error):
+        return None
+    if not isinstance(data, tuple) or data[0] != FORMAT:
+        return None
+    (_, rel, size, fm, fm_format, fm_error, fm_error_offset, fm_end, fm_lines, decode_error, headings, html_ids,
+     skipped, shortcodes) = data
+    links, suppressions, line_starts, citations = rest
+    return Page(
+        path=path, rel=rel, digest=digest, size=size, front_matter=fm, fm_format=fm_format, fm_error=fm_error,
+        fm_error_offset=fm_error_offset, fm_end=fm_end, fm_lines=fm_lines, decode_error=decode_error,
+        links=[Link(*l) for l in links], headings=[Heading(level, "", anchor, start, end)
+                                                   for level, anchor, start, end in headings], html_ids=html_ids,
+        suppressions=[Suppression(*s) for s in suppressions], line_starts=line_starts or [], skipped=skipped,
+        citations=[Citation(*c) for c in citations], shortcodes=[(name, list(args)) for name, args in shortcodes],
+    )
 
 
 def encode_page(page: Page) -> bytes:
-    """The light form: everything but prose runs and raw HTML (citation blocks keep what the
-    network stage compares with a DOI's record)."""
-    return marshal.dumps((
-        FORMAT, page.path, page.rel, page.digest, page.size, page.front_matter, page.fm_format, page.fm_error,
-        page.fm_error_offset, page.fm_end, page.fm_lines, page.decode_error,
-        [(l.url, l.start, l.end, l.url_start, l.url_end, l.form, l.text, l.text_start, l.text_end, l.tag, l.attr,
-          l.attrs, l.tag_start, l.tag_end) for l in page.links],
-        [(h.level, h.text, h.anchor, h.start, h.end) for h in page.headings],
-        page.html_ids,
-        [(s.action, s.codes, s.start, s.end, s.line) for s in page.suppressions],
-        page.line_starts, page.skipped,
-        [(c.doi, c.start, c.end, c.title, c.journal, c.authors, c.authors_start) for c in page.citations],
-        page.shortcodes,
-    ))
+    return marshal.dumps((page.path, page.digest, *encode_parts(page)))
 
 
 def decode_page(blob: bytes) -> Page | None:
     try:
-        data = marshal.loads(blob)
+        path, digest, facts, body = marshal.loads(blob)
     except (ValueError, EOFError, TypeError):
         return None
-    if not isinstance(data, tuple) or data[0] != FORMAT:
-        return None
-    (_, path, rel, digest, size, fm, fm_format, fm_error, fm_error_offset, fm_end, fm_lines, decode_error,
-     links, headings, html_ids, suppressions, line_starts, skipped, citations, shortcodes) = data
-    return Page(
-        path=path, rel=rel, digest=digest, size=size, front_matter=fm, fm_format=fm_format, fm_error=fm_error,
-        fm_error_offset=fm_error_offset, fm_end=fm_end, fm_lines=fm_lines, decode_error=decode_error,
-        links=[Link(*l) for l in links], headings=[Heading(*h) for h in headings], html_ids=html_ids,
-        suppressions=[Suppression(*s) for s in suppressions], line_starts=line_starts, skipped=skipped,
-        citations=[Citation(*c) for c in citations], shortcodes=[(name, list(args)) for name, args in shortcodes],
-    )
+    return decode_parts(facts, body, path, digest)
 
 
 def encode_findings(findings: list[Finding]) -> bytes:
@@ -74,13 +97,13 @@ def decode_findings(blob: bytes) -> list[Finding] | None:
 
 def encode_result(skipped: str | None, findings: list[Finding]) -> bytes:
     """A page's final result: why it was skipped (if it was) and its findings."""
-    return marshal.dumps((skipped, encode_findings(findings)))
+    return zlib.compress(marshal.dumps((skipped, encode_findings(findings))), 1)
 
 
 def decode_result(blob: bytes) -> tuple[str | None, list[Finding]] | None:
     try:
-        skipped, findings = marshal.loads(blob)
-    except (ValueError, EOFError, TypeError):
+        skipped, findings = marshal.loads(zlib.decompress(blob))
+    except (ValueError, EOFError, TypeError, zlib.error):
         return None
     decoded = decode_findings(findings)
     return None if decoded is None else (skipped, decoded)

@@ -1,16 +1,20 @@
-"""Read every content file once; parse (and run the page-only checks on) the ones the cache lacks."""
+"""Read and parse: each content file identified by its content hash; parsing (and the page-only
+checks) for the pages the cache lacks."""
 
 from __future__ import annotations
 
 import hashlib
 import marshal
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from citecheck.discover import Listed
 from citecheck.engine import codec, parallel
+from citecheck.engine.checking import local_findings
+from citecheck.engine.plan import Plan
 from citecheck.model import Page
-from citecheck.parse.page import PARSER_VERSION, parse_page
+from citecheck.parse.page import PARSER_VERSION, line_starts, parse_page
 
 # Below this many files, forking workers costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -94,29 +98,37 @@ def ref_digest(page: Page) -> str:
 class Parsed:
     key: str
     ref: str
-    light: bytes
+    facts: bytes  # the parts of the parsed page (engine/codec.py)
+    body: bytes
     local: bytes | None  # encoded findings of the page-only checks, when asked for
 
 
-def parse_many(entries: list[Entry], want_local: set[str], anchor_style: str, max_bytes: int) -> list[Parsed]:
-    """Parse in forked workers when there are many; page-only checks run right after parsing."""
-    parallel.share(parse_settings=(anchor_style, max_bytes))
+def parse(entries: list[Entry], want_local: set[str], plan: Plan) -> Iterator[Parsed]:
+    """The parse stage: each page parsed, in forked workers when there are many; its page-only
+    checks run right after parsing, while the whole page (prose runs, raw HTML) is at hand."""
+    parallel.share(plan=plan)
     items = [(e.key, e.rel, e.path, e.rel in want_local) for e in entries if not e.big]
-    return list(parallel.map_chunks(_parse_chunk, items, PARALLEL_THRESHOLD))
+    return parallel.map_chunks(_parse_chunk, items, PARALLEL_THRESHOLD)
 
 
-def _parse_chunk(items: list[tuple[str, str, bytes, bool]]) -> list[Parsed]:
-    from citecheck.engine.runner import local_findings
-
-    anchor_style, max_bytes = parallel.shared("parse_settings")
+def _parse_chunk(items: list[tuple[str, str, str, bool]]) -> list[Parsed]:
+    plan: Plan = parallel.shared("plan")
+    anchor_style, max_bytes = plan.config.hugo.anchor_style, plan.config.get("max-file-size")
     out = []
     for key, rel, path, want_local in items:
         with open(path, "rb") as stream:  # read here, not in the parent: bytes never cross processes
             data = stream.read()
         page = parse_page(rel, data, key, anchor_style, max_bytes)
-        local = codec.encode_findings(local_findings(page, data)) if want_local else None
-        out.append(Parsed(key, ref_digest(page), codec.encode_page(page), local))
+        local = codec.encode_findings(local_findings(plan, page, data)) if want_local else None
+        out.append(Parsed(key, ref_digest(page), *codec.encode_parts(page), local))
     return out
+
+
+def with_source(page: Page, source: bytes | None) -> Page:
+    """The page ready for findings: line starts (left out of the cache) from its bytes."""
+    if not page.line_starts and source is not None:
+        page.line_starts = line_starts(source)
+    return page
 
 
 def skipped_page(entry: Entry, max_bytes: int) -> Page:

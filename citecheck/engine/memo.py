@@ -1,0 +1,209 @@
+"""The cache as one layer around the stages: each stage's output memoised by content hash.
+
+- read: rel -> (mtime, size, content key, ref), so that an unchanged file is not even read;
+- parse: content key -> the parsed page's two parts (engine/codec.py), and its page-only findings
+  per configuration;
+- index: the site index, per digest of everything it is built from;
+- check: a page's final findings, per content key, configuration and site index.
+
+The stages themselves (engine/pages.py, engine/checking.py, site/index.py) never see the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from citecheck.cache import Cache
+from citecheck.config import Config
+from citecheck.engine import codec
+from citecheck.engine.pages import Entry, Parsed, skipped_page
+from citecheck.model import Page
+from citecheck.parse.page import PARSER_VERSION
+from citecheck.site.index import SiteIndex
+
+
+def cache_for(config: Config, enabled: bool) -> Cache:
+    if not enabled:
+        return Cache(None)
+    path = Path(config.get("cache.path"))
+    return Cache(path if path.is_absolute() else config.root / path)
+
+
+def parser_settings(config: Config) -> str:
+    """What a content key depends on besides the bytes: parser version and settings."""
+    return f"{config.hugo.anchor_style}:{config.get('max-file-size')}"
+
+
+class Memo:
+    def __init__(self, config: Config, enabled: bool, cfg: str = ""):
+        self.cache = cache_for(config, enabled)
+        self.settings = f"{PARSER_VERSION}:{parser_settings(config)}"
+        self.cfg = cfg  # fingerprint of the offline checks (engine/plan.py)
+        self.max_bytes = config.get("max-file-size")
+
+    def close(self) -> None:
+        self.cache.close()
+
+    # --- read ---------------------------------------------------------------------------------
+
+    def known_files(self) -> dict[str, tuple[int, int, str, str]]:
+        return self.cache.files(self.settings)
+
+    def remember_files(self, entries: list[Entry], known: dict, full_run: bool) -> None:
+        """Save each file's (mtime, size, key, ref), so that the next run reads only what changed.
+        A pre-commit run re-hashes its few files next time rather than rewrite the whole table."""
+        # A file this run did not hash matched its saved row; one it hashed differs from it.
+        changed = sum(1 for e in entries if e.fresh and e.ref)
+        if not full_run and changed <= 50:
+            return
+        seen = {e.rel: (e.mtime, e.size, e.key, e.ref) for e in entries if not e.big and e.ref}
+        if changed or (full_run and known.keys() - seen.keys()):
+            self.cache.put_files(self.settings, {**({} if full_run else known), **seen})
+        if full_run:
+            self.cache.prune("pages", {e.key for e in entries})  # forget pages that no longer exist
+
+    # --- parse --------------------------------------------------------------------------------
+
+    def parsed(self, entries: list[Entry], want_local: set[str],
+               parse: Callable[[list[Entry], set[str]], Iterable[Parsed]]) -> Pages:
+        """Fill in each entry's ref (digest of its site-index facts); only pages the cache has never
+        seen are parsed, and their parts and page-only findings are cached as they arrive."""
+        readable = [e for e in entries if not e.big]
+        unknown = [e for e in readable if not e.ref]  # the files table knows the refs of the others
+        refs = self.cache.refs([e.key for e in unknown])
+        pages = Pages(entries, self.cache, parse, self.max_bytes)
+        rows, local = [], []
+        for p in parse([e for e in unknown if e.key not in refs], want_local):
+            pages.keep(p)
+            refs[p.key] = p.ref
+            rows.append((p.key, p.ref, p.facts, p.body))
+            if p.local is not None:
+                local.append((self._local_key(p.key), p.local))
+        self.cache.put_pages(rows)
+        self.cache.put("local", local)
+        for e in unknown:
+            e.ref = refs.get(e.key)
+        return pages
+
+    def local_findings(self, pages: Pages, entries: list[Entry],
+                       parse: Callable[[list[Entry], set[str]], Iterable[Parsed]]) -> dict[str, bytes]:
+        """key -> encoded page-only findings of these entries: parsed now, cached, or parsed again."""
+        local = {e.key: pages.local[e.key] for e in entries if e.key in pages.local}
+        wanted = {self._local_key(e.key): e.key for e in entries if e.key not in local}
+        local.update({wanted[k]: v for k, v in self.cache.get("local", list(wanted)).items()})
+        redo = [e for e in entries if e.key not in local and not e.big]
+        again = list(parse(redo, {e.rel for e in redo})) if redo else []
+        local.update({p.key: p.local for p in again})
+        self.cache.put("local", [(self._local_key(p.key), p.local) for p in again])
+        return local
+
+    def _local_key(self, key: str) -> str:
+        return _digest(f"{key}:{self.cfg}")
+
+    # --- index --------------------------------------------------------------------------------
+
+    def index_key(self, entries: list[Entry], in_site: Mapping, files: Iterable[str]) -> str:
+        """Digest of what the site index is built from: configuration, each page's facts, the
+        site's other files, and the day (dated pages come out and go as days pass). Fields are NUL
+        separated (no path or digest holds a NUL); the count keeps pages and files apart."""
+        pages = sorted((e.rel, e.ref or e.key) for e in entries if e.rel in in_site)
+        day = datetime.now(timezone.utc).date().isoformat()
+        fields = [self.cfg, str(len(pages)), *(f for page in pages for f in page), *sorted({*files, "day:" + day})]
+        return _digest("\0".join(fields))
+
+    def saved_index(self, key: str, config: Config, static: set[str]) -> SiteIndex | None:
+        """The index saved under this key, read shard by shard as its keys are asked for."""
+        tables = self.cache.site_tables(key, SiteIndex.TABLES)
+        return SiteIndex(config, static, tables) if tables is not None else None
+
+    def save_index(self, key: str, site: SiteIndex) -> None:
+        self.cache.save_site(key, site.tables)
+
+    # --- check --------------------------------------------------------------------------------
+
+    def final_key(self, entry: Entry, index_key: str) -> str:
+        return _digest(f"{entry.key}:{self.cfg}:{index_key}")
+
+    def each(self, table: str, keys: dict[str, str], compute: Callable[[list[str]], Iterable[tuple[str, bytes]]],
+             decode: Callable[[bytes], Any]) -> Iterator[tuple[str, Any]]:
+        """(id, decoded value) for every id of `keys` (id -> cache key): from the cache where it
+        holds a readable row, else computed (all missing ids at once) and cached."""
+        saved = self.cache.get(table, list(keys.values()))
+        missing = []
+        for name, key in keys.items():
+            value = decode(saved[key]) if key in saved else None
+            if value is None:
+                missing.append(name)
+            else:
+                yield name, value
+        if missing:
+            fresh = list(compute(missing))
+            self.cache.put(table, [(keys[name], blob) for name, blob in fresh])
+            for name, blob in fresh:
+                yield name, decode(blob)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+class Pages:
+    """rel -> parsed page: this run's parse results, else the cache's rows, decoded on each access
+    so that 15,000 of them never sit in memory at once."""
+
+    def __init__(self, entries: list[Entry], cache: Cache, parse, max_bytes: int):
+        self.entries = {e.rel: e for e in entries}
+        self.cache, self.parse, self.max_bytes = cache, parse, max_bytes
+        self.parts: dict[str, tuple[bytes, bytes | None]] = {}  # key -> (facts, body)
+        self.local: dict[str, bytes] = {}  # key -> page-only findings, of pages parsed by this run
+
+    def keep(self, parsed: Parsed) -> None:
+        self.parts[parsed.key] = (parsed.facts, parsed.body)
+        if parsed.local is not None:
+            self.local[parsed.key] = parsed.local
+
+    def __contains__(self, rel: str) -> bool:
+        return rel in self.entries
+
+    def load(self, rels: Iterable[str], body: bool = True) -> None:
+        """Bring these pages' parts from the cache in one go (the facts alone without `body`)."""
+        keys = [e.key for rel in rels if not (e := self.entries[rel]).big
+                and (e.key not in self.parts or (body and self.parts[e.key][1] is None))]
+        self.parts.update(self.cache.page_parts(keys, body))
+
+    def facts(self, rels: list[str]) -> Mapping[str, Page]:
+        """These pages with their facts alone (what the site index reads), decoded when asked for."""
+        self.load(rels, body=False)
+        return _View(self, rels, body=False)
+
+    def page(self, rel: str, body: bool = True) -> Page:
+        entry = self.entries[rel]
+        if entry.big:
+            return skipped_page(entry, self.max_bytes)
+        facts, blob = self.parts.get(entry.key, (None, None))
+        path = str(entry.path)
+        page = codec.decode_parts(facts, blob if body else None, path, entry.key) if facts and (blob or not body) \
+            else None
+        if page is None:  # not cached, or an unreadable row: parse again
+            again = list(self.parse([entry], set()))[0]
+            self.keep(again)
+            page = codec.decode_parts(again.facts, again.body if body else None, path, entry.key)
+        return page
+
+
+class _View(Mapping):
+    def __init__(self, pages: Pages, rels: list[str], body: bool):
+        self.pages, self.rels, self.body = pages, rels, body
+
+    def __getitem__(self, rel: str) -> Page:
+        return self.pages.page(rel, self.body)
+
+    def __iter__(self):
+        return iter(self.rels)
+
+    def __len__(self) -> int:
+        return len(self.rels)

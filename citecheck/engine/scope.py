@@ -1,0 +1,101 @@
+"""Discover: which content files make up the site, and which of them this run lints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from citecheck import discover
+from citecheck.config import Config, ConfigError
+
+
+@dataclass
+class Scope:
+    listed: list  # (rel, path, mtime, size) of every file to read: the site's pages and the targets
+    other: list  # the content folder's other files (bundle resources)
+    in_site: dict[str, Path]  # rel -> path of the site's content files
+    targets: dict[str, Path]  # rel -> path of the pages to lint
+    warnings: list[str]
+
+
+def scope(options, config: Config) -> Scope:
+    """What the run covers: `options.listing` when the listing was started earlier, else a walk
+    of the content folder; the targets from `options.only`, `options.paths`, or the whole site."""
+    if options.listing is not None:
+        listed, notes, other = options.listing.take(), options.listing.notes, options.listing.other
+    else:
+        listed, notes, other = discover.walk(config.content_dir, config.root, config.get("exclude"),
+                                             config.get("follow-symlinks"))
+    listed = site_listed(config, listed)
+    in_site = {rel: path for rel, path, _, _ in listed}
+    targets, warnings = _targets(options, config, in_site)
+    if options.only is None:  # a run over changed pages says nothing of links elsewhere
+        warnings.extend(note for note in notes if _asked_about(note, options.paths, config.root))
+    if not in_site and not targets:
+        warnings.append(f"no Markdown files under {config.content_dir} (is this the site root?)")
+    listed.extend((rel, str(path), None, None) for rel, path in targets.items() if rel not in in_site)
+    return Scope(listed, other, in_site, targets, warnings)
+
+
+def site_listed(config: Config, listed: list) -> list:
+    """The listed files that are pages of the site: HTML in the content folder is a page only
+    where Hugo builds the site."""
+    if config.hugo.found:
+        return listed
+    return [item for item in listed if item[0].endswith(discover.CONTENT_SUFFIXES)]
+
+
+def _asked_about(note: str, paths: list[Path], root: Path) -> bool:
+    """Whether a note about a file (it starts with the file's rel) concerns the paths given."""
+    if not paths:
+        return True
+    for path in paths:
+        prefix = discover.relative(_unresolved(path), root)
+        if prefix in (".", "") or note.startswith(prefix + "/") or note.startswith(prefix + ":"):
+            return True
+    return False
+
+
+def _unresolved(path: Path) -> Path:
+    """The absolute path of `path` itself, not of where it leads if it is a link."""
+    return path.absolute().parent.resolve() / path.name
+
+
+def _targets(options, config: Config, rels: dict[str, Path]) -> tuple[dict[str, Path], list[str]]:
+    """The pages to lint: everything under the given folders, the given files, or the whole site."""
+    warnings: list[str] = []
+    if options.only is not None:
+        return {rel: rels[rel] for rel in options.only if rel in rels}, warnings
+    # Pages written in HTML are pages of the site, linted only when named: they are not Markdown,
+    # and their markup is the site's own (a form, a table of data), not prose to check.
+    if not options.paths:
+        return {rel: path for rel, path in rels.items() if rel.endswith(discover.CONTENT_SUFFIXES)}, warnings
+    chosen: dict[str, Path] = {}
+    root = config.root
+    for path in options.paths:
+        resolved = path.resolve()
+        if resolved.is_dir():
+            prefix = discover.relative(resolved, root)
+            prefix = "" if prefix in (".", "") else prefix + "/"
+            inside = {rel: p for rel, p in rels.items()
+                      if rel.startswith(prefix) and rel.endswith(discover.CONTENT_SUFFIXES)}
+            if not inside and resolved != root.resolve():
+                for file in discover.content_files(resolved, root, config.get("exclude"), config.get("follow-symlinks")):
+                    if file.name.endswith(discover.CONTENT_SUFFIXES):
+                        inside[discover.relative(file, root)] = file
+            if not inside:
+                warnings.append(f"{path}: no content files")
+            chosen.update(inside)
+        elif path.is_symlink() and resolved.is_file():
+            # A link named on the command line is what discovery makes of it: a page when
+            # links are followed and it leads inside the site, else left out with a note.
+            rel = discover.relative(_unresolved(path), root)
+            if rel in rels:
+                chosen[rel] = rels[rel]
+        elif resolved.is_file():
+            rel = discover.relative(resolved, root)
+            if not discover.excluded(rel, config.get("exclude")):
+                chosen[rel] = resolved
+        else:
+            raise ConfigError(f"{path}: no such file or folder")
+    return chosen, warnings
