@@ -223,6 +223,17 @@ class Cache:
         return {key: (facts, None) for key, facts in self._select("SELECT key, facts FROM pages WHERE key IN "
                                                                    "({marks})", keys)}
 
+    def page_keys(self) -> frozenset[str]:
+        """The content keys of every parsed page the cache holds."""
+        if self.db is None:
+            return frozenset()
+        with self.lock:
+            try:
+                return frozenset(key for (key,) in self.db.execute("SELECT key FROM pages"))
+            except sqlite3.DatabaseError as exc:
+                warn(f"cache read failed ({exc}); working without it")
+                return frozenset()
+
     def put_pages(self, rows: list[tuple[str, str, bytes, bytes]]) -> None:
         """rows: (key, ref, facts, body)."""
         if rows:

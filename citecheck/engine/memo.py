@@ -20,10 +20,13 @@ from typing import Any
 from citecheck.cache import Cache
 from citecheck.config import Config
 from citecheck.engine import codec
-from citecheck.engine.pages import Entry, Parsed, skipped_page
+from citecheck.engine.pages import Entry, Parsed, parser_settings, skipped_page
 from citecheck.model import Page
-from citecheck.parse.page import PARSER_VERSION
 from citecheck.site.index import SiteIndex
+
+
+# The parse stage: (entries, rels wanting page-only findings, contents parsed before) -> results.
+Parse = Callable[..., Iterable[Parsed]]
 
 
 def cache_for(config: Config, enabled: bool) -> Cache:
@@ -33,15 +36,10 @@ def cache_for(config: Config, enabled: bool) -> Cache:
     return Cache(path if path.is_absolute() else config.root / path)
 
 
-def parser_settings(config: Config) -> str:
-    """What a content key depends on besides the bytes: parser version and settings."""
-    return f"{config.hugo.anchor_style}:{config.get('max-file-size')}"
-
-
 class Memo:
     def __init__(self, config: Config, enabled: bool, cfg: str = ""):
         self.cache = cache_for(config, enabled)
-        self.settings = f"{PARSER_VERSION}:{parser_settings(config)}"
+        self.settings = parser_settings(config)
         self.cfg = cfg  # fingerprint of the offline checks (engine/plan.py)
         self.max_bytes = config.get("max-file-size")
 
@@ -68,29 +66,41 @@ class Memo:
 
     # --- parse --------------------------------------------------------------------------------
 
-    def parsed(self, entries: list[Entry], want_local: set[str],
-               parse: Callable[[list[Entry], set[str]], Iterable[Parsed]]) -> Pages:
-        """Fill in each entry's ref (digest of its site-index facts); only pages the cache has never
-        seen are parsed, and their parts and page-only findings are cached as they arrive."""
+    def parsed(self, entries: list[Entry], want_local: set[str], parse: Parse) -> Pages:
+        """The parse stage's output for these entries. Each entry gets its key and ref (digest of
+        its site-index facts); only contents the cache has never seen are parsed, and their parts
+        and page-only findings are cached. Files that cannot be read are left out (`errors`)."""
         readable = [e for e in entries if not e.big]
-        unknown = [e for e in readable if not e.ref]  # the files table knows the refs of the others
-        refs = self.cache.refs([e.key for e in unknown])
+        hashed = [e for e in readable if e.key and not e.ref]  # the files table knows the others' refs
+        refs = self.cache.refs([e.key for e in hashed])
+        unhashed = [e for e in readable if not e.key]
+        todo = [e for e in hashed if e.key not in refs] + unhashed
+        seen = self.cache.page_keys() if unhashed else frozenset()
         pages = Pages(entries, self.cache, parse, self.max_bytes)
-        rows, local = [], []
-        for p in parse([e for e in unknown if e.key not in refs], want_local):
-            pages.keep(p)
-            refs[p.key] = p.ref
-            rows.append((p.key, p.ref, p.facts, p.body))
-            if p.local is not None:
-                local.append((self._local_key(p.key), p.local))
+        by_rel = {e.rel: e for e in todo}
+        rows, local, parsed_before = [], [], []
+        for p in parse(todo, want_local, seen):
+            entry = by_rel[p.rel]
+            entry.key = p.key
+            if p.error:
+                pages.unreadable(entry, p.error)
+            elif not p.facts:
+                parsed_before.append(p.key)
+            else:
+                pages.keep(p)
+                refs[p.key] = p.ref
+                rows.append((p.key, p.ref, p.facts, p.body))
+                if p.local is not None:
+                    local.append((self._local_key(p.key), p.local))
         self.cache.put_pages(rows)
         self.cache.put("local", local)
-        for e in unknown:
-            e.ref = refs.get(e.key)
+        refs.update(self.cache.refs(parsed_before))
+        for e in readable:
+            if not e.ref:
+                e.ref = refs.get(e.key)
         return pages
 
-    def local_findings(self, pages: Pages, entries: list[Entry],
-                       parse: Callable[[list[Entry], set[str]], Iterable[Parsed]]) -> dict[str, bytes]:
+    def local_findings(self, pages: Pages, entries: list[Entry], parse: Parse) -> dict[str, bytes]:
         """key -> encoded page-only findings of these entries: parsed now, cached, or parsed again."""
         local = {e.key: pages.local[e.key] for e in entries if e.key in pages.local}
         wanted = {self._local_key(e.key): e.key for e in entries if e.key not in local}
@@ -160,6 +170,11 @@ class Pages:
         self.cache, self.parse, self.max_bytes = cache, parse, max_bytes
         self.parts: dict[str, tuple[bytes, bytes | None]] = {}  # key -> (facts, body)
         self.local: dict[str, bytes] = {}  # key -> page-only findings, of pages parsed by this run
+        self.errors: list[str] = []  # files that could not be read, left out
+
+    def unreadable(self, entry: Entry, error: str) -> None:
+        del self.entries[entry.rel]
+        self.errors.append(f"{entry.rel}: {error}")
 
     def keep(self, parsed: Parsed) -> None:
         self.parts[parsed.key] = (parsed.facts, parsed.body)

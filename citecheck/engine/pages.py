@@ -24,7 +24,7 @@ PARALLEL_THRESHOLD = 200
 class Entry:
     rel: str
     path: str
-    key: str  # content hash (+ parser settings): what every cache table is keyed by
+    key: str  # content hash (+ parser settings): what every cache table is keyed by; "" until hashed
     mtime: int
     size: int
     big: bool = False  # larger than the size limit: never read
@@ -45,10 +45,9 @@ class Entry:
         return self._data
 
 
-def read(files: list[Listed], settings: str, max_bytes: int,
-         known: dict[str, tuple[int, int, str, str]]) -> tuple[list[Entry], list[str]]:
-    """files: (rel, path, mtime, size) as `discover.content_stats` lists them. Read and hash only
-    the files whose size or mtime differ from the last run; the others keep their saved key."""
+def read(files: list[Listed], known: dict[str, tuple[int, int, str, str]], max_bytes: int) -> tuple[list[Entry], list[str]]:
+    """files: (rel, path, mtime, size) as `discover.content_stats` lists them. A file whose size and
+    mtime match the last run keeps its saved key; the others are hashed where they are parsed."""
     entries, errors = [], []
     for rel, path, mtime, size in files:
         if not rel.isascii() and _bad_name(rel):
@@ -57,26 +56,33 @@ def read(files: list[Listed], settings: str, max_bytes: int,
             shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             errors.append(f"{shown}: cannot read: the file name is not valid UTF-8 (rename the file)")
             continue
-        try:
-            if mtime is None:
+        if mtime is None:
+            try:
                 stat = os.stat(path)
-                mtime, size = stat.st_mtime_ns, stat.st_size
-            if size > max_bytes:
-                entries.append(Entry(rel, path, f"big:{rel}:{size}", mtime, size, True))
+            except OSError as exc:
+                errors.append(f"{rel}: cannot read: {exc.strerror or exc}")
                 continue
-            seen = known.get(rel)
-            if seen is not None and seen[0] == mtime and seen[1] == size:
-                entries.append(Entry(rel, path, seen[2], mtime, size, False, None, seen[3]))
-                continue
-            with open(path, "rb") as stream:
-                data = stream.read()
-        except OSError as exc:
-            errors.append(f"{rel}: cannot read: {exc.strerror or exc}")
+            mtime, size = stat.st_mtime_ns, stat.st_size
+        if size > max_bytes:
+            entries.append(Entry(rel, path, f"big:{rel}:{size}", mtime, size, True))
             continue
-        digest = hashlib.blake2b(data, digest_size=16)
-        digest.update(f"\0{rel}\0{PARSER_VERSION}\0{settings}".encode())
-        entries.append(Entry(rel, path, digest.hexdigest(), mtime, size, False, data, None, True))
+        seen = known.get(rel)
+        if seen is not None and seen[0] == mtime and seen[1] == size:
+            entries.append(Entry(rel, path, seen[2], mtime, size, False, None, seen[3]))
+        else:
+            entries.append(Entry(rel, path, "", mtime, size, fresh=True))
     return entries, errors
+
+
+def parser_settings(config) -> str:
+    """What a content key depends on besides the bytes and the file name."""
+    return f"{PARSER_VERSION}:{config.hugo.anchor_style}:{config.get('max-file-size')}"
+
+
+def content_key(data: bytes, rel: str, settings: str) -> str:
+    digest = hashlib.blake2b(data, digest_size=16)
+    digest.update(f"\0{rel}\0{settings}".encode())
+    return digest.hexdigest()
 
 
 def _bad_name(rel: str) -> bool:
@@ -96,31 +102,46 @@ def ref_digest(page: Page) -> str:
 
 @dataclass(slots=True)
 class Parsed:
+    rel: str
     key: str
-    ref: str
-    facts: bytes  # the parts of the parsed page (engine/codec.py)
-    body: bytes
-    local: bytes | None  # encoded findings of the page-only checks, when asked for
+    ref: str = ""
+    facts: bytes = b""  # the parts of the parsed page (engine/codec.py); empty: not parsed (below)
+    body: bytes = b""
+    local: bytes | None = None  # encoded findings of the page-only checks, when asked for
+    error: str | None = None  # the file could not be read
 
 
-def parse(entries: list[Entry], want_local: set[str], plan: Plan) -> Iterator[Parsed]:
-    """The parse stage: each page parsed, in forked workers when there are many; its page-only
-    checks run right after parsing, while the whole page (prose runs, raw HTML) is at hand."""
-    parallel.share(plan=plan)
+def parse(entries: list[Entry], want_local: set[str], plan: Plan, seen: frozenset[str] = frozenset()
+          ) -> Iterator[Parsed]:
+    """The parse stage: each file read once, hashed if it has no key yet, and parsed unless its
+    key is in `seen` (contents parsed before); in forked workers when there are many. A page's
+    page-only checks run right after parsing, while the whole page (prose runs, raw HTML) is at hand."""
+    parallel.share(plan=plan, seen=seen)
     items = [(e.key, e.rel, e.path, e.rel in want_local) for e in entries if not e.big]
     return parallel.map_chunks(_parse_chunk, items, PARALLEL_THRESHOLD)
 
 
 def _parse_chunk(items: list[tuple[str, str, str, bool]]) -> list[Parsed]:
     plan: Plan = parallel.shared("plan")
+    seen: frozenset[str] = parallel.shared("seen")
+    settings = parser_settings(plan.config)
     anchor_style, max_bytes = plan.config.hugo.anchor_style, plan.config.get("max-file-size")
     out = []
     for key, rel, path, want_local in items:
-        with open(path, "rb") as stream:  # read here, not in the parent: bytes never cross processes
-            data = stream.read()
+        try:
+            with open(path, "rb") as stream:  # read here, not in the parent: bytes never cross processes
+                data = stream.read()
+        except OSError as exc:
+            out.append(Parsed(rel, key, error=f"cannot read: {exc.strerror or exc}"))
+            continue
+        if not key:
+            key = content_key(data, rel, settings)
+            if key in seen:
+                out.append(Parsed(rel, key))
+                continue
         page = parse_page(rel, data, key, anchor_style, max_bytes)
         local = codec.encode_findings(local_findings(plan, page, data)) if want_local else None
-        out.append(Parsed(key, ref_digest(page), *codec.encode_parts(page), local))
+        out.append(Parsed(rel, key, ref_digest(page), *codec.encode_parts(page), local))
     return out
 
 

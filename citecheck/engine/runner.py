@@ -17,7 +17,7 @@ from citecheck.config import Config
 from citecheck.engine import codec, pages
 from citecheck.engine.catalog import Rule
 from citecheck.engine.check_stage import THRESHOLD, check_pages
-from citecheck.engine.memo import Memo, cache_for, parser_settings
+from citecheck.engine.memo import Memo, cache_for
 from citecheck.engine.plan import Plan, make_plan
 from citecheck.engine.scope import Scope, scope, site_listed
 from citecheck.model import Finding, Page
@@ -69,14 +69,16 @@ def run(config: Config, options: Options) -> Result:
         if options.listing is not None and not full_run:
             frontmatter.prepare_yaml()  # the pages a pre-commit run names are likely to need parsing
         where = scope(options, config)
-        entries, errors = pages.read(where.listed, parser_settings(config), config.get("max-file-size"), known)
+        entries, errors = pages.read(where.listed, known, config.get("max-file-size"))
         clock(f"discover + read ({len(entries)} files)")
         _progress(options, "index", len(entries))
 
-        def parse(todo, want_local):
-            return pages.parse(todo, want_local, plan)
+        def parse(todo, want_local, seen=frozenset()):
+            return pages.parse(todo, want_local, plan, seen)
 
         parsed = memo.parsed(entries, set(where.targets), parse)
+        errors.extend(parsed.errors)
+        entries = [e for e in entries if e.rel in parsed]
         fresh = len(parsed.parts)
         clock(f"parse + page checks ({fresh} pages)")
         findings, skipped = _check(plan, memo, where, entries, parsed, parse, clock)
@@ -178,9 +180,9 @@ def site_pages(config: Config, use_cache: bool = True) -> Iterator[Page]:
                                                         config.get("follow-symlinks")))
     memo = Memo(config, use_cache)
     try:
-        entries, _ = pages.read(listed, parser_settings(config), config.get("max-file-size"), memo.known_files())
-        parsed = memo.parsed(entries, set(), lambda todo, want: pages.parse(todo, want, plan))
-        readable = [e.rel for e in entries if not e.big]
+        entries, _ = pages.read(listed, memo.known_files(), config.get("max-file-size"))
+        parsed = memo.parsed(entries, set(), lambda todo, want, seen=frozenset(): pages.parse(todo, want, plan, seen))
+        readable = [e.rel for e in entries if not e.big and e.rel in parsed]
         parsed.load(readable)
         for rel in readable:
             yield parsed.page(rel)
