@@ -3,7 +3,7 @@ the site index, suppression comments), in forked workers when there are many."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from citecheck.engine import codec, parallel
 from citecheck.engine.checking import site_findings
@@ -14,12 +14,14 @@ from citecheck.engine.plan import Plan
 THRESHOLD = 400
 
 
-def check_pages(plan: Plan, site, pages, local: dict[str, bytes], entries: list[Entry]) -> Iterator[tuple[str, bytes]]:
+def check_pages(plan: Plan, site, pages, local: dict[str, bytes], entries: list[Entry],
+                meanwhile: Callable[[], None] | None = None) -> Iterator[tuple[str, bytes]]:
     """(rel, encoded result) of each entry; `pages` holds their parsed parts, `local` their
-    page-only findings by content key."""
+    page-only findings by content key; `meanwhile`: the caller's work, done while workers check."""
     pages.load([e.rel for e in entries])  # from the cache here: workers share no connection
     parallel.share(plan=plan, site=site, pages=pages, local=local)
-    return parallel.map_chunks(_check_chunk, [(e.rel, e.key, e.path, e.big) for e in entries], THRESHOLD)
+    items = [(e.rel, e.key, e.path, e.big) for e in entries]
+    return parallel.map_chunks(_check_chunk, items, THRESHOLD, meanwhile)
 
 
 def _check_chunk(items: list[tuple[str, str, str, bool]]) -> list[tuple[str, bytes]]:

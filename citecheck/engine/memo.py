@@ -69,35 +69,21 @@ class Memo:
     def parsed(self, entries: list[Entry], want_local: set[str], parse: Parse) -> Pages:
         """The parse stage's output for these entries. Each entry gets its key and ref (digest of
         its site-index facts); only contents the cache has never seen are parsed, and their parts
-        and page-only findings are cached. Files that cannot be read are left out (`errors`)."""
+        and page-only findings are cached. Files that cannot be read are left out (`errors`).
+
+        Results arrive in rel order, as the returned pages are read (so the site index of a first
+        run is built while the workers parse); `Pages.finish` takes the rest."""
         readable = [e for e in entries if not e.big]
         hashed = [e for e in readable if e.key and not e.ref]  # the files table knows the others' refs
         refs = self.cache.refs([e.key for e in hashed])
         unhashed = [e for e in readable if not e.key]
-        todo = [e for e in hashed if e.key not in refs] + unhashed
+        todo = sorted([e for e in hashed if e.key not in refs] + unhashed, key=lambda e: e.rel)
         seen = self.cache.page_keys() if unhashed else frozenset()
+        intake = _Intake(self, refs, readable, todo)
         pages = Pages(entries, self.cache, parse, self.max_bytes)
-        by_rel = {e.rel: e for e in todo}
-        rows, local, parsed_before = [], [], []
-        for p in parse(todo, want_local, seen):
-            entry = by_rel[p.rel]
-            entry.key = p.key
-            if p.error:
-                pages.unreadable(entry, p.error)
-            elif not p.facts:
-                parsed_before.append(p.key)
-            else:
-                pages.keep(p)
-                refs[p.key] = p.ref
-                rows.append((p.key, p.ref, p.facts, p.body))
-                if p.local is not None:
-                    local.append((self._local_key(p.key), p.local))
-        self.cache.put_pages(rows)
-        self.cache.put("local", local)
-        refs.update(self.cache.refs(parsed_before))
-        for e in readable:
-            if not e.ref:
-                e.ref = refs.get(e.key)
+        # Pages certainly parsed now: a content key the cache lacks, or no cached page at all.
+        pages.fresh = {e.rel for e in todo if e.key or not seen}
+        pages.stream(parse(todo, want_local, seen), intake)
         return pages
 
     def local_findings(self, pages: Pages, entries: list[Entry], parse: Parse) -> dict[str, bytes]:
@@ -157,6 +143,41 @@ class Memo:
                 yield name, decode(blob)
 
 
+class _Intake:
+    """Takes the parse stage's results as they arrive: keys and refs onto the entries, parts and
+    page-only findings into the cache (in one write, at the end)."""
+
+    def __init__(self, memo: Memo, refs: dict[str, str], readable: list[Entry], todo: list[Entry]):
+        self.memo, self.refs, self.readable = memo, refs, readable
+        self.by_rel = {e.rel: e for e in todo}
+        self.rows: list[tuple] = []
+        self.local: list[tuple[str, bytes]] = []
+        self.parsed_before: list[str] = []
+
+    def take(self, p: Parsed, pages: Pages) -> None:
+        entry = self.by_rel[p.rel]
+        entry.key = p.key
+        if p.error:
+            pages.unreadable(entry, p.error)
+        elif not p.facts:
+            self.parsed_before.append(p.key)
+        else:
+            pages.keep(p)
+            self.refs[p.key] = p.ref
+            self.rows.append((p.key, p.ref, p.facts, p.body))
+            if p.local is not None:
+                self.local.append((self.memo._local_key(p.key), p.local))
+
+    def finish(self) -> None:
+        cache = self.memo.cache
+        cache.put_pages(self.rows)
+        cache.put("local", self.local)
+        self.refs.update(cache.refs(self.parsed_before))
+        for e in self.readable:
+            if not e.ref:
+                e.ref = self.refs.get(e.key)
+
+
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
@@ -171,6 +192,31 @@ class Pages:
         self.parts: dict[str, tuple[bytes, bytes | None]] = {}  # key -> (facts, body)
         self.local: dict[str, bytes] = {}  # key -> page-only findings, of pages parsed by this run
         self.errors: list[str] = []  # files that could not be read, left out
+        self.fresh: set[str] = set()  # rels certainly parsed by this run
+        self.parsed_now = 0  # pages parsed by this run (known once finished)
+        self._stream: Iterator[Parsed] | None = None
+        self._intake: _Intake | None = None
+        self._pending: set[str] = set()
+
+    def stream(self, results: Iterator[Parsed], intake: _Intake) -> None:
+        self._stream, self._intake = iter(results), intake
+        self._pending = set(intake.by_rel)
+
+    def _until(self, rel: str) -> None:
+        """Take results until this page's has arrived."""
+        while rel in self._pending:
+            result = next(self._stream)
+            self._pending.discard(result.rel)
+            self._intake.take(result, self)
+
+    def finish(self) -> None:
+        """Take every result still to come; then every entry has its key and ref."""
+        if self._stream is not None:
+            for result in self._stream:
+                self._intake.take(result, self)
+            self._intake.finish()
+            self.parsed_now = len(self._intake.rows)
+            self._stream, self._pending = None, set()
 
     def unreadable(self, entry: Entry, error: str) -> None:
         del self.entries[entry.rel]
@@ -186,7 +232,7 @@ class Pages:
 
     def load(self, rels: Iterable[str], body: bool = True) -> None:
         """Bring these pages' parts from the cache in one go (the facts alone without `body`)."""
-        keys = [e.key for rel in rels if not (e := self.entries[rel]).big
+        keys = [e.key for rel in rels if rel in self.entries and not (e := self.entries[rel]).big and e.key
                 and (e.key not in self.parts or (body and self.parts[e.key][1] is None))]
         self.parts.update(self.cache.page_parts(keys, body))
 
@@ -196,7 +242,10 @@ class Pages:
         return _View(self, rels, body=False)
 
     def page(self, rel: str, body: bool = True) -> Page:
-        entry = self.entries[rel]
+        self._until(rel)
+        entry = self.entries.get(rel)
+        if entry is None:  # it could not be read after all: whoever built on it starts again
+            return Page(path=rel, rel=rel, digest="", size=0, skipped="cannot read")
         if entry.big:
             return skipped_page(entry, self.max_bytes)
         facts, blob = self.parts.get(entry.key, (None, None))

@@ -29,10 +29,14 @@ def workers() -> int:
     return max(1, min(count, 8))
 
 
-def map_chunks(func: Callable[[list], list], items: list, threshold: int) -> Iterator[Any]:
-    """Yield the results of func(chunk) over chunks of `items`; forked workers when worth it."""
+def map_chunks(func: Callable[[list], list], items: list, threshold: int,
+               meanwhile: Callable[[], None] | None = None) -> Iterator[Any]:
+    """Yield the results of func(chunk) over chunks of `items`; forked workers when worth it.
+    `meanwhile` is work of the parent's own, done while the workers run (or first, inline)."""
     count = workers()
     if len(items) < threshold or count < 2 or not hasattr(os, "fork"):
+        if meanwhile is not None:
+            meanwhile()
         yield from func(items)
         return
     import multiprocessing
@@ -41,5 +45,8 @@ def map_chunks(func: Callable[[list], list], items: list, threshold: int) -> Ite
     size = max(len(items) // (count * 6), 8)
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-        for results in pool.map(func, chunks):
-            yield from results
+        results = pool.map(func, chunks)  # every chunk submitted, every worker forked
+        if meanwhile is not None:
+            meanwhile()
+        for chunk in results:
+            yield from chunk

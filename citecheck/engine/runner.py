@@ -77,11 +77,18 @@ def run(config: Config, options: Options) -> Result:
             return pages.parse(todo, want_local, plan, seen)
 
         parsed = memo.parsed(entries, set(where.targets), parse)
-        errors.extend(parsed.errors)
+        files = site_files(config, where.other)
+        site = None
+        if len(parsed.fresh & where.targets.keys()) >= THRESHOLD:
+            site = _index(config, parsed, where, files)  # a first run: built while the workers parse
+            clock("parse + site index")
+        parsed.finish()
+        if parsed.errors:
+            errors.extend(parsed.errors)
+            site = None  # built with a page that turned out unreadable
         entries = [e for e in entries if e.rel in parsed]
-        fresh = len(parsed.parts)
-        clock(f"parse + page checks ({fresh} pages)")
-        findings, skipped = _check(plan, memo, where, entries, parsed, parse, clock)
+        clock(f"parse + page checks ({parsed.parsed_now} pages)")
+        findings, skipped = _check(plan, memo, where, entries, parsed, parse, files, site, clock)
         _progress(options, "parse", len(where.targets))
         memo.remember_files(entries, known, full_run)
         if plan.remote_checks:
@@ -99,33 +106,39 @@ def run(config: Config, options: Options) -> Result:
     errors.extend(f"{rel}: not linted: {why}" for rel, why in sorted(skipped.items()) if not why.startswith("larger"))
     findings.sort(key=Finding.sort_key)
     sources = _Sources({e.rel: e for e in entries if e.rel in where.targets and not e.big})
-    return Result(findings, len(where.targets), len(where.in_site), fresh, errors, where.warnings,
+    return Result(findings, len(where.targets), len(where.in_site), parsed.parsed_now, errors, where.warnings,
                   plan.rules, sources, config.root, clock.phases, set(where.targets), counts)
 
 
-def _check(plan: Plan, memo: Memo, where: Scope, entries, parsed, parse, clock):
+def _index(config: Config, parsed, where: Scope, files) -> SiteIndex:
+    """The index stage: the site index, built from every page's facts."""
+    static, resources, assets = files
+    return SiteIndex.build(parsed.facts(sorted(rel for rel in where.in_site if rel in parsed)), static, config,
+                           resources, assets)
+
+
+def _check(plan: Plan, memo: Memo, where: Scope, entries, parsed, parse, files, site, clock):
     """Index and check stages, memoised: each target's findings from the cache where neither its
-    text nor the site changed; for the others, the site index (saved, or built) and the checks."""
-    static, resources, assets = site_files(plan.config, where.other)
+    text nor the site changed; for the others, the site index (given, saved, or built) and the checks."""
+    static, resources, assets = files
     index_key = memo.index_key(entries, where.in_site, [*static, *resources, *("assets:" + a for a in assets)])
     targets = [e for e in entries if e.rel in where.targets and not e.big]
     final_keys = {e.rel: memo.final_key(e, index_key) for e in targets}
     by_rel = {e.rel: e for e in targets}
 
     def check(misses: list[str]) -> Iterator[tuple[str, bytes]]:
+        nonlocal site
         clock("cached findings")
         todo = [by_rel[rel] for rel in misses]
         # A few pages: ask the saved site index key by key; many: build it.
-        site = memo.saved_index(index_key, plan.config, static) if len(todo) < THRESHOLD else None
+        saved = memo.saved_index(index_key, plan.config, static) if site is None and len(todo) < THRESHOLD else None
         if site is None:
-            site = SiteIndex.build(parsed.facts(sorted(rel for rel in where.in_site if rel in parsed)), static,
-                                   plan.config, resources, assets)
+            site = saved or _index(plan.config, parsed, where, files)
             clock("site index")
-            memo.save_index(index_key, site)
-            clock("save site index")
         local = memo.local_findings(parsed, todo, parse)
-        yield from check_pages(plan, site, parsed, local, todo)
-        clock(f"site checks ({len(todo)} pages)")
+        save = None if site is saved else (lambda: memo.save_index(index_key, site))  # while workers check
+        yield from check_pages(plan, site, parsed, local, todo, save)
+        clock(f"site checks + save site index ({len(todo)} pages)")
 
     findings: list[Finding] = []
     skipped: dict[str, str] = {}
@@ -182,6 +195,7 @@ def site_pages(config: Config, use_cache: bool = True) -> Iterator[Page]:
     try:
         entries, _ = pages.read(listed, memo.known_files(), config.get("max-file-size"))
         parsed = memo.parsed(entries, set(), lambda todo, want, seen=frozenset(): pages.parse(todo, want, plan, seen))
+        parsed.finish()
         readable = [e.rel for e in entries if not e.big and e.rel in parsed]
         parsed.load(readable)
         for rel in readable:
