@@ -292,7 +292,8 @@ class Cache:
             shards: list[dict] = [{} for _ in range(SITE_SHARDS)]
             for key, value in table.items():
                 shards[shard_of(key)][key] = value
-            rows.extend((name, number, zlib.compress(marshal.dumps(shard), 1))
+            # Compressed harder than pages: written once per site change, while the workers check.
+            rows.extend((name, number, zlib.compress(marshal.dumps(shard), 6))
                         for number, shard in enumerate(shards) if shard)
         self._write(("DELETE FROM site", ()), ("DELETE FROM site_meta", ()),
                     ("INSERT INTO site VALUES (?, ?, ?)", rows), ("INSERT INTO site_meta VALUES (?)", (fp,)))

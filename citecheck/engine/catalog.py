@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +38,7 @@ class Rule:
     builtin: bool = True
 
     def format(self, **values: Any) -> str:
-        return string.Formatter().vformat(self.message, (), _Missing(values))
+        return self.message.format_map(_Missing(values))
 
 
 class _Missing(dict):

@@ -36,7 +36,7 @@ def encode_parts(page: Page) -> tuple[bytes, bytes]:
         page.line_starts if page.decode_error is not None else None,
         [(c.doi, c.start, c.end, c.title, c.journal, c.authors, c.authors_start) for c in page.citations],
     )
-    return zlib.compress(marshal.dumps(facts), 6), zlib.compress(marshal.dumps(body), 6)
+    return zlib.compress(marshal.dumps(facts), 1), zlib.compress(marshal.dumps(body), 1)
 
 
 def decode_parts(facts: bytes, body: bytes | None, path: str = "", digest: str = "") -> Page | None:
