@@ -16,6 +16,19 @@ def _codes(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of worker processes: {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"a number of worker processes is 1 or more, not {value}")
+    return jobs
+
+
+JOBS_HELP = "worker processes for parsing and checking (default: one per available core, at most 8; 1: none)"
+
+
 def _days(value: str) -> float:
     try:
         days = float(value)
@@ -58,6 +71,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--hugo-exact", action="store_true",
                        help="take page URLs and dates from `hugo list all` (needs hugo) instead of the built-in model")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    check.add_argument("-j", "--jobs", type=_jobs, metavar="N", help=JOBS_HELP)
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     check.add_argument("--fail-on", choices=tuple(SEVERITY_RANK), help="lowest severity that fails the run")
@@ -79,6 +93,7 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--config", type=Path, help="configuration file (default: found by walking up)")
     audit.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (no history)")
     audit.add_argument("--no-progress", action="store_true", help="no progress display")
+    audit.add_argument("-j", "--jobs", type=_jobs, metavar="N", help=JOBS_HELP)
     audit.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
     audit.add_argument("-v", "--verbose", action="store_true", help="tracebacks on errors")
 
@@ -101,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from citecheck.config import ConfigError
 
+    from citecheck.engine import parallel
+
+    parallel.set_workers(getattr(args, "jobs", None))
     try:
         commands = {"check": cmd_check, "audit": cmd_audit, "rule": cmd_rule, "rules": cmd_rules, "cache": cmd_cache}
         return commands[args.command](args)

@@ -11,6 +11,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 _shared: dict[str, Any] = {}
+_chosen: int | None = None  # --jobs
+
+
+def set_workers(count: int | None) -> None:
+    global _chosen
+    _chosen = count
 
 
 def share(**values: Any) -> None:
@@ -22,6 +28,8 @@ def shared(name: str) -> Any:
 
 
 def workers() -> int:
+    if _chosen is not None:
+        return _chosen
     try:
         count = len(os.sched_getaffinity(0))
     except AttributeError:
