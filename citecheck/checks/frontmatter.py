@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from citecheck.checks.base import Check, Context, Hit, fm_value_span
 from citecheck.model import Page
 from citecheck.parse.dates import hugo_date
-from citecheck.site.urls import path_key, split_url, tiki_page_id
+from citecheck.site.urls import path_key
 
 
 class FrontMatterInvalid(Check):
@@ -65,25 +65,10 @@ class DuplicateAlias(Check):
         for alias in aliases:
             if not isinstance(alias, str) or not alias.strip():
                 continue
-            other = self._claimant(page, alias.strip(), site)
+            other = next((rel for rel in site.claimants(alias.strip()) if rel != page.rel), None)
             if other is not None:
                 start, end = fm_value_span(page, ctx.source, "aliases", alias)
                 yield Hit(start, end, {"alias": alias, "other": other}, subject=alias)
-
-    @staticmethod
-    def _claimant(page: Page, alias: str, site) -> str | None:
-        parts = split_url(alias)
-        path, query = (parts.path, parts.query) if parts else (alias, "")
-        tiki = tiki_page_id(path, query)
-        keys = [f"tiki:{tiki}"] if tiki is not None else [path_key(path if path.startswith("/") else "/" + path)]
-        for key in keys:
-            for other, _ in site.alias_claims(key):
-                if other != page.rel:
-                    return other
-            for other in site.pages_at(key):
-                if other != page.rel:
-                    return other
-        return None
 
 
 class DuplicatePageId(Check):
@@ -97,8 +82,7 @@ class DuplicatePageId(Check):
             # One slug in one section is a collision only where it makes one URL: permalinks such as
             # /:year/:month/:slug/ give each page its own.
             own = path_key(site.ref(page.rel).url)
-            others = [rel for rel in site.slug_claims(site.section(page.rel), slug)
-                      if rel != page.rel and path_key(site.ref(rel).url) == own]
+            others = [rel for rel in site.slug_twins(site.section(page.rel), slug).get(own, ()) if rel != page.rel]
             if others:
                 start, end = fm_value_span(page, ctx.source, "slug", slug)
                 yield Hit(start, end, {"field": "slug", "value": slug, "other": others[0]}, subject=f"slug:{slug}")
