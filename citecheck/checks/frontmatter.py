@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 
 from citecheck.checks.base import Check, Context, Hit, fm_value_span
 from citecheck.model import Page
-from citecheck.parse.dates import hugo_date
+from citecheck.site.hugo_pages import read_date
 from citecheck.site.urls import path_key
 
 
@@ -26,7 +25,7 @@ class FieldMissing(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         if page.fm_format is not None and page.front_matter is None:
             return  # front matter that does not parse: FM001's finding
-        if PurePosixPath(page.rel).name.startswith("_index."):
+        if _name(page.rel).startswith("_index."):
             return  # list pages: Hugo titles them, and they carry no date to sort by
         fm = page.front_matter or {}
         for name in self.options.get("required", ["title"]):
@@ -38,11 +37,25 @@ class FieldMissing(Check):
 class SlugFilenameMismatch(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         slug = (page.front_matter or {}).get("slug")
-        stem = PurePosixPath(page.rel).stem
-        if not isinstance(slug, str) or stem in ("index", "_index") or slug == stem:
+        if not isinstance(slug, str):
+            return
+        name = _name(page.rel)
+        stem = _stem(name)
+        if stem in ("index", "_index") or slug == stem:
             return
         start, end = fm_value_span(page, ctx.source, "slug", slug)
-        yield Hit(start, end, {"slug": slug, "filename": PurePosixPath(page.rel).name}, subject=slug)
+        yield Hit(start, end, {"slug": slug, "filename": name}, subject=slug)
+
+
+def _name(rel: str) -> str:
+    """The file name of a rel (what PurePosixPath(rel).name is, without building the path)."""
+    return rel.rpartition("/")[2]
+
+
+def _stem(name: str) -> str:
+    """A file name without its extension, as PurePosixPath.stem has it (`.x` and `x.` keep theirs)."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 class DuplicateAlias(Check):
@@ -104,7 +117,7 @@ class InvalidDate(Check):
             value = fm[name]
             if isinstance(value, (_dt.date, _dt.datetime)):
                 continue
-            if isinstance(value, str) and hugo_date(value.strip()) is not None:
+            if isinstance(value, str) and read_date(value.strip()) is not None:
                 continue
             shown = value if isinstance(value, str) else repr(value)
             start, end = fm_value_span(page, ctx.source, name, shown if isinstance(value, str) else None)

@@ -112,7 +112,7 @@ class SiteIndex:
                      if re.fullmatch(r"index(\.[\w-]+)?\.(md|markdown|html?)", posixpath.basename(logical))}
         index._branch_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
                               if re.fullmatch(r"_index(\.[\w-]+)?\.(md|markdown|html?)", posixpath.basename(logical))}
-        urlized: dict[str, tuple[str, str]] = {}  # a taxonomy term -> (key, URL) of its list page
+        urlized: dict[tuple[str, str], dict] = {}  # (taxonomy, language) -> term -> (key, URL) of its list
         bundles: dict[str, list] = {}
         calls: dict[str, list] = {}
         for rel, logical, lang in placed:
@@ -132,7 +132,7 @@ class SiteIndex:
     def _append(self, table: str, key: str, value) -> None:
         self.tables[table].setdefault(key, []).append(value)
 
-    def _add(self, page: Page, info: PageInfo, now: datetime, urlized: dict[str, tuple[str, str]], bundles: dict) -> None:
+    def _add(self, page: Page, info: PageInfo, now: datetime, urlized: dict, bundles: dict) -> None:
         hugo = self.config.hugo
         fm = page.front_matter or {}
         info.url = hugo_pages.page_url(info, fm, hugo, urlize, self._branch_dirs)
@@ -173,14 +173,17 @@ class SiteIndex:
         for plural in hugo.taxonomies.values():
             terms = fm.get(plural)
             if isinstance(terms, list):
+                known = urlized.get((plural, info.lang))
+                if known is None:
+                    known = urlized[(plural, info.lang)] = {}
                 for term in terms:
                     if isinstance(term, str):
-                        listing = urlized.get(f"{plural}\0{info.lang}\0{term}")
+                        listing = known.get(term)
                         if listing is None:
                             url = f"{hugo.lang_prefix(info.lang)}/{plural}/{urlize(term)}"
                             # Term pages follow uglyURLs; section and taxonomy lists do not.
                             url = url + (".html" if hugo.ugly_for(plural) else "/")
-                            listing = urlized[f"{plural}\0{info.lang}\0{term}"] = (path_key(url), url)
+                            listing = known[term] = (path_key(url), url)
                         listings[listing[0]] = listing[1]
 
     def _add_shortcode_ids(self, calls: dict[str, list]) -> None:
