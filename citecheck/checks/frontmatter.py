@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from citecheck.checks.base import Check, Context, Hit, fm_value_span
 from citecheck.model import Page
 from citecheck.site.hugo_pages import read_date
-from citecheck.site.urls import path_key
 
 
 class FrontMatterInvalid(Check):
@@ -69,7 +68,7 @@ class DuplicateAlias(Check):
         if own is None:  # a file outside every content folder: Hugo publishes nothing of it
             return
         url = own.url
-        others = [rel for rel in site.pages_at(path_key(url)) if rel != page.rel]
+        others = [rel for rel in site.pages_at(site.url_key(page.rel)) if rel != page.rel]
         if others:
             yield Hit(0, 0, {"alias": url, "other": others[0]}, subject=url)
         aliases = (page.front_matter or {}).get("aliases")
@@ -94,8 +93,10 @@ class DuplicatePageId(Check):
         if isinstance(slug, str) and slug and site.ref(page.rel) is not None:
             # One slug in one section is a collision only where it makes one URL: permalinks such as
             # /:year/:month/:slug/ give each page its own.
-            own = path_key(site.ref(page.rel).url)
-            others = [rel for rel in site.slug_twins(site.section(page.rel), slug).get(own, ()) if rel != page.rel]
+            section = site.section(page.rel)
+            claims = site.slug_claims(section, slug)
+            others = [rel for rel in site.slug_twins(section, slug).get(site.url_key(page.rel), ())
+                      if rel != page.rel] if any(rel != page.rel for rel in claims) else []
             if others:
                 start, end = fm_value_span(page, ctx.source, "slug", slug)
                 yield Hit(start, end, {"field": "slug", "value": slug, "other": others[0]}, subject=f"slug:{slug}")

@@ -84,6 +84,7 @@ class SiteIndex:
         self._claimants: dict[str, tuple[str, ...]] = {}  # alias -> see `claimants`
         self._alias_keys: dict[str, str] = {}  # alias -> its key, for `claimants`, when built from pages
         self._slug_twins: dict[str, dict[str, tuple[str, ...]]] = {}  # see `slug_twins`
+        self._url_keys: dict[str, str] = {}  # rel -> see `url_key`
         self._branch_dirs: set[str] = set()
         self._sections: set[tuple[str, str]] = set()
         self._conventions = [(re.compile(c["pattern"]), c) for c in config.get("site.link-conventions")]
@@ -319,12 +320,19 @@ class SiteIndex:
         if found is None:
             found = {}
             for rel in self.slug_claims(section, slug):
-                at = path_key(self.ref(rel).url)
+                at = self.url_key(rel)
                 rels = found.get(at, ())
                 if len(rels) < 2:
                     found[at] = (*rels, rel)
             self._slug_twins[key] = found
         return found
+
+    def url_key(self, rel: str) -> str:
+        """The key of the URL a page is published at (several checks ask it of the same page)."""
+        key = self._url_keys.get(rel)
+        if key is None:
+            key = self._url_keys[rel] = path_key(self.ref(rel).url)
+        return key
 
     def section(self, rel: str) -> str:
         return section_of(rel, self._content_rel)
