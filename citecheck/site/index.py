@@ -26,6 +26,8 @@ _REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+(?:"([^"]*)"|'([^']*)'|`([^`]*)`|
 # Markdown file or with no extension.
 _CONTENT_PATH = re.compile(r"(?![a-z][\w+.-]*:)[^#?\s]*?(?:\.md|/[^./#?\s]*)", re.I)
 _LOOSE_ALIAS = re.compile(r"[+%\s]|^/\d+/?$")  # an old wiki title or page id
+_LEAF_INDEX = re.compile(r"index(\.[\w-]+)?\.(md|markdown|html?)")  # a leaf bundle's page
+_BRANCH_INDEX = re.compile(r"_index(\.[\w-]+)?\.(md|markdown|html?)")  # a section's or the home page's
 _EXTENSION = re.compile(r"\.(md|markdown|html?)$", re.I)  # what GetPage takes off a path
 
 
@@ -109,10 +111,12 @@ class SiteIndex:
                 listings[path_key(f"{prefix}/{plural}")] = f"{prefix}/{plural}/"
         roots = config.content_roots
         placed = [(rel, *where) for rel in pages if (where := hugo_pages.content_path(rel, roots)) is not None]
-        leaf_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
-                     if re.fullmatch(r"index(\.[\w-]+)?\.(md|markdown|html?)", posixpath.basename(logical))}
-        index._branch_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
-                              if re.fullmatch(r"_index(\.[\w-]+)?\.(md|markdown|html?)", posixpath.basename(logical))}
+        # Only an index file makes its folder a bundle: most pages are told apart by their name's start.
+        indexes = [logical for _, logical, _ in placed if "index." in logical]
+        leaf_dirs = {posixpath.dirname(logical) for logical in indexes
+                     if _LEAF_INDEX.fullmatch(posixpath.basename(logical))}
+        index._branch_dirs = {posixpath.dirname(logical) for logical in indexes
+                              if _BRANCH_INDEX.fullmatch(posixpath.basename(logical))}
         urlized: dict[tuple[str, str], dict] = {}  # (taxonomy, language) -> term -> (key, URL) of its list
         bundles: dict[str, list] = {}
         calls: dict[str, list] = {}
