@@ -38,7 +38,7 @@ def tiki_page_id(path: str, query: str) -> int | None:
     match = _TIKI_PATH_ID.search(path)
     if match:
         return int(match.group(1))
-    if path.lower().rstrip("/").endswith("tiki-index.php") and query:
+    if query and path.lower().rstrip("/").endswith("tiki-index.php"):
         values = parse_qs(query).get("page_id")
         if values and re.fullmatch(r"-?\d+", values[0].strip()):
             return int(values[0].strip())
