@@ -48,10 +48,13 @@ def _garbled_runs(page: Page, ctx: Context) -> list[tuple[TextRun, list, bool]]:
     ENC001 and ENC002. The line is classified as repaired: `–ò–≤–∞–Ω–æ–≤ I` is `Иванов I`."""
     found = ctx.memo.get("mojibake-runs")
     if found is None:
-        from citecheck.text.mojibake import find, repaired
+        from citecheck.text.mojibake import find, may_be_garbled, repaired
 
         found = ctx.memo["mojibake-runs"] = []
-        for run in _odd_runs(page, ctx)[0]:
+        wide = _odd_runs(page, ctx)[0]
+        if not wide or not may_be_garbled("\n".join([run.text for run in wide])):
+            return found  # one look at the whole page's prose rather than one per run
+        for run in wide:
             words = find(run.text)
             if words:
                 found.append((run, words, is_author_line(repaired(run.text, words))))

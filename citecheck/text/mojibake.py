@@ -391,6 +391,12 @@ def _families(layers: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(_WINDOWS if codec == "latin-1" else codec for codec in layers)
 
 
+def may_be_garbled(text: str) -> bool:
+    """False when `text` surely holds no garbled word (true of most text): a quick look that
+    `find` would also take first. Texts joined by an ASCII separator may be asked at once."""
+    return not text.isascii() and _ANY_PAIR.search(text) is not None
+
+
 def find(text: str) -> list[Garbled]:
     """Every garbled word of `text`, with its repair where exactly one fits."""
     if text.isascii() or not _ANY_PAIR.search(text) or not _CANDIDATE.search(text):
