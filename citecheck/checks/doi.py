@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -13,16 +14,29 @@ from citecheck.model import Edit, Link, Page
 _SPLIT_URL = re.compile(rb"^://(?:dx\.)?doi\.org/(10\.\d{4,9}/[^\s\"<>\[\]()]+)", re.I)
 
 
-def doi_links(page: Page) -> Iterator[tuple[Link, doilib.HrefDoi]]:
-    for link in page.links:
-        found = doilib.from_href(link.url)
-        if found is not None and found.via in ("resolver", "scheme"):
+# Pages of a site link the same URLs over and over; what a URL says of a DOI is the same each time.
+_from_href = functools.lru_cache(maxsize=16384)(doilib.from_href)
+
+
+def href_dois(page: Page, ctx: Context) -> list[tuple[Link, doilib.HrefDoi]]:
+    """The page's links whose URL names a DOI, each with it (worked out once per page)."""
+    found = ctx.memo.get("href-dois")
+    if found is None:
+        found = ctx.memo["href-dois"] = [(link, doi) for link in page.links
+                                         if (doi := _from_href(link.url)) is not None]
+    return found
+
+
+def doi_links(page: Page, ctx: Context) -> Iterator[tuple[Link, doilib.HrefDoi]]:
+    """The links to a DOI resolver or with a DOI scheme, not a publisher's article URL."""
+    for link, found in href_dois(page, ctx):
+        if found.via in ("resolver", "scheme"):
             yield link, found
 
 
 class DoiMalformed(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
-        for link, found in doi_links(page):
+        for link, found in doi_links(page, ctx):
             doi, removed = doilib.strip_trailing(found.raw)
             if not doilib.is_doi(doi):
                 yield self._not_a_doi(link, found, ctx)
@@ -57,11 +71,8 @@ class DoiMalformed(Check):
 
 class DoiTextHrefMismatch(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
-        for link in page.links:
+        for link, found in href_dois(page, ctx):
             if link.form == "bare" or not link.text:
-                continue
-            found = doilib.from_href(link.url)
-            if found is None:
                 continue
             in_text = [doi for doi, _, _ in doilib.in_text(link.text)]
             if not in_text:
@@ -80,7 +91,7 @@ class DoiTextHrefMismatch(Check):
 
 class DoiUrlNonCanonical(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
-        for link, found in doi_links(page):
+        for link, found in doi_links(page, ctx):
             if found.canonical:
                 continue
             doi = doilib.strip_trailing(found.raw)[0]

@@ -48,15 +48,35 @@ def _garbled_runs(page: Page, ctx: Context) -> list[tuple[TextRun, list, bool]]:
     ENC001 and ENC002. The line is classified as repaired: `–ò–≤–∞–Ω–æ–≤ I` is `Иванов I`."""
     found = ctx.memo.get("mojibake-runs")
     if found is None:
-        from citecheck.text.mojibake import find, repaired
+        from citecheck.text.mojibake import find, may_be_garbled, repaired
 
         found = ctx.memo["mojibake-runs"] = []
-        for run in page.texts:
-            if run.text.isascii():
-                continue
+        wide = _odd_runs(page, ctx)[0]
+        if not wide or not may_be_garbled("\n".join([run.text for run in wide])):
+            return found  # one look at the whole page's prose rather than one per run
+        for run in wide:
             words = find(run.text)
             if words:
                 found.append((run, words, is_author_line(repaired(run.text, words))))
+    return found
+
+
+def _odd_runs(page: Page, ctx: Context) -> tuple[list[TextRun], list[TextRun]]:
+    """(the runs that are not all ASCII, the runs with a `?` or U+FFFD), in one pass over the
+    page's prose for ENC001–ENC003: the rest cannot hold mojibake or a lost character."""
+    found = ctx.memo.get("odd-runs")
+    if found is None:
+        wide, marked = [], []
+        for run in page.texts:
+            text = run.text
+            if text.isascii():
+                if "?" in text:
+                    marked.append(run)
+            else:
+                wide.append(run)
+                if "?" in text or "\ufffd" in text:
+                    marked.append(run)
+        found = ctx.memo["odd-runs"] = (wide, marked)
     return found
 
 
@@ -66,7 +86,9 @@ class _Mojibake(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         fm = page.front_matter or {}
         for name in AUTHOR_FIELDS if self.authors else TEXT_FIELDS:
-            for value in _strings(fm.get(name)):
+            if name not in fm:
+                continue
+            for value in _strings(fm[name]):
                 if value.isascii():
                     continue
                 from citecheck.text.mojibake import find
@@ -163,13 +185,13 @@ class LostCharacter(Check):
 
         fm = page.front_matter or {}
         for name in TEXT_FIELDS + AUTHOR_FIELDS:
-            for value in _strings(fm.get(name)):
+            if name not in fm:
+                continue
+            for value in _strings(fm[name]):
                 for lost in find_lost(value):
                     start, end = fm_value_span(page, ctx.source, name, value)
                     yield self._hit(value, lost, start, end)
-        for run in page.texts:
-            if "?" not in run.text and "\ufffd" not in run.text:
-                continue
+        for run in _odd_runs(page, ctx)[1]:
             for lost in find_lost(run.text):
                 start, end = _char_span(run, lost.start, lost.end)
                 yield self._hit(run.text, lost, start, end)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 
 from citecheck.checks.base import Check, Context, Hit, fm_value_span
 from citecheck.model import Page
-from citecheck.parse.dates import hugo_date
-from citecheck.site.urls import path_key, split_url, tiki_page_id
+from citecheck.site.hugo_pages import read_date
 
 
 class FrontMatterInvalid(Check):
@@ -26,7 +24,7 @@ class FieldMissing(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         if page.fm_format is not None and page.front_matter is None:
             return  # front matter that does not parse: FM001's finding
-        if PurePosixPath(page.rel).name.startswith("_index."):
+        if _name(page.rel).startswith("_index."):
             return  # list pages: Hugo titles them, and they carry no date to sort by
         fm = page.front_matter or {}
         for name in self.options.get("required", ["title"]):
@@ -38,11 +36,25 @@ class FieldMissing(Check):
 class SlugFilenameMismatch(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         slug = (page.front_matter or {}).get("slug")
-        stem = PurePosixPath(page.rel).stem
-        if not isinstance(slug, str) or stem in ("index", "_index") or slug == stem:
+        if not isinstance(slug, str):
+            return
+        name = _name(page.rel)
+        stem = _stem(name)
+        if stem in ("index", "_index") or slug == stem:
             return
         start, end = fm_value_span(page, ctx.source, "slug", slug)
-        yield Hit(start, end, {"slug": slug, "filename": PurePosixPath(page.rel).name}, subject=slug)
+        yield Hit(start, end, {"slug": slug, "filename": name}, subject=slug)
+
+
+def _name(rel: str) -> str:
+    """The file name of a rel (what PurePosixPath(rel).name is, without building the path)."""
+    return rel.rpartition("/")[2]
+
+
+def _stem(name: str) -> str:
+    """A file name without its extension, as PurePosixPath.stem has it (`.x` and `x.` keep theirs)."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 class DuplicateAlias(Check):
@@ -56,7 +68,7 @@ class DuplicateAlias(Check):
         if own is None:  # a file outside every content folder: Hugo publishes nothing of it
             return
         url = own.url
-        others = [rel for rel in site.pages_at(path_key(url)) if rel != page.rel]
+        others = [rel for rel in site.pages_at(site.url_key(page.rel)) if rel != page.rel]
         if others:
             yield Hit(0, 0, {"alias": url, "other": others[0]}, subject=url)
         aliases = (page.front_matter or {}).get("aliases")
@@ -65,25 +77,10 @@ class DuplicateAlias(Check):
         for alias in aliases:
             if not isinstance(alias, str) or not alias.strip():
                 continue
-            other = self._claimant(page, alias.strip(), site)
+            other = next((rel for rel in site.claimants(alias.strip()) if rel != page.rel), None)
             if other is not None:
                 start, end = fm_value_span(page, ctx.source, "aliases", alias)
                 yield Hit(start, end, {"alias": alias, "other": other}, subject=alias)
-
-    @staticmethod
-    def _claimant(page: Page, alias: str, site) -> str | None:
-        parts = split_url(alias)
-        path, query = (parts.path, parts.query) if parts else (alias, "")
-        tiki = tiki_page_id(path, query)
-        keys = [f"tiki:{tiki}"] if tiki is not None else [path_key(path if path.startswith("/") else "/" + path)]
-        for key in keys:
-            for other, _ in site.alias_claims(key):
-                if other != page.rel:
-                    return other
-            for other in site.pages_at(key):
-                if other != page.rel:
-                    return other
-        return None
 
 
 class DuplicatePageId(Check):
@@ -96,9 +93,10 @@ class DuplicatePageId(Check):
         if isinstance(slug, str) and slug and site.ref(page.rel) is not None:
             # One slug in one section is a collision only where it makes one URL: permalinks such as
             # /:year/:month/:slug/ give each page its own.
-            own = path_key(site.ref(page.rel).url)
-            others = [rel for rel in site.slug_claims(site.section(page.rel), slug)
-                      if rel != page.rel and path_key(site.ref(rel).url) == own]
+            section = site.section(page.rel)
+            claims = site.slug_claims(section, slug)
+            others = [rel for rel in site.slug_twins(section, slug).get(site.url_key(page.rel), ())
+                      if rel != page.rel] if any(rel != page.rel for rel in claims) else []
             if others:
                 start, end = fm_value_span(page, ctx.source, "slug", slug)
                 yield Hit(start, end, {"field": "slug", "value": slug, "other": others[0]}, subject=f"slug:{slug}")
@@ -120,7 +118,7 @@ class InvalidDate(Check):
             value = fm[name]
             if isinstance(value, (_dt.date, _dt.datetime)):
                 continue
-            if isinstance(value, str) and hugo_date(value.strip()) is not None:
+            if isinstance(value, str) and read_date(value.strip()) is not None:
                 continue
             shown = value if isinstance(value, str) else repr(value)
             start, end = fm_value_span(page, ctx.source, name, shown if isinstance(value, str) else None)

@@ -33,6 +33,8 @@ class InlineHtmlMalformed(Check):
             yield Hit(problem.tag.start, problem.tag.end, {"problem": text},
                       subject=f"{problem.problem}:{problem.tag.name}")
         limit = int(self.options.get("max-depth", 256))
+        if len(tags) <= limit:
+            return  # each level takes a start tag: fewer tags than the limit cannot nest deeper
         depth = 0
         for tag in tags:
             if tag.closing:

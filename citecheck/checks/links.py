@@ -11,6 +11,8 @@ from citecheck.parse import html as htmlscan
 from citecheck.site.index import Resolution
 
 _UNKNOWN_ID = re.compile(r"unknown page_id:\s*(-?\d+)", re.I)
+_HOOKED = frozenset(("markdown", "reference"))
+_NOT_INTERNAL = frozenset(("skip", "external"))
 
 
 def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]]:
@@ -18,10 +20,11 @@ def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]
     resolved = ctx.memo.get("internal-links")
     if resolved is None:
         resolved = []
+        resolve = ctx.site.resolve
         for link in page.links:
             # Render hooks see Markdown links only; raw HTML reaches the browser as written.
-            result = ctx.site.resolve(link.url, page, hooked=link.form in ("markdown", "reference"))
-            if result.kind not in ("skip", "external"):
+            result = resolve(link.url, page, link.form in _HOOKED)
+            if result.kind not in _NOT_INTERNAL:
                 resolved.append((link, result))
         ctx.memo["internal-links"] = resolved
     return iter(resolved)
@@ -122,10 +125,13 @@ class StaleMissingMarker(Check):
 
     scope = "site"
     option_kinds = {"style": "regex"}
+    _style: re.Pattern | None = None  # compiled on first use
 
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         markers = self.options.get("markers", [])
-        style = re.compile(self.options.get("style", r"color:\s*red"), re.I)
+        if self._style is None:
+            self._style = re.compile(self.options.get("style", r"color:\s*red"), re.I)
+        style = self._style
         for link, result in internal_links(page, ctx):
             if link.form != "html" or link.tag != "a" or result.kind == "missing":
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -102,8 +103,12 @@ def to_datetime(value) -> datetime | None:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
     if isinstance(value, str) and value.strip():
-        return hugo_date(value.strip())  # None where Hugo reads no date (zero date: no effect)
+        return read_date(value.strip())  # None where Hugo reads no date (zero date: no effect)
     return None
+
+
+# hugo_date, remembered: many pages of a site carry the same dates (a migration's day, a series).
+read_date = functools.lru_cache(maxsize=4096)(hugo_date)
 
 
 def make_path(text: str, hugo: Hugo) -> str:

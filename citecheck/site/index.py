@@ -26,6 +26,8 @@ _REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+(?:"([^"]*)"|'([^']*)'|`([^`]*)`|
 # Markdown file or with no extension.
 _CONTENT_PATH = re.compile(r"(?![a-z][\w+.-]*:)[^#?\s]*?(?:\.md|/[^./#?\s]*)", re.I)
 _LOOSE_ALIAS = re.compile(r"[+%\s]|^/\d+/?$")  # an old wiki title or page id
+_LEAF_INDEX = re.compile(r"index(\.[\w-]+)?\.(md|markdown|html?)")  # a leaf bundle's page
+_BRANCH_INDEX = re.compile(r"_index(\.[\w-]+)?\.(md|markdown|html?)")  # a section's or the home page's
 _EXTENSION = re.compile(r"\.(md|markdown|html?)$", re.I)  # what GetPage takes off a path
 
 
@@ -80,6 +82,11 @@ class SiteIndex:
         self._content_rel = posixpath.normpath(relative(config.content_dir, config.root))
         self.tables = tables if tables is not None else {name: {} for name in self.TABLES}
         self._refs: dict[str, PageRef | None] = {}
+        self._answers: dict[tuple[str, bool], Resolution] = {}  # (url, hooked) -> answer, see `resolve`
+        self._claimants: dict[str, tuple[str, ...]] = {}  # alias -> see `claimants`
+        self._alias_keys: dict[str, str] = {}  # alias -> its key, for `claimants`, when built from pages
+        self._slug_twins: dict[str, dict[str, tuple[str, ...]]] = {}  # see `slug_twins`
+        self._url_keys: dict[str, str] = {}  # rel -> see `url_key`
         self._branch_dirs: set[str] = set()
         self._sections: set[tuple[str, str]] = set()
         self._conventions = [(re.compile(c["pattern"]), c) for c in config.get("site.link-conventions")]
@@ -104,11 +111,13 @@ class SiteIndex:
                 listings[path_key(f"{prefix}/{plural}")] = f"{prefix}/{plural}/"
         roots = config.content_roots
         placed = [(rel, *where) for rel in pages if (where := hugo_pages.content_path(rel, roots)) is not None]
-        leaf_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
-                     if re.fullmatch(r"index(\.[\w-]+)?\.(md|markdown|html?)", posixpath.basename(logical))}
-        index._branch_dirs = {posixpath.dirname(logical) for _, logical, _ in placed
-                              if re.fullmatch(r"_index(\.[\w-]+)?\.(md|markdown|html?)", posixpath.basename(logical))}
-        urlized: dict[str, str] = {}
+        # Only an index file makes its folder a bundle: most pages are told apart by their name's start.
+        indexes = [logical for _, logical, _ in placed if "index." in logical]
+        leaf_dirs = {posixpath.dirname(logical) for logical in indexes
+                     if _LEAF_INDEX.fullmatch(posixpath.basename(logical))}
+        index._branch_dirs = {posixpath.dirname(logical) for logical in indexes
+                              if _BRANCH_INDEX.fullmatch(posixpath.basename(logical))}
+        urlized: dict[tuple[str, str], dict] = {}  # (taxonomy, language) -> term -> (key, URL) of its list
         bundles: dict[str, list] = {}
         calls: dict[str, list] = {}
         for rel, logical, lang in placed:
@@ -128,7 +137,7 @@ class SiteIndex:
     def _append(self, table: str, key: str, value) -> None:
         self.tables[table].setdefault(key, []).append(value)
 
-    def _add(self, page: Page, info: PageInfo, now: datetime, urlized: dict[str, str], bundles: dict) -> None:
+    def _add(self, page: Page, info: PageInfo, now: datetime, urlized: dict, bundles: dict) -> None:
         hugo = self.config.hugo
         fm = page.front_matter or {}
         info.url = hugo_pages.page_url(info, fm, hugo, urlize, self._branch_dirs)
@@ -169,15 +178,18 @@ class SiteIndex:
         for plural in hugo.taxonomies.values():
             terms = fm.get(plural)
             if isinstance(terms, list):
+                known = urlized.get((plural, info.lang))
+                if known is None:
+                    known = urlized[(plural, info.lang)] = {}
                 for term in terms:
                     if isinstance(term, str):
-                        url = urlized.get(f"{plural}\0{info.lang}\0{term}")
-                        if url is None:
+                        listing = known.get(term)
+                        if listing is None:
                             url = f"{hugo.lang_prefix(info.lang)}/{plural}/{urlize(term)}"
                             # Term pages follow uglyURLs; section and taxonomy lists do not.
                             url = url + (".html" if hugo.ugly_for(plural) else "/")
-                            urlized[f"{plural}\0{info.lang}\0{term}"] = url
-                        listings[path_key(url)] = url
+                            listing = known[term] = (path_key(url), url)
+                        listings[listing[0]] = listing[1]
 
     def _add_shortcode_ids(self, calls: dict[str, list]) -> None:
         """Ids that shortcodes put on a page: a template that writes ids leaves the page's ids
@@ -255,18 +267,13 @@ class SiteIndex:
             self.tables["bundle_files"][f"{owner.lower()}|{name.lower()}"] = folder + name
 
     def _add_alias(self, rel: str, alias: str) -> None:
-        parts = split_url(alias)
-        path = parts.path if parts else alias
-        query = parts.query if parts else ""
-        tiki = tiki_page_id(path, query)
+        key, path, tiki = _alias_key(alias)
+        self._alias_keys[alias] = key
+        self._append("aliases", key, (rel, alias))
         if tiki is not None:
             if rel not in self.tables["page_ids"].get(str(tiki), []):
                 self._append("page_ids", str(tiki), rel)
-            self._append("aliases", f"tiki:{tiki}", (rel, alias))
             return
-        if not path.startswith("/"):
-            path = "/" + path
-        self._append("aliases", path_key(path), (rel, alias))
         # Old wiki titles (`/Title+Words+–+Nov+2019`) and ids are matched loosely, as old links
         # spell them many ways; any other alias is a path like a page's.
         key = fuzzy_key(path) if _LOOSE_ALIAS.search(path) else ""
@@ -287,11 +294,49 @@ class SiteIndex:
     def alias_claims(self, key: str) -> list[tuple[str, str]]:
         return [tuple(claim) for claim in self.tables["aliases"].get(key) or []]
 
+    def claimants(self, alias: str) -> tuple[str, ...]:
+        """The first two pages that claim an alias, by an alias of their own or by their URL, in
+        that order: enough to name one other than the page asking. Many pages of a site ask
+        about the same few aliases (copies of a page), so each is worked out once."""
+        found = self._claimants.get(alias)
+        if found is None:
+            key = self._alias_keys.get(alias) or _alias_key(alias)[0]
+            found = ()
+            for rel in (*(claim[0] for claim in self.tables["aliases"].get(key) or ()), *self.pages_at(key)):
+                if rel not in found:
+                    found += (rel,)
+                    if len(found) == 2:
+                        break
+            self._claimants[alias] = found
+        return found
+
     def pages_with_id(self, page_id: int) -> list[str]:
         return self.tables["page_ids"].get(str(page_id)) or []
 
     def slug_claims(self, section: str, slug: str) -> list[str]:
         return self.tables["slugs"].get(f"{section}/{slug.lower()}") or []
+
+    def slug_twins(self, section: str, slug: str) -> dict[str, tuple[str, ...]]:
+        """The pages of a section with this slug, by the URL key each is published at (the first
+        two at each key), worked out once per slug rather than once per page that has it."""
+        key = f"{section}/{slug.lower()}"
+        found = self._slug_twins.get(key)
+        if found is None:
+            found = {}
+            for rel in self.slug_claims(section, slug):
+                at = self.url_key(rel)
+                rels = found.get(at, ())
+                if len(rels) < 2:
+                    found[at] = (*rels, rel)
+            self._slug_twins[key] = found
+        return found
+
+    def url_key(self, rel: str) -> str:
+        """The key of the URL a page is published at (several checks ask it of the same page)."""
+        key = self._url_keys.get(rel)
+        if key is None:
+            key = self._url_keys[rel] = path_key(self.ref(rel).url)
+        return key
 
     def section(self, rel: str) -> str:
         return section_of(rel, self._content_rel)
@@ -309,47 +354,79 @@ class SiteIndex:
         return page.anchors
 
     def resolve(self, url: str, source: Page, hooked: bool = True) -> Resolution:
+        """What answers `url` written on `source`. The answer is shared, not to be changed: pages
+        of a site link the same few hundred addresses, and most answers do not depend on which
+        page links (an absolute path, an external URL), so those are worked out once."""
         url = url.strip()
+        known = self._answers.get((url, hooked))
+        if known is not None:
+            return known
         hook = self.config.hugo.link_hook if hooked else None
         if hook is not None and hook.owns(url):  # the hook makes its own link of it
-            return Resolution("skip")
-        result = self._resolve(url, source, hooked)
-        if result.kind == "missing" and hook is not None and not hook.readable and not clearly_path(url):
-            return Resolution("skip")  # what a hook citecheck cannot read makes of a bare word is unknown
+            result, shared = Resolution("skip"), True
+        else:
+            result, shared = self._resolve(url, source, hooked)
+            if result.kind == "missing" and hook is not None and not hook.readable and not clearly_path(url):
+                result = Resolution("skip")  # what a hook citecheck cannot read makes of a bare word is unknown
+        if shared:
+            self._answers[(url, hooked)] = result
         return result
 
-    def _resolve(self, url: str, source: Page, hooked: bool) -> Resolution:
+    def _resolve(self, url: str, source: Page, hooked: bool) -> tuple[Resolution, bool]:
+        """The answer, and whether it holds wherever the link is written (the linking page was
+        not asked: no fragment-only, relative, shortcode or render-hook link)."""
         for pattern, convention in self._conventions:
             match = pattern.search(url)
             if match:
                 if convention.get("ignore"):
-                    return Resolution("skip")
+                    return Resolution("skip"), True
                 try:
                     url = match.expand(convention["url"])
                 except (re.error, IndexError):  # a template naming a group the pattern lacks
-                    return Resolution("skip")
+                    return Resolution("skip"), True
                 break
         if url.startswith("{{"):
-            return self._shortcode_ref(url, source)
+            return self._shortcode_ref(url, source), False
         if not url or url.lower().startswith(_SKIP_SCHEMES):
-            return Resolution("skip")
-        own = self.ref(source.rel)
+            return Resolution("skip"), True
+        if url.startswith("#"):
+            return self._resolve_from(url, None, self.ref(source.rel), source, hooked, False), False
+        parts = split_url(url)
+        if parts is None:
+            return Resolution("skip"), True
+        self_link = False
+        if parts.scheme or url.startswith("//") or url.lower().startswith("www."):
+            host = (parts.hostname or "").lower() if not url.lower().startswith("www.") else url.split("/")[0].lower()
+            if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+                return Resolution("skip"), True
+            if host not in self.hosts:
+                return Resolution("external"), True
+            self_link = True
+        if self_link or parts.path.startswith("/"):
+            # The linking page matters only to a render hook, which sees Markdown links' own paths.
+            hooked = hooked and not self_link and self.config.hugo.resolves_page_links
+            if not hooked:
+                return self._resolve_absolute(parts, self_link), True
+        return self._resolve_from(url, parts, self.ref(source.rel), source, hooked, self_link), False
+
+    def _resolve_absolute(self, parts, self_link: bool) -> Resolution:
+        path, query, fragment = parts.path, parts.query, unquote(parts.fragment)
+        inner = self._below_base(path or "/")
+        if inner is None:
+            return Resolution("missing", path=path, fragment=fragment, self_link=self_link,
+                              hint=f"; the site is served below {self.base_path}/")
+        result = self._resolve_path(inner or "/", query)
+        result.fragment, result.self_link = fragment, self_link
+        return result
+
+    def _resolve_from(self, url: str, parts, own: PageRef | None, source: Page, hooked: bool,
+                      self_link: bool) -> Resolution:
+        """A link whose answer depends on the page it is written on."""
         rendered_elsewhere = own is not None and own.kind == "resource" or (own and own.reason.startswith("not rendered"))
         if url.startswith("#"):
             if rendered_elsewhere:  # its text is shown on whichever page includes it
                 return Resolution("skip")
             return Resolution("page", own, fragment=unquote(url[1:]), path=own.url if own else "")
-        parts = split_url(url)
-        if parts is None:
-            return Resolution("skip")
-        self_link = False
-        if parts.scheme or url.startswith("//") or url.lower().startswith("www."):
-            host = (parts.hostname or "").lower() if not url.lower().startswith("www.") else url.split("/")[0].lower()
-            if parts.scheme and parts.scheme.lower() not in ("http", "https"):
-                return Resolution("skip")
-            if host not in self.hosts:
-                return Resolution("external")
-            self_link = True
         path, query, fragment = parts.path, parts.query, unquote(parts.fragment)
         if hooked and not self_link and self.config.hugo.resolves_page_links and own is not None:
             answer = self._render_hook(unquote(path), own)
@@ -368,15 +445,10 @@ class SiteIndex:
             path = posixpath.normpath(posixpath.join(posixpath.dirname(own.url if own else "/"), path))
             if parts.path.endswith("/") and not path.endswith("/"):
                 path += "/"
-        else:
-            inner = self._below_base(path or "/")
-            if inner is None:
-                return Resolution("missing", path=path, fragment=fragment, self_link=self_link,
-                                  hint=f"; the site is served below {self.base_path}/")
-            path = inner
-        result = self._resolve_path(path or "/", query)
-        result.fragment, result.self_link = fragment, self_link
-        return result
+            result = self._resolve_path(path or "/", query)
+            result.fragment, result.self_link = fragment, self_link
+            return result
+        return self._resolve_absolute(parts, self_link)
 
     def _below_base(self, path: str) -> str | None:
         if not self.base_path:
@@ -528,6 +600,19 @@ class SiteIndex:
             if form in self.static_keys or files.get(form):
                 return True
         return False
+
+
+def _alias_key(alias: str) -> tuple[str, str, int | None]:
+    """(the key an alias is filed under, its path, its old page id): an old wiki link by its page
+    id, any other by its path."""
+    parts = split_url(alias)
+    path = parts.path if parts else alias
+    tiki = tiki_page_id(path, parts.query if parts else "")
+    if tiki is not None:
+        return f"tiki:{tiki}", path, tiki
+    if not path.startswith("/"):
+        path = "/" + path
+    return path_key(path), path, None
 
 
 def _serves(url: str, path: str) -> bool:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, unquote, unquote_plus, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, unquote_plus, urlsplit
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _TIKI_PATH_ID = re.compile(r"/tiki-index\.php/page_id/(-?\d+)", re.I)
+# What urlsplit returns as it is, all path: no scheme, host, query or fragment to split off, and
+# nothing it strips (leading control characters or spaces, tabs and line breaks anywhere).
+_BARE_PATH = re.compile(r"(?![\x00-\x20]|//)[^:?#\t\r\n]*")
 
 
 def path_key(path: str) -> str:
@@ -35,7 +38,7 @@ def tiki_page_id(path: str, query: str) -> int | None:
     match = _TIKI_PATH_ID.search(path)
     if match:
         return int(match.group(1))
-    if path.lower().rstrip("/").endswith("tiki-index.php") and query:
+    if query and path.lower().rstrip("/").endswith("tiki-index.php"):
         values = parse_qs(query).get("page_id")
         if values and re.fullmatch(r"-?\d+", values[0].strip()):
             return int(values[0].strip())
@@ -44,6 +47,8 @@ def tiki_page_id(path: str, query: str) -> int | None:
 
 def split_url(url: str):
     """urlsplit that never raises (odd URLs are data, not errors)."""
+    if _BARE_PATH.fullmatch(url):  # most site links and aliases: nothing to split
+        return SplitResult("", "", url, "", "")
     try:
         return urlsplit(url)
     except ValueError:

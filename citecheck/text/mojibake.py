@@ -75,6 +75,9 @@ _CONT = {f: _chars(f, 0x80, 0xBF) for f in _FAMILIES}
 # A lead byte followed by a continuation byte, as a codec shows them: every UTF-8 misreading has one,
 # and most clean text (Dvořák, Москва, 김민수, µg, ≥) has none, so most lines stop here.
 _CANDIDATE = re.compile("|".join(f"[{_LEAD[f]}][{_CONT[f]}]" for f in _FAMILIES))
+# The same look with the codecs' characters pooled: a wider net, but one pass instead of one per
+# codec, and clean text with accents or curly quotes slips through it as well.
+_ANY_PAIR = re.compile(f"[{''.join(_LEAD.values())}][{''.join(_CONT.values())}]")
 # A word: letters, digits and anything not ASCII, but no ASCII punctuation or space. No misreading
 # makes ASCII, so a garbled word never spans one (U+00A0 and U+0085 are misread bytes: kept).
 _WORD = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
@@ -388,9 +391,15 @@ def _families(layers: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(_WINDOWS if codec == "latin-1" else codec for codec in layers)
 
 
+def may_be_garbled(text: str) -> bool:
+    """False when `text` surely holds no garbled word (true of most text): a quick look that
+    `find` would also take first. Texts joined by an ASCII separator may be asked at once."""
+    return not text.isascii() and _ANY_PAIR.search(text) is not None
+
+
 def find(text: str) -> list[Garbled]:
     """Every garbled word of `text`, with its repair where exactly one fits."""
-    if text.isascii() or not _CANDIDATE.search(text):
+    if text.isascii() or not _ANY_PAIR.search(text) or not _CANDIDATE.search(text):
         return []
     judged: list[_Judged] = []
     for match in _WORD.finditer(text):
