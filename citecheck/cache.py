@@ -12,14 +12,15 @@ import sys
 import threading
 import time
 import zlib
+
+from citecheck.compress import pack, pack_small, unpack
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 9
-# Findings of the page-only checks per configuration, and final findings per configuration and
-# site index (parsed pages have a table of their own, with two parts).
-TABLES = ("local", "final")
+SCHEMA_VERSION = 10
+# Final findings per configuration and site index (parsed pages have a table of their own).
+TABLES = ("final",)
 # The saved site index is stored in shards: a one-file run reads the few shards holding the keys it
 # asks for, and rows of related keys compress together (paths share long prefixes).
 SITE_SHARDS = 64
@@ -119,13 +120,14 @@ class Cache:
     def _schema(db: sqlite3.Connection) -> None:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
-            for table in ("files", "site", "site_meta", "answers", "pages", *TABLES):
+            for table in ("files", "site", "site_meta", "answers", "pages", "local", *TABLES):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         # Parsed pages by content key: the digest of what the site index takes from the page, the
-        # facts the index reads, and the body the page's own checks read (see engine/codec.py).
+        # facts the index reads, the body the page's own checks read (see engine/codec.py), and the
+        # findings of its page-only checks under the configuration they were found with.
         db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, ref TEXT NOT NULL, facts BLOB NOT NULL, "
-                   "body BLOB NOT NULL)")
+                   "body BLOB NOT NULL, cfg TEXT, local BLOB)")
         # Which content each file had when last seen, so unchanged files are not even read:
         # one row holding a marshal'd {rel: (mtime, size, key, ref)}, read in milliseconds.
         db.execute("CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, blob BLOB NOT NULL)")
@@ -145,7 +147,8 @@ class Cache:
         db.execute("CREATE TABLE IF NOT EXISTS audit_findings (audit INTEGER, fingerprint TEXT, blob BLOB, "
                    "PRIMARY KEY (audit, fingerprint)) WITHOUT ROWID")
 
-    def _select(self, sql: str, keys: list[str]) -> list[tuple]:
+    def _select(self, sql: str, keys: list[str], first: tuple = ()) -> list[tuple]:
+        """Rows for these keys, asked 900 at a time; `first`: parameters before the keys."""
         if self.db is None or not keys:
             return []
         rows: list[tuple] = []
@@ -153,7 +156,7 @@ class Cache:
             try:
                 for start in range(0, len(keys), 900):
                     chunk = keys[start : start + 900]
-                    rows.extend(self.db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk))
+                    rows.extend(self.db.execute(sql.format(marks=",".join("?" * len(chunk))), (*first, *chunk)))
             except sqlite3.DatabaseError as exc:
                 warn(f"cache read failed ({exc}); working without it")
                 return []
@@ -191,7 +194,7 @@ class Cache:
             return {}
         try:
             row = self.db.execute("SELECT blob FROM files WHERE id = 1").fetchone()
-            saved, files = marshal.loads(zlib.decompress(row[0])) if row else (None, {})
+            saved, files = marshal.loads(unpack(row[0])) if row else (None, {})
             if saved != settings:
                 return {}  # keys from another parser version: re-read all
             return {rel: (mtime, size, key.hex(), ref.hex()) for rel, (mtime, size, key, ref) in files.items()}
@@ -203,7 +206,7 @@ class Cache:
         # Digests as bytes: half the size of their hex, which compresses poorly.
         files = {rel: (mtime, size, bytes.fromhex(key), bytes.fromhex(ref))
                  for rel, (mtime, size, key, ref) in files.items()}
-        blob = zlib.compress(marshal.dumps((settings, files)), 1)
+        blob = pack(marshal.dumps((settings, files)))
         self._write(("INSERT OR REPLACE INTO files VALUES (1, ?)", (blob,)))
 
     def get(self, table: str, keys: list[str]) -> dict[str, bytes]:
@@ -234,10 +237,18 @@ class Cache:
                 warn(f"cache read failed ({exc}); working without it")
                 return frozenset()
 
-    def put_pages(self, rows: list[tuple[str, str, bytes, bytes]]) -> None:
-        """rows: (key, ref, facts, body)."""
+    def put_pages(self, rows: list[tuple[str, str, bytes, bytes, str | None, bytes | None]]) -> None:
+        """rows: (key, ref, facts, body, cfg, page-only findings under cfg)."""
         if rows:
-            self._write(("INSERT OR REPLACE INTO pages (key, ref, facts, body) VALUES (?, ?, ?, ?)", sorted(rows)))
+            self._write(("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)", sorted(rows)))
+
+    def page_local(self, keys: list[str], cfg: str) -> dict[str, bytes]:
+        """key -> findings of the page-only checks under this configuration, where cached."""
+        return dict(self._select("SELECT key, local FROM pages WHERE cfg = ? AND key IN ({marks})", keys, (cfg,)))
+
+    def put_page_local(self, rows: list[tuple[str, bytes]], cfg: str) -> None:
+        if rows:
+            self._write(("UPDATE pages SET cfg = ?, local = ? WHERE key = ?", [(cfg, blob, key) for key, blob in rows]))
 
     def prune(self, table: str, keep: set[str]) -> int:
         """Drop rows this run did not use (after a full run that saw every page)."""
@@ -293,7 +304,7 @@ class Cache:
             for key, value in table.items():
                 shards[shard_of(key)][key] = value
             # Compressed harder than pages: written once per site change, while the workers check.
-            rows.extend((name, number, zlib.compress(marshal.dumps(shard), 6))
+            rows.extend((name, number, pack_small(marshal.dumps(shard)))
                         for number, shard in enumerate(shards) if shard)
         self._write(("DELETE FROM site", ()), ("DELETE FROM site_meta", ()),
                     ("INSERT INTO site VALUES (?, ?, ?)", rows), ("INSERT INTO site_meta VALUES (?)", (fp,)))
@@ -302,7 +313,7 @@ class Cache:
         with self.lock:
             try:
                 row = self.db.execute("SELECT v FROM site WHERE t = ? AND shard = ?", (name, number)).fetchone()
-                return marshal.loads(zlib.decompress(row[0])) if row else {}
+                return marshal.loads(unpack(row[0])) if row else {}
             except (sqlite3.DatabaseError, ValueError, EOFError, TypeError, zlib.error):
                 return {}
 

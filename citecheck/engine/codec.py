@@ -8,8 +8,9 @@ index and the site-wide checks, and findings.
 from __future__ import annotations
 
 import marshal
-import zlib
 
+from citecheck.compress import error as _corrupt
+from citecheck.compress import pack, unpack
 from citecheck.model import Citation, Edit, Finding, Fix, Heading, Link, Page, Suppression
 from citecheck.parse.frontmatter import plain
 
@@ -36,15 +37,15 @@ def encode_parts(page: Page) -> tuple[bytes, bytes]:
         page.line_starts if page.decode_error is not None else None,
         [(c.doi, c.start, c.end, c.title, c.journal, c.authors, c.authors_start) for c in page.citations],
     )
-    return zlib.compress(marshal.dumps(facts), 1), zlib.compress(marshal.dumps(body), 1)
+    return pack(marshal.dumps(facts)), pack(marshal.dumps(body))
 
 
 def decode_parts(facts: bytes, body: bytes | None, path: str = "", digest: str = "") -> Page | None:
     """The page from its parts; without a body, the facts alone (enough for the site index)."""
     try:
-        data = marshal.loads(zlib.decompress(facts))
-        rest = marshal.loads(zlib.decompress(body)) if body is not None else ([], [], None, [])
-    except (ValueError, EOFError, TypeError, zlib.error):
+        data = marshal.loads(unpack(facts))
+        rest = marshal.loads(unpack(body)) if body is not None else ([], [], None, [])
+    except (ValueError, EOFError, TypeError, _corrupt):
         return None
     if not isinstance(data, tuple) or data[0] != FORMAT:
         return None
@@ -97,13 +98,13 @@ def decode_findings(blob: bytes) -> list[Finding] | None:
 
 def encode_result(skipped: str | None, findings: list[Finding]) -> bytes:
     """A page's final result: why it was skipped (if it was) and its findings."""
-    return zlib.compress(marshal.dumps((skipped, encode_findings(findings))), 1)
+    return pack(marshal.dumps((skipped, encode_findings(findings))))
 
 
 def decode_result(blob: bytes) -> tuple[str | None, list[Finding]] | None:
     try:
-        skipped, findings = marshal.loads(zlib.decompress(blob))
-    except (ValueError, EOFError, TypeError, zlib.error):
+        skipped, findings = marshal.loads(unpack(blob))
+    except (ValueError, EOFError, TypeError, _corrupt):
         return None
     decoded = decode_findings(findings)
     return None if decoded is None else (skipped, decoded)

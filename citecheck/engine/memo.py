@@ -89,16 +89,12 @@ class Memo:
     def local_findings(self, pages: Pages, entries: list[Entry], parse: Parse) -> dict[str, bytes]:
         """key -> encoded page-only findings of these entries: parsed now, cached, or parsed again."""
         local = {e.key: pages.local[e.key] for e in entries if e.key in pages.local}
-        wanted = {self._local_key(e.key): e.key for e in entries if e.key not in local}
-        local.update({wanted[k]: v for k, v in self.cache.get("local", list(wanted)).items()})
+        local.update(self.cache.page_local([e.key for e in entries if e.key not in local], self.cfg))
         redo = [e for e in entries if e.key not in local and not e.big]
         again = list(parse(redo, {e.rel for e in redo})) if redo else []
         local.update({p.key: p.local for p in again})
-        self.cache.put("local", [(self._local_key(p.key), p.local) for p in again])
+        self.cache.put_page_local([(p.key, p.local) for p in again], self.cfg)
         return local
-
-    def _local_key(self, key: str) -> str:
-        return _digest(f"{key}:{self.cfg}")
 
     # --- index --------------------------------------------------------------------------------
 
@@ -151,7 +147,6 @@ class _Intake:
         self.memo, self.refs, self.readable = memo, refs, readable
         self.by_rel = {e.rel: e for e in todo}
         self.rows: list[tuple] = []
-        self.local: list[tuple[str, bytes]] = []
         self.parsed_before: list[str] = []
 
     def take(self, p: Parsed, pages: Pages) -> None:
@@ -164,14 +159,12 @@ class _Intake:
         else:
             pages.keep(p)
             self.refs[p.key] = p.ref
-            self.rows.append((p.key, p.ref, p.facts, p.body))
-            if p.local is not None:
-                self.local.append((self.memo._local_key(p.key), p.local))
+            cfg = self.memo.cfg if p.local is not None else None
+            self.rows.append((p.key, p.ref, p.facts, p.body, cfg, p.local))
 
     def finish(self) -> None:
         cache = self.memo.cache
         cache.put_pages(self.rows)
-        cache.put("local", self.local)
         self.refs.update(cache.refs(self.parsed_before))
         for e in self.readable:
             if not e.ref:
