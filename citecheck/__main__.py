@@ -1,5 +1,3 @@
-import sys
+from citecheck.cli import entry
 
-from citecheck.cli import main
-
-sys.exit(main())
+entry()
