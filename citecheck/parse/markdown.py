@@ -60,56 +60,87 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
     heading: list | None = None  # [level, id, start, end, parts]
     term: list | None = None  # [start, parts] of a definition term
     html_block: tuple[int, int] | None = None
-    # The prose run being built: its pieces (text events that touch in the source) and range.
+    collect: list[str] | None = None  # where text goes besides the run: the heading's or term's parts
+    # The prose run being built: its pieces (text events that touch in the source) and their
+    # range in `body_bytes` (the offset `base` is added when the run is complete).
     pieces: list[str] = []
     run_start = run_end = 0
 
-    # Most events are text, line breaks and paragraph or item edges: they are told apart with as
-    # few dictionary look-ups as possible, and only a text event needs its range.
+    # Most events are text, line breaks and paragraph or item edges. They are told apart by
+    # membership tests, the cheapest dictionary operation: an event is a one-key dictionary or
+    # one of the strings "SoftBreak", "HardBreak" and "Rule", in none of which a key below occurs.
+    # Only a text event needs its range.
     for event, span in pyromark.events_with_range(body, options=_OPTIONS):
-        if type(event) is str:  # SoftBreak, HardBreak, Rule: they only end the run
-            if pieces:
-                texts.append(_run(pieces, run_start, run_end, links, blocks))
-                pieces = []
-            continue
-        text = event.get("Text")
-        if text is not None:
+        if "Text" in event:
+            text = event["Text"]
             if code_depth:
                 continue
-            start = span["start"] + base
-            if pieces:
-                if run_end != start:
-                    texts.append(_run(pieces, run_start, run_end, links, blocks))
-                    pieces = [text]
-                    run_start = start
-                else:
-                    pieces.append(text)
-            else:
+            start = span["start"]
+            if not pieces:
                 pieces = [text]
                 run_start = start
-            run_end = span["end"] + base
+            elif run_end == start:
+                pieces.append(text)
+            else:
+                texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
+                pieces = [text]
+                run_start = start
+            run_end = span["end"]
             if links:
                 top = links[-1]
                 top.parts.append(text)
                 if top.text_start is None:
-                    top.text_start = start
-                top.text_end = run_end
-            if heading is not None:
-                heading[4].append(text)
-            elif term is not None:
-                term[1].append(text)
-            elif text[0] == "{" and not links:
+                    top.text_start = start + base
+                top.text_end = run_end + base
+                if collect is not None:
+                    collect.append(text)
+            elif collect is not None:
+                collect.append(text)
+            elif text[0] == "{":
                 attribute = _BLOCK_ATTRIBUTE.fullmatch(text)
                 if attribute:
                     out.attribute_ids.append(attribute.group(1))
             continue
-        if "Html" in event:
-            continue  # a line of an HtmlBlock (taken whole at its end); the most common event
-        if pieces:
-            texts.append(_run(pieces, run_start, run_end, links, blocks))
-            pieces = []
-        value = event.get("Start")
-        if value is not None:
+        if "End" in event:
+            if pieces:
+                texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
+                pieces = []
+            tag = event["End"]
+            if type(tag) is not str:  # {"Heading": level}, {"List": ordered}, {"BlockQuote": kind}
+                tag = next(iter(tag))
+            if tag not in _OWN_ENDS:  # the end of a Paragraph, Item, Strong, List…
+                if len(blocks) > 1:
+                    blocks.pop()
+            elif tag == "Link" or tag == "Image":
+                if links:
+                    _close_link(links.pop(), body_bytes, base, out)
+            elif tag == "CodeBlock":
+                code_depth -= 1
+            elif tag == "Heading":
+                if heading is not None:
+                    level, explicit, h_start, h_end, parts = heading
+                    out.headings.append((level, "".join(parts).strip(), explicit, h_start, h_end))
+                    heading = None
+                    collect = term[1] if term is not None else None
+            elif tag == "DefinitionListTitle":
+                if term is not None:
+                    out.terms.append((term[0], "".join(term[1]).strip()))
+                    term = None
+                    collect = heading[4] if heading is not None else None
+                if len(blocks) > 1:
+                    blocks.pop()
+            elif tag == "HtmlBlock":
+                if html_block is not None:
+                    h_start, h_end = html_block
+                    chunk = body_bytes[h_start - base : h_end - base].decode("utf-8", "replace")
+                    html.append(HtmlChunk(chunk, h_start, h_end, inline=False))
+                    html_block = None
+            continue
+        if "Start" in event:
+            value = event["Start"]
+            if pieces:
+                texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
+                pieces = []
             if type(value) is str:  # a tag without details: Paragraph, Item, Strong, TableCell…
                 if value == "HtmlBlock":
                     html_block = (span["start"] + base, span["end"] + base)
@@ -117,6 +148,8 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
                     start = span["start"] + base
                     term = [start, []]
                     blocks.append(("definitionlisttitle", start))
+                    if heading is None:
+                        collect = term[1]
                 else:
                     blocks.append((_BLOCK_NAMES.get(value) or value.lower(), span["start"] + base))
                 continue
@@ -133,52 +166,26 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
                 links.append(_OpenLink(dest, form, start, span["end"] + base, tag == "Image"))
             elif tag == "Heading":
                 heading = [int(detail["level"][1:]), detail.get("id") or None, start, span["end"] + base, []]
+                collect = heading[4]
             else:
                 blocks.append((_BLOCK_NAMES.get(tag) or tag.lower(), start))
             continue
-        value = event.get("End")
-        if value is not None:
-            tag = value if type(value) is str else next(iter(value))
-            if tag == "Link" or tag == "Image":
-                if links:
-                    _close_link(links.pop(), body_bytes, base, out)
-            elif tag == "CodeBlock":
-                code_depth -= 1
-            elif tag == "Heading":
-                if heading is not None:
-                    level, explicit, h_start, h_end, parts = heading
-                    out.headings.append((level, "".join(parts).strip(), explicit, h_start, h_end))
-                    heading = None
-            elif tag == "DefinitionListTitle":
-                if term is not None:
-                    out.terms.append((term[0], "".join(term[1]).strip()))
-                    term = None
-                if len(blocks) > 1:
-                    blocks.pop()
-            elif tag == "HtmlBlock":
-                if html_block is not None:
-                    h_start, h_end = html_block
-                    chunk = body_bytes[h_start - base : h_end - base].decode("utf-8", "replace")
-                    html.append(HtmlChunk(chunk, h_start, h_end, inline=False))
-                    html_block = None
-            elif len(blocks) > 1:
-                blocks.pop()
-            continue
-        value = event.get("InlineHtml")
-        if value is not None:
+        if "Html" in event:
+            continue  # a line of an HtmlBlock, taken whole at the block's end
+        if pieces:  # line breaks and rules too: they only end the run
+            texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
+            pieces = []
+        if "InlineHtml" in event:
             if not code_depth:
-                html.append(HtmlChunk(value, span["start"] + base, span["end"] + base, inline=True))
-            continue
-        value = event.get("Code")
-        if value is not None:
+                html.append(HtmlChunk(event["InlineHtml"], span["start"] + base, span["end"] + base, inline=True))
+        elif "Code" in event:
+            value = event["Code"]
             if links:
                 links[-1].parts.append(value)
-            if heading is not None:
-                heading[4].append(value)
-            elif term is not None:
-                term[1].append(value)
+            if collect is not None:
+                collect.append(value)
     if pieces:
-        texts.append(_run(pieces, run_start, run_end, links, blocks))
+        texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
     return out
 
 
@@ -190,6 +197,8 @@ def _run(pieces: list[str], start: int, end: int, links: list[_OpenLink], blocks
     return TextRun(text, start, end, exact, block, block_start)
 
 
+# End tags that do more than close the innermost block.
+_OWN_ENDS = frozenset(("Link", "Image", "CodeBlock", "Heading", "DefinitionListTitle", "HtmlBlock"))
 _BLOCK_ATTRIBUTE = re.compile(r"\{[^{}#]*#([\w-]+)[^{}]*\}")
 # The block a prose run belongs to, by pulldown-cmark's tag; other tags by their lower-case name.
 _BLOCK_NAMES = {tag: tag.lower() for tag in (
