@@ -210,19 +210,19 @@ _BLOCK_NAMES.update(Paragraph="paragraph", Item="item", TableCell="table", Block
 def _close_link(link: _OpenLink, body_bytes: bytes, base: int, out: Body) -> None:
     dest = link.dest
     url_start = url_end = None
-    raw = body_bytes[link.start - base : link.end - base]
     needle = dest.encode("utf-8")
+    lo, hi = link.start - base, link.end - base  # the link's source in `body_bytes`, searched in place
     if link.form == "autolink":
-        position = raw.find(needle)
+        position = body_bytes.find(needle, lo, hi)
     elif needle:
         # The destination follows the last "](" that precedes it; search from the text's end.
         after = (link.text_end - link.start) if link.text_end is not None else 0
-        position = raw.find(b"](", after)
-        position = raw.find(needle, position) if position >= 0 else -1
+        position = body_bytes.find(b"](", lo + after, hi)
+        position = body_bytes.find(needle, position, hi) if position >= 0 else -1
     else:
         position = -1
     if position >= 0 and needle:
-        url_start = link.start + position
+        url_start = base + position
         url_end = url_start + len(needle)
     if link.email:  # the source holds the bare address, not the URL: no verbatim range to edit
         dest, url_start, url_end = "mailto:" + dest, None, None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 
 from citecheck.discover import HTML_SUFFIXES
 from citecheck.extract.anchors import unique_anchors
@@ -26,7 +27,9 @@ _REF_SHORTCODE = re.compile(rb"\{\{[<%]\s*(?:rel)?ref\s[^{}]*?[>%]\}\}")
 
 
 def line_starts(data: bytes) -> list[int]:
-    return [0] + [m.end() for m in re.finditer(b"\n", data)]
+    lines = data.split(b"\n")
+    lines.pop()  # the last line has no newline: nothing starts after it
+    return list(accumulate([len(line) + 1 for line in lines], initial=0))
 
 
 def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "github", max_bytes: int = 64 << 20) -> Page:
