@@ -22,7 +22,9 @@ LITERAL = frozenset(("pre", "code"))
 URL_ATTRS = {"a": ("href",), "img": ("src",), "iframe": ("src",), "source": ("src",), "embed": ("src",),
              "object": ("data",), "video": ("src",), "audio": ("src",), "area": ("href",), "link": ("href",)}
 
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)(/?)>|<!--.*?(?:-->|$)", re.S)
+# `<` first, so the search skips to the next one at once; the attribute text is taken in runs
+# without backtracking (a shorter run could never be followed by the tag's `>`).
+_TAG = re.compile(r"<(?:(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)(/?)>|!--.*?(?:-->|$))", re.S)
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'`=<]+)))?""")
 
 
