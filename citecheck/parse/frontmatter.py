@@ -228,10 +228,13 @@ def plain(value: Any) -> Any:
     """Values reduced to JSON-like types (dates as ISO strings, which FM006 accepts as dates)."""
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, dict):  # scalars, most of the values, are taken without a call
+        return {str(k): v if type(v) in _JSON_SCALARS else plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
-        return [plain(v) for v in value]
+        return [v if type(v) in _JSON_SCALARS else plain(v) for v in value]
     if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
         return value.isoformat()
     return str(value)
+
+
+_JSON_SCALARS = frozenset((str, int, float, bool, type(None)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from itertools import accumulate
+from operator import attrgetter
 
 from citecheck.discover import HTML_SUFFIXES
 from citecheck.extract.anchors import unique_anchors
@@ -23,6 +24,7 @@ _CODE = re.compile(r"[A-Z]+[0-9]*")
 # Hugo runs shortcodes before Markdown, code blocks included; `{{</* ref */>}}` is the escaped form.
 _SHORTCODE_CALL = re.compile(rb"\{\{[<%]-?\s*([\w.-]+(?:/[\w.-]+)*)((?:[^{}]|\{\{[^{}]*\}\})*?)-?[>%]\}\}")
 _ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`|(?<![=\w])([^\s"`=]+)(?=\s|$)')
+_START = attrgetter("start")
 _REF_SHORTCODE = re.compile(rb"\{\{[<%]\s*(?:rel)?ref\s[^{}]*?[>%]\}\}")
 
 
@@ -65,7 +67,7 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     _add_html(page, data)
     _add_ref_shortcodes(page, body_bytes, body_start)
     _add_shortcode_calls(page, body_bytes)
-    page.links.sort(key=lambda link: link.start)
+    page.links.sort(key=_START)
 
     _add_anchors(page, body, anchor_style)
     page.citations = extract_citations(page, data)
