@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from citecheck.parse import simple_yaml
+
 
 @dataclass(slots=True)
 class FrontMatter:
@@ -20,10 +22,11 @@ class FrontMatter:
 
 
 _FENCES = {"---": "yaml", "+++": "toml"}
-_KEY_LINE = {
-    "yaml": re.compile(r"^([A-Za-z_][\w.-]*)\s*:", re.M),
-    "toml": re.compile(r"^([A-Za-z_][\w.-]*)\s*=", re.M),
-    "json": re.compile(r'^\s{0,8}"([^"\\]+)"\s*:', re.M),
+_CLOSE = {kind: re.compile(r"^" + re.escape(fence) + r"[ \t]*\r?$", re.M) for fence, kind in _FENCES.items()}
+_KEY_LINE = {  # each at a line start, the newline before it included
+    "yaml": re.compile(r"\n([A-Za-z_][\w.-]*)\s*:"),
+    "toml": re.compile(r"\n([A-Za-z_][\w.-]*)\s*="),
+    "json": re.compile(r'\n\s{0,8}"([^"\\]+)"\s*:'),
 }
 
 
@@ -36,8 +39,7 @@ def split(text: str) -> FrontMatter:
     kind = _FENCES.get(first)
     if kind is None:
         return FrontMatter(None, None, 0, "the file has no front matter")
-    fence = re.compile(r"^" + re.escape(first) + r"[ \t]*\r?$", re.M)
-    close = fence.search(text, first_end + 1) if first_end >= 0 else None
+    close = _CLOSE[kind].search(text, first_end + 1) if first_end >= 0 else None
     if close is None:
         return FrontMatter(None, kind, 0, f"front matter opened with {first} is never closed")
     raw = text[first_end + 1 : close.start()]
@@ -101,6 +103,9 @@ def prepare_yaml() -> None:
 
 
 def _load_yaml(raw: str) -> Any:
+    data = simple_yaml.load(raw)
+    if data is not None:
+        return data
     import yaml
 
     try:
@@ -137,10 +142,12 @@ def _short(exc: Exception) -> str:
     return str(exc).split(":")[0].split(";")[0].strip() or type(exc).__name__
 
 
+_DECODER = json.JSONDecoder()
+
+
 def _json(text: str) -> FrontMatter:
-    decoder = json.JSONDecoder()
     try:
-        data, end = decoder.raw_decode(text)
+        data, end = _DECODER.raw_decode(text)
     except json.JSONDecodeError as exc:
         return FrontMatter(None, "json", 0, f"invalid JSON front matter: {exc.msg}", exc.pos)
     except RecursionError:
@@ -171,8 +178,12 @@ def _check_shape(data: Any, aliases: bool) -> None:
     YAML anchors let a few lines stand for billions of values ("billion laughs") or for a value
     that contains itself; every recursive walk of the data (checks, the cache's encoder) would
     then hang or overflow the stack. Without anchors the size is bounded by the text, so only
-    depth is checked. Iterative, so the check itself cannot overflow.
+    depth is checked. Iterative with anchors; without, the recursion stops at `MAX_DEPTH`.
     """
+    if not aliases:
+        if isinstance(data, (dict, list, tuple)) and _deeper(data, MAX_DEPTH):
+            raise _Invalid(f"nested deeper than {MAX_DEPTH} levels")
+        return
     budget = MAX_ALIASED_NODES
     stack: list[tuple[Any, int, tuple[int, ...]]] = [(data, 0, ())]
     while stack:
@@ -181,25 +192,34 @@ def _check_shape(data: Any, aliases: bool) -> None:
             continue
         if depth > MAX_DEPTH:
             raise _Invalid(f"nested deeper than {MAX_DEPTH} levels")
-        if aliases:
-            if id(value) in path:
-                raise _Invalid("an anchor's value contains itself")
-            budget -= len(value)
-            if budget < 0:
-                raise _Invalid("document contains excessive aliasing")
-            path = path + (id(value),)
+        if id(value) in path:
+            raise _Invalid("an anchor's value contains itself")
+        budget -= len(value)
+        if budget < 0:
+            raise _Invalid("document contains excessive aliasing")
+        path = path + (id(value),)
         children = value.values() if isinstance(value, dict) else value
         stack.extend((child, depth + 1, path) for child in children)
+
+
+def _deeper(value: dict | list | tuple, levels: int) -> bool:
+    """Whether containers nest inside `value` more than `levels` deep."""
+    for child in value.values() if isinstance(value, dict) else value:
+        if isinstance(child, (dict, list, tuple)) and (not levels or _deeper(child, levels - 1)):
+            return True
+    return False
 
 
 def _key_lines(kind: str, raw: str, first_line: int) -> dict[str, int]:
     """Line of each top-level key, so findings point at the field rather than the file's start."""
     lines: dict[str, int] = {}
-    pattern = _KEY_LINE[kind]
     line, pos = first_line, 0
-    for match in pattern.finditer(raw):
-        line += raw.count("\n", pos, match.start())
-        pos = match.start()
+    # A key starts a line: after a newline, with one put before the first line (a search for a
+    # literal newline is much faster than trying `^` at every character).
+    for match in _KEY_LINE[kind].finditer("\n" + raw):
+        start = match.start()  # the key's line start in `raw`, the prefix making up for the newline
+        line += raw.count("\n", pos, start)
+        pos = start
         lines.setdefault(match.group(1), line)
     return lines
 
@@ -208,10 +228,13 @@ def plain(value: Any) -> Any:
     """Values reduced to JSON-like types (dates as ISO strings, which FM006 accepts as dates)."""
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, dict):  # scalars, most of the values, are taken without a call
+        return {str(k): v if type(v) in _JSON_SCALARS else plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
-        return [plain(v) for v in value]
+        return [v if type(v) in _JSON_SCALARS else plain(v) for v in value]
     if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
         return value.isoformat()
     return str(value)
+
+
+_JSON_SCALARS = frozenset((str, int, float, bool, type(None)))

@@ -22,7 +22,9 @@ LITERAL = frozenset(("pre", "code"))
 URL_ATTRS = {"a": ("href",), "img": ("src",), "iframe": ("src",), "source": ("src",), "embed": ("src",),
              "object": ("data",), "video": ("src",), "audio": ("src",), "area": ("href",), "link": ("href",)}
 
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)(/?)>|<!--.*?(?:-->|$)", re.S)
+# `<` first, so the search skips to the next one at once; the attribute text is taken in runs
+# without backtracking (a shorter run could never be followed by the tag's `>`).
+_TAG = re.compile(r"<(?:(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)(/?)>|!--.*?(?:-->|$))", re.S)
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'`=<]+)))?""")
 
 
@@ -65,26 +67,29 @@ def scan(text: str) -> tuple[list[Tag], list[Comment]]:
     literal_depth = 0
     raw_until: str | None = None
     for match in _TAG.finditer(text):
-        if match.group(2) is None:
+        slash, name, raw_attrs, self_closing = match.groups()
+        start, end = match.span()
+        if name is None:
             if raw_until is None:
-                comments.append(Comment(match.group(0), match.start(), match.end()))
+                comments.append(Comment(match.group(0), start, end))
             continue
-        name = match.group(2).lower()
-        closing = bool(match.group(1))
+        name = name.lower()
         if raw_until is not None:
-            if closing and name == raw_until:
+            if slash and name == raw_until:
                 raw_until = None
             else:
                 continue
-        tag = Tag(name, match.start(), match.end(), closing, bool(match.group(4)), literal=literal_depth > 0)
-        if not closing:
-            tag.attrs = _attributes(match.group(3), match.start(3))
-            if name in RAW_TEXT and not tag.self_closing:
+        if slash:
+            tag = Tag(name, start, end, True, bool(self_closing), [], literal_depth > 0)
+        else:
+            attrs = _attributes(raw_attrs, match.start(3)) if raw_attrs else []
+            tag = Tag(name, start, end, False, bool(self_closing), attrs, literal_depth > 0)
+            if name in RAW_TEXT and not self_closing:
                 raw_until = name
         if name in LITERAL:
-            if closing:
+            if slash:
                 literal_depth = max(literal_depth - 1, 0)
-            elif not tag.self_closing:
+            elif not self_closing:
                 literal_depth += 1
         tags.append(tag)
     return tags, comments
@@ -93,12 +98,13 @@ def scan(text: str) -> tuple[list[Tag], list[Comment]]:
 def _attributes(raw: str, base: int) -> list[Attr]:
     attrs = []
     for match in _ATTR.finditer(raw):
-        for group in (2, 3, 4):
-            if match.group(group) is not None:
-                value, start, end = match.group(group), match.start(group), match.end(group)
-                break
+        group = match.lastindex  # the value's group (double, single or no quotes), or 1: no value
+        if group == 1:
+            value, start = "", match.end()
+            end = start
         else:
-            value, start, end = "", match.end(), match.end()
+            value = match.group(group)
+            start, end = match.span(group)
         decoded = _html.unescape(value) if "&" in value else value
         attrs.append(Attr(match.group(1).lower(), decoded, base + start, base + end))
     return attrs

@@ -53,135 +53,176 @@ class Body:
 
 def walk(body: str, body_bytes: bytes, base: int) -> Body:
     out = Body()
+    texts, html = out.texts, out.html
     code_depth = 0
     blocks: list[tuple[str, int]] = [("document", base)]
     links: list[_OpenLink] = []
     heading: list | None = None  # [level, id, start, end, parts]
     term: list | None = None  # [start, parts] of a definition term
     html_block: tuple[int, int] | None = None
-    run: list = []  # pieces of the prose run being built: (text, start, end)
-    texts = out.texts
+    collect: list[str] | None = None  # where text goes besides the run: the heading's or term's parts
+    # The prose run being built: its pieces (text events that touch in the source) and their
+    # range in `body_bytes` (the offset `base` is added when the run is complete).
+    pieces: list[str] = []
+    run_start = run_end = 0
 
-    def flush() -> None:
-        text = run[0][0] if len(run) == 1 else "".join(piece[0] for piece in run)
-        start, end = run[0][1], run[-1][2]
-        # Escapes and entities always shorten the source, so equal lengths mean a verbatim copy.
-        exact = len(text.encode("utf-8")) == end - start if not text.isascii() else len(text) == end - start
-        block, block_start = ("link", links[-1].start) if links else blocks[-1]
-        texts.append(TextRun(text, start, end, exact, block, block_start))
-        run.clear()
-
+    # Most events are text, line breaks and paragraph or item edges. They are told apart by
+    # membership tests, the cheapest dictionary operation: an event is a one-key dictionary or
+    # one of the strings "SoftBreak", "HardBreak" and "Rule", in none of which a key below occurs.
+    # Only a text event needs its range.
     for event, span in pyromark.events_with_range(body, options=_OPTIONS):
-        start, end = span["start"] + base, span["end"] + base
-        if type(event) is dict:
-            text = event.get("Text")
-            if text is not None:
-                if code_depth:
-                    continue
-                if run and run[-1][2] != start:
-                    flush()
-                run.append((text, start, end))
-                if links:
-                    top = links[-1]
-                    top.parts.append(text)
-                    if top.text_start is None:
-                        top.text_start = start
-                    top.text_end = end
-                if heading is not None:
-                    heading[4].append(text)
-                elif term is not None:
-                    term[1].append(text)
-                elif text[0] == "{" and not links:
-                    attribute = _BLOCK_ATTRIBUTE.fullmatch(text)
-                    if attribute:
-                        out.attribute_ids.append(attribute.group(1))
+        if "Text" in event:
+            text = event["Text"]
+            if code_depth:
                 continue
-            if "Html" in event:
-                continue  # a line of an HtmlBlock (taken whole at its end); the most common event
-            (kind, value), = event.items()
-        else:
-            kind, value = event, None
-        if run:
-            flush()
-        if kind == "Code":
-            if links:
-                links[-1].parts.append(value)
-            if heading is not None:
-                heading[4].append(value)
-            elif term is not None:
-                term[1].append(value)
-        elif kind == "Start":
-            (tag, detail), = value.items() if isinstance(value, dict) else ((value, None),)
-            if tag == "CodeBlock":
-                code_depth += 1
-            elif tag in ("Link", "Image"):
-                form = _LINK_FORMS.get(detail["link_type"], "markdown")
-                dest = detail["dest_url"]
-                if detail["link_type"] == "Email" and not dest.lower().startswith("mailto:"):
-                    dest = "mailto:" + dest  # what <someone@example.org> renders as: not a site path
-                links.append(_OpenLink(dest, form, start, end, tag == "Image"))
-            elif tag == "Heading":
-                heading = [int(detail["level"][1:]), detail.get("id") or None, start, end, []]
-            elif tag == "HtmlBlock":
-                html_block = (start, end)
-            elif tag == "DefinitionListTitle":
-                term = [start, []]
-                blocks.append(("definitionlisttitle", start))
+            start = span["start"]
+            if not pieces:
+                pieces = [text]
+                run_start = start
+            elif run_end == start:
+                pieces.append(text)
             else:
-                blocks.append((_BLOCK_NAMES.get(tag) or tag.lower(), start))
-        elif kind == "End":
-            tag = value if isinstance(value, str) else next(iter(value))
-            if tag == "CodeBlock":
-                code_depth -= 1
-            elif tag in ("Link", "Image"):
+                texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
+                pieces = [text]
+                run_start = start
+            run_end = span["end"]
+            if links:
+                top = links[-1]
+                top.parts.append(text)
+                if top.text_start is None:
+                    top.text_start = start + base
+                top.text_end = run_end + base
+                if collect is not None:
+                    collect.append(text)
+            elif collect is not None:
+                collect.append(text)
+            elif text[0] == "{":
+                attribute = _BLOCK_ATTRIBUTE.fullmatch(text)
+                if attribute:
+                    out.attribute_ids.append(attribute.group(1))
+            continue
+        if "End" in event:
+            if pieces:
+                texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
+                pieces = []
+            tag = event["End"]
+            if type(tag) is not str:  # {"Heading": level}, {"List": ordered}, {"BlockQuote": kind}
+                tag = next(iter(tag))
+            if tag not in _OWN_ENDS:  # the end of a Paragraph, Item, Strong, List…
+                if len(blocks) > 1:
+                    blocks.pop()
+            elif tag == "Link" or tag == "Image":
                 if links:
                     _close_link(links.pop(), body_bytes, base, out)
+            elif tag == "CodeBlock":
+                code_depth -= 1
             elif tag == "Heading":
                 if heading is not None:
                     level, explicit, h_start, h_end, parts = heading
                     out.headings.append((level, "".join(parts).strip(), explicit, h_start, h_end))
                     heading = None
+                    collect = term[1] if term is not None else None
             elif tag == "DefinitionListTitle":
                 if term is not None:
                     out.terms.append((term[0], "".join(term[1]).strip()))
                     term = None
+                    collect = heading[4] if heading is not None else None
                 if len(blocks) > 1:
                     blocks.pop()
             elif tag == "HtmlBlock":
                 if html_block is not None:
                     h_start, h_end = html_block
                     chunk = body_bytes[h_start - base : h_end - base].decode("utf-8", "replace")
-                    out.html.append(HtmlChunk(chunk, h_start, h_end, inline=False))
+                    html.append(HtmlChunk(chunk, h_start, h_end, inline=False))
                     html_block = None
-            elif len(blocks) > 1:
-                blocks.pop()
-        elif kind == "InlineHtml" and not code_depth:
-            out.html.append(HtmlChunk(value, start, end, inline=True))
-    if run:
-        flush()
+            continue
+        if "Start" in event:
+            value = event["Start"]
+            if pieces:
+                texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
+                pieces = []
+            if type(value) is str:  # a tag without details: Paragraph, Item, Strong, TableCell…
+                if value == "HtmlBlock":
+                    html_block = (span["start"] + base, span["end"] + base)
+                elif value == "DefinitionListTitle":
+                    start = span["start"] + base
+                    term = [start, []]
+                    blocks.append(("definitionlisttitle", start))
+                    if heading is None:
+                        collect = term[1]
+                else:
+                    blocks.append((_BLOCK_NAMES.get(value) or value.lower(), span["start"] + base))
+                continue
+            (tag, detail), = value.items()
+            start = span["start"] + base
+            if tag == "CodeBlock":
+                code_depth += 1
+            elif tag == "Link" or tag == "Image":
+                link_type = detail["link_type"]
+                form = _LINK_FORMS.get(link_type, "markdown")
+                dest = detail["dest_url"]
+                if link_type == "Email" and not dest.lower().startswith("mailto:"):
+                    dest = "mailto:" + dest  # what <someone@example.org> renders as: not a site path
+                links.append(_OpenLink(dest, form, start, span["end"] + base, tag == "Image"))
+            elif tag == "Heading":
+                heading = [int(detail["level"][1:]), detail.get("id") or None, start, span["end"] + base, []]
+                collect = heading[4]
+            else:
+                blocks.append((_BLOCK_NAMES.get(tag) or tag.lower(), start))
+            continue
+        if "Html" in event:
+            continue  # a line of an HtmlBlock, taken whole at the block's end
+        if pieces:  # line breaks and rules too: they only end the run
+            texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
+            pieces = []
+        if "InlineHtml" in event:
+            if not code_depth:
+                html.append(HtmlChunk(event["InlineHtml"], span["start"] + base, span["end"] + base, inline=True))
+        elif "Code" in event:
+            value = event["Code"]
+            if links:
+                links[-1].parts.append(value)
+            if collect is not None:
+                collect.append(value)
+    if pieces:
+        texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
     return out
 
 
+def _run(pieces: list[str], start: int, end: int, links: list[_OpenLink], blocks: list[tuple[str, int]]) -> TextRun:
+    text = pieces[0] if len(pieces) == 1 else "".join(pieces)
+    # Escapes and entities always shorten the source, so equal lengths mean a verbatim copy.
+    exact = len(text) == end - start if text.isascii() else len(text.encode("utf-8")) == end - start
+    block, block_start = ("link", links[-1].start) if links else blocks[-1]
+    return TextRun(text, start, end, exact, block, block_start)
+
+
+# End tags that do more than close the innermost block.
+_OWN_ENDS = frozenset(("Link", "Image", "CodeBlock", "Heading", "DefinitionListTitle", "HtmlBlock"))
 _BLOCK_ATTRIBUTE = re.compile(r"\{[^{}#]*#([\w-]+)[^{}]*\}")
-_BLOCK_NAMES = {"Paragraph": "paragraph", "Item": "item", "TableCell": "table", "BlockQuote": "quote"}
+# The block a prose run belongs to, by pulldown-cmark's tag; other tags by their lower-case name.
+_BLOCK_NAMES = {tag: tag.lower() for tag in (
+    "List", "Emphasis", "Strong", "Strikethrough", "Table", "TableHead", "TableRow", "FootnoteDefinition",
+    "DefinitionList", "DefinitionListDefinition", "Superscript", "Subscript")}
+_BLOCK_NAMES.update(Paragraph="paragraph", Item="item", TableCell="table", BlockQuote="quote")
 
 
 def _close_link(link: _OpenLink, body_bytes: bytes, base: int, out: Body) -> None:
     dest = link.dest
     url_start = url_end = None
-    raw = body_bytes[link.start - base : link.end - base]
     needle = dest.encode("utf-8")
+    lo, hi = link.start - base, link.end - base  # the link's source in `body_bytes`, searched in place
     if link.form == "autolink":
-        position = raw.find(needle)
+        position = body_bytes.find(needle, lo, hi)
     elif needle:
         # The destination follows the last "](" that precedes it; search from the text's end.
         after = (link.text_end - link.start) if link.text_end is not None else 0
-        position = raw.find(b"](", after)
-        position = raw.find(needle, position) if position >= 0 else -1
+        position = body_bytes.find(b"](", lo + after, hi)
+        position = body_bytes.find(needle, position, hi) if position >= 0 else -1
     else:
         position = -1
     if position >= 0 and needle:
-        url_start = link.start + position
+        url_start = base + position
         url_end = url_start + len(needle)
     if link.email:  # the source holds the bare address, not the URL: no verbatim range to edit
         dest, url_start, url_end = "mailto:" + dest, None, None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from itertools import accumulate
+from operator import attrgetter
 
 from citecheck.discover import HTML_SUFFIXES
 from citecheck.extract.anchors import unique_anchors
@@ -21,11 +24,14 @@ _CODE = re.compile(r"[A-Z]+[0-9]*")
 # Hugo runs shortcodes before Markdown, code blocks included; `{{</* ref */>}}` is the escaped form.
 _SHORTCODE_CALL = re.compile(rb"\{\{[<%]-?\s*([\w.-]+(?:/[\w.-]+)*)((?:[^{}]|\{\{[^{}]*\}\})*?)-?[>%]\}\}")
 _ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`|(?<![=\w])([^\s"`=]+)(?=\s|$)')
+_START = attrgetter("start")
 _REF_SHORTCODE = re.compile(rb"\{\{[<%]\s*(?:rel)?ref\s[^{}]*?[>%]\}\}")
 
 
 def line_starts(data: bytes) -> list[int]:
-    return [0] + [m.end() for m in re.finditer(b"\n", data)]
+    lines = data.split(b"\n")
+    lines.pop()  # the last line has no newline: nothing starts after it
+    return list(accumulate([len(line) + 1 for line in lines], initial=0))
 
 
 def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "github", max_bytes: int = 64 << 20) -> Page:
@@ -61,7 +67,7 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     _add_html(page, data)
     _add_ref_shortcodes(page, body_bytes, body_start)
     _add_shortcode_calls(page, body_bytes)
-    page.links.sort(key=lambda link: link.start)
+    page.links.sort(key=_START)
 
     _add_anchors(page, body, anchor_style)
     page.citations = extract_citations(page, data)
@@ -156,10 +162,9 @@ def _add_html(page: Page, data: bytes) -> None:
     joined, origins = _join(page)
     tags, comments = htmlscan.scan(joined)
     to_byte = _ByteMap(joined, origins)
-    _links_from_tags(page, data, joined, tags, to_byte)
-    for tag in tags:  # kept for HTML001, which runs right after parsing
-        tag.start, tag.end = to_byte(tag.start), to_byte(tag.end)
+    to_byte.tags(tags)  # kept for HTML001, which runs right after parsing
     page.tags = tags
+    _links_from_tags(page, data, joined, tags, to_byte)
     for comment in comments:
         match = _SUPPRESS.match(comment.text)
         if match:
@@ -171,25 +176,27 @@ def _add_html(page: Page, data: bytes) -> None:
 
 
 def _links_from_tags(page: Page, data: bytes, joined: str, tags: list, to_byte) -> None:
+    """`tags` have byte offsets already; their attributes still have offsets in `joined`."""
     closers = [i for i, tag in enumerate(tags) if tag.closing and tag.name == "a"]
     closer_index = 0
+    url_attrs = htmlscan.URL_ATTRS
     for i, tag in enumerate(tags):
-        if tag.closing or tag.literal:
+        if tag.closing or tag.literal or not tag.attrs:
             continue
         for attr in tag.attrs:
             if attr.name in ("id", "name") and attr.value:
                 page.html_ids.append(attr.value)
-        for attr_name in htmlscan.URL_ATTRS.get(tag.name, ()):
+        for attr_name in url_attrs.get(tag.name, ()):
             attr = tag.get(attr_name)
             if attr is None:
                 continue
             text = ""
-            tag_start, tag_end = to_byte(tag.start), to_byte(tag.end)
+            tag_start, tag_end = tag.start, tag.end
             if tag.name == "a":
                 while closer_index < len(closers) and closers[closer_index] < i:
                     closer_index += 1
                 if closer_index < len(closers):
-                    close_start = to_byte(tags[closers[closer_index]].start)
+                    close_start = tags[closers[closer_index]].start
                     inner = data[tag_end:close_start] if close_start >= tag_end else b""
                     text = htmlscan.text_of(inner[:4096].decode("utf-8", "replace"))
             else:
@@ -242,9 +249,10 @@ class _ByteMap:
         return self.marks[k]
 
     def __call__(self, index: int) -> int:
-        import bisect
-
         k = max(bisect.bisect_right(self.starts, index) - 1, 0)
+        return self._byte(k, index)
+
+    def _byte(self, k: int, index: int) -> int:
         joined_start, byte_start, joined_end, chunk = self.origins[k]
         within = max(min(index, joined_end) - joined_start, 0)
         marks = self._marks(k, chunk)
@@ -252,6 +260,31 @@ class _ByteMap:
             return byte_start + within
         q = within // self.STEP
         return byte_start + marks[q] + len(chunk[q * self.STEP : within].encode("utf-8"))
+
+    def tags(self, tags: list[htmlscan.Tag]) -> None:
+        """Every tag's range to bytes, in place. Tags come in order and never overlap, so the
+        chunk is found by a search only when a tag leaves the current one; a tag within an
+        ASCII chunk (the usual case) then costs two additions."""
+        starts, origins = self.starts, self.origins
+        k, following = 0, -1  # the current chunk, and the first offset past it
+        joined_start = byte_start = 0
+        ascii_chunk = False
+        for tag in tags:
+            start, end = tag.start, tag.end
+            if end >= following:
+                k = bisect.bisect_right(starts, start, k) - 1
+                joined_start, byte_start, joined_end, chunk = origins[k]
+                following = joined_end + 1  # the next chunk's start, or the end of the text
+                ascii_chunk = self._marks(k, chunk) is None
+                if end >= following:  # the tag runs into a later chunk
+                    tag.start = self._byte(k, start)
+                    tag.end = self(end)
+                    following = -1
+                    continue
+            if ascii_chunk:
+                tag.start, tag.end = byte_start + start - joined_start, byte_start + end - joined_start
+            else:
+                tag.start, tag.end = self._byte(k, start), self._byte(k, end)
 
 
 def html_tags(page: Page) -> list[htmlscan.Tag]:
@@ -261,8 +294,6 @@ def html_tags(page: Page) -> list[htmlscan.Tag]:
         if page.html:
             joined, origins = _join(page)
             tags, _ = htmlscan.scan(joined)
-            to_byte = _ByteMap(joined, origins)
-            for tag in tags:
-                tag.start, tag.end = to_byte(tag.start), to_byte(tag.end)
+            _ByteMap(joined, origins).tags(tags)
             page.tags = tags
     return page.tags
