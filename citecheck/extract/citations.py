@@ -58,11 +58,12 @@ def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
     for run in page.texts:
         if "10." not in run.text or run.block == "link":
             continue
+        spans = _RunSpans(run)
         for doi, start, end in doilib.in_text(run.text):
-            start, end = _run_span(run, start, end)
+            start, end = spans(start, end)
             if code is None:
-                code = _inline_code(page)
-            if not any(lo <= start < hi for lo, hi in code):
+                code = sorted(_inline_code(page))
+            if not _inside(code, start):
                 found.append((start, end, doilib.normalise(doi), False))
     if not found:
         return []
@@ -80,13 +81,27 @@ def _names_a_paper(text: str) -> bool:
     return len(text.split()) > 4 and "10." not in text
 
 
-def _run_span(run: TextRun, start: int, end: int) -> tuple[int, int]:
-    if not run.exact:
-        return run.start, run.end
-    if run.text.isascii():
-        return run.start + start, run.start + end
-    b_start = run.start + len(run.text[:start].encode("utf-8"))
-    return b_start, b_start + len(run.text[start:end].encode("utf-8"))
+class _RunSpans:
+    """Byte range in the file of a character range of a prose run; for ranges in increasing order
+    only the text since the previous one is encoded (a long line full of DOIs stays linear)."""
+
+    def __init__(self, run: TextRun):
+        self.run = run
+        self.ascii = run.text.isascii()
+        self.char = self.byte = 0  # a character offset and the bytes before it
+
+    def __call__(self, start: int, end: int) -> tuple[int, int]:
+        run = self.run
+        if not run.exact:
+            return run.start, run.end
+        if self.ascii:
+            return run.start + start, run.start + end
+        if start < self.char:
+            self.char = self.byte = 0
+        self.byte += len(run.text[self.char:start].encode("utf-8"))
+        self.char = start
+        b_start = run.start + self.byte
+        return b_start, b_start + len(run.text[start:end].encode("utf-8"))
 
 
 def _text_span(text: str, start: int, end: int, lo: int | None, hi: int | None, data: bytes, link) -> tuple[int, int]:
@@ -94,6 +109,12 @@ def _text_span(text: str, start: int, end: int, lo: int | None, hi: int | None, 
         return link.start, link.end
     b_start = lo + len(text[:start].encode("utf-8"))
     return b_start, b_start + len(text[start:end].encode("utf-8"))
+
+
+def _inside(ranges: list[tuple[int, int]], offset: int) -> bool:
+    """Whether `offset` falls in one of the sorted, disjoint `ranges`."""
+    i = bisect.bisect_right(ranges, (offset, float("inf"))) - 1
+    return i >= 0 and ranges[i][0] <= offset < ranges[i][1]
 
 
 def _inline_code(page: Page) -> list[tuple[int, int]]:
@@ -123,6 +144,10 @@ class _Lines:
         self.run_starts = [run.start for run in page.texts]
         self.headings = {bisect.bisect_right(self.starts, h.start) - 1 for h in page.headings}
         self._runs: dict[int, list[TextRun]] = {}
+        # Per line, worked out once: a line holding many DOIs is looked at for each of them.
+        self._texts: dict[int, tuple[str, int | None]] = {}
+        self._kinds: dict[int, str] = {}
+        self._words: dict[int, int] = {}
 
     def raw(self, i: int) -> bytes:
         end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.data)
@@ -138,6 +163,19 @@ class _Lines:
 
     def text(self, i: int) -> tuple[str, int | None]:
         """The line's prose, and its byte offset when the prose is written verbatim."""
+        found = self._texts.get(i)
+        if found is None:
+            found = self._texts[i] = self._text(i)
+        return found
+
+    def words(self, i: int) -> int:
+        """Words of the line's prose besides URLs and DOIs."""
+        found = self._words.get(i)
+        if found is None:
+            found = self._words[i] = len(_URLISH.sub("", self.text(i)[0]).split())
+        return found
+
+    def _text(self, i: int) -> tuple[str, int | None]:
         runs = self.runs(i)
         if not runs:
             return "", None
@@ -157,6 +195,12 @@ class _Lines:
     def kind(self, i: int) -> str:
         """"blank", "heading", "bold", "item", "table", "text" (prose), or "other" (HTML, images,
         rules, code: lines that end a block)."""
+        found = self._kinds.get(i)
+        if found is None:
+            found = self._kinds[i] = self._kind(i)
+        return found
+
+    def _kind(self, i: int) -> str:
         raw = self.raw(i)
         stripped = raw.strip()
         if not stripped:
@@ -191,7 +235,7 @@ def _block(doi: str, line: int, start: int, end: int, titled: bool, lines: _Line
     citation = Citation(doi, start, end)
     journal, _ = lines.text(line)
     citation.journal = journal
-    if titled or lines.kind(line) != "text" or len(_URLISH.sub("", journal).split()) > _MAX_JOURNAL_WORDS:
+    if titled or lines.kind(line) != "text" or lines.words(line) > _MAX_JOURNAL_WORDS:
         return citation
     below = lines.step(line, 1)
     if below is not None and below not in lines.doi_lines and lines.kind(below) == "text":
