@@ -31,7 +31,7 @@ ODD_LINE = st.sampled_from(["", "# note", "  ", "---", "a: b: c", '  - "x"', "- 
                             'title: "x" ', 'title: "x" # note', "title:\r", "-  1", 'title:"x"'])
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.lists(ENTRY, min_size=1, max_size=6, unique_by=lambda entry: entry.split(":")[0]),
        st.one_of(st.none(), st.none(), st.tuples(st.integers(0, 6), ODD_LINE)))
 def test_same_value_as_pyyaml_or_none(entries, odd):
