@@ -18,6 +18,7 @@ import re
 
 from citecheck.extract import doi as doilib
 from citecheck.extract.authors import is_author_line
+from citecheck.extract.spans import RunSpans
 from citecheck.model import Citation, Page, TextRun
 
 _LIST_MARKER = re.compile(rb"\s*(?:[-*+]|\d{1,9}[.)])\s")
@@ -58,7 +59,7 @@ def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
     for run in page.texts:
         if "10." not in run.text or run.block == "link":
             continue
-        spans = _RunSpans(run)
+        spans = RunSpans(run)
         for doi, start, end in doilib.in_text(run.text):
             start, end = spans(start, end)
             if code is None:
@@ -79,29 +80,6 @@ def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
 
 def _names_a_paper(text: str) -> bool:
     return len(text.split()) > 4 and "10." not in text
-
-
-class _RunSpans:
-    """Byte range in the file of a character range of a prose run; for ranges in increasing order
-    only the text since the previous one is encoded (a long line full of DOIs stays linear)."""
-
-    def __init__(self, run: TextRun):
-        self.run = run
-        self.ascii = run.text.isascii()
-        self.char = self.byte = 0  # a character offset and the bytes before it
-
-    def __call__(self, start: int, end: int) -> tuple[int, int]:
-        run = self.run
-        if not run.exact:
-            return run.start, run.end
-        if self.ascii:
-            return run.start + start, run.start + end
-        if start < self.char:
-            self.char = self.byte = 0
-        self.byte += len(run.text[self.char:start].encode("utf-8"))
-        self.char = start
-        b_start = run.start + self.byte
-        return b_start, b_start + len(run.text[start:end].encode("utf-8"))
 
 
 def _text_span(text: str, start: int, end: int, lo: int | None, hi: int | None, data: bytes, link) -> tuple[int, int]:

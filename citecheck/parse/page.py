@@ -11,6 +11,7 @@ from citecheck.discover import HTML_SUFFIXES
 from citecheck.extract.anchors import unique_anchors
 from citecheck.extract.bare_urls import find_bare_urls
 from citecheck.extract.citations import extract_citations
+from citecheck.extract.spans import RunSpans
 from citecheck.model import Heading, HtmlChunk, Link, Page, Suppression
 from citecheck.parse import html as htmlscan
 from citecheck.parse.frontmatter import plain, split
@@ -133,20 +134,10 @@ def _add_bare_urls(page: Page, shortcodes: list[tuple[int, int]], body_start: in
     for run in page.texts:
         if run.block == "link" or ("http" not in run.text and "www." not in run.text):
             continue
-        ascii_run = run.text.isascii()
-        char, byte = 0, 0  # the previous URL's position: encode only the text since then, not
-        # the whole prefix each time (a long non-ASCII paragraph full of URLs stays linear)
+        spans = RunSpans(run)
         for url, start, end in find_bare_urls(run.text):
             if run.exact:
-                if ascii_run:
-                    byte = start
-                else:
-                    if start < char:
-                        char, byte = 0, 0
-                    byte += len(run.text[char:start].encode("utf-8"))
-                char = start
-                b_start = run.start + byte
-                b_end = b_start + len(url.encode("utf-8"))
+                b_start, b_end = spans(start, end)
                 if shortcodes and inside(shortcodes, b_start - body_start):
                     continue
                 page.links.append(Link(url, b_start, b_end, b_start, b_end, "bare", text=url))
