@@ -62,18 +62,6 @@ def decode_parts(facts: bytes, body: bytes | None, path: str = "", digest: str =
     )
 
 
-def encode_page(page: Page) -> bytes:
-    return marshal.dumps((page.path, page.digest, *encode_parts(page)))
-
-
-def decode_page(blob: bytes) -> Page | None:
-    try:
-        path, digest, facts, body = marshal.loads(blob)
-    except (ValueError, EOFError, TypeError):
-        return None
-    return decode_parts(facts, body, path, digest)
-
-
 def encode_findings(findings: list[Finding]) -> bytes:
     return marshal.dumps([(
         f.code, f.name, f.severity, f.path, f.line, f.column, f.end_line, f.end_column, f.message, f.subject,

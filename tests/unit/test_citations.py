@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citecheck.engine.codec import decode_page, encode_page
+from citecheck.engine.codec import decode_parts, encode_parts
 from citecheck.parse.page import parse_page
 
 FRONT = "---\ntitle: Example\ndate: 2021-03-04\n---\n\n"
@@ -120,4 +120,4 @@ def test_citations_survive_the_light_page_form():
         "J Sports Sci. 2018;36(4):400-407. [doi: 10.1080/02640414.2017.1313999](https://doi.org/10.1080/02640414.2017.1313999)\n\n"
         "Haddad R1, Novak P2.\n"
     )
-    assert decode_page(encode_page(page)).citations == page.citations
+    assert decode_parts(*encode_parts(page)).citations == page.citations
