@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 # Final findings per configuration and site index (parsed pages have a table of their own).
 TABLES = ("final",)
 # The saved site index is stored in shards: a one-file run reads the few shards holding the keys it
 # asks for, and rows of related keys compress together (paths share long prefixes).
-SITE_SHARDS = 64
+SITE_SHARDS = 32
 
 
 def warn(message: str) -> None:

@@ -113,7 +113,14 @@ def parser() -> argparse.ArgumentParser:
 def entry() -> None:
     """The `citecheck` command: `main`, then a quick exit. A large run leaves a site's worth of
     objects behind, and freeing them one by one at exit costs a noticeable part of a second;
-    every file is closed and every worker joined by then, so only the output buffers need flushing."""
+    every file is closed and every worker joined by then, so only the output buffers need flushing.
+
+    A run builds millions of small objects that live until the end and form no cycles; the
+    collector's default pace (a pass every 700 allocations, each walking the young objects,
+    and now and then the whole heap) spent about a tenth of a first run finding no garbage."""
+    import gc
+
+    gc.set_threshold(50_000, 20, 100)
     code = main()
     try:
         sys.stdout.flush()

@@ -47,14 +47,21 @@ def map_chunks(func: Callable[[list], list], items: list, threshold: int,
             meanwhile()
         yield from func(items)
         return
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     size = max(len(items) // (count * 6), 8)
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-        results = pool.map(func, chunks)  # every chunk submitted, every worker forked
-        if meanwhile is not None:
-            meanwhile()
-        for chunk in results:
-            yield from chunk
+    # Frozen objects are left out of collections: a worker's collector would otherwise walk
+    # (and so copy, page by page) the whole heap it inherited, again and again.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = pool.map(func, chunks)  # every chunk submitted, every worker forked
+            if meanwhile is not None:
+                meanwhile()
+            for chunk in results:
+                yield from chunk
+    finally:
+        gc.unfreeze()
