@@ -13,6 +13,9 @@ _IN_TEXT = re.compile(r"(?<![\w/.])10\.\d{4,9}/[^\s\"<>\[\]]+")
 RESOLVER_HOSTS = frozenset(("doi.org", "dx.doi.org", "www.doi.org", "www.dx.doi.org"))
 CANONICAL_PREFIX = "https://doi.org/"
 _SCHEMES = ("doi:", "info:doi/")
+_RESOLVER_PREFIXES = tuple(f"{scheme}://{host}/" for host in sorted(RESOLVER_HOSTS) for scheme in ("https", "http"))
+# What urlsplit would strip from a URL (tabs, newlines) or split off its path (a query, a fragment).
+_SPLIT_OFF = re.compile(r"[?#\t\r\n]")
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 # Path suffixes publishers append after a DOI in their article URLs.
 _PUBLISHER_SUFFIX = re.compile(r"/(?:full|abstract|pdf|epdf|fulltext|meta|summary|references|figures)(?:/.*)?$|\.pdf$", re.I)
@@ -64,6 +67,15 @@ def from_href(url: str) -> HrefDoi | None:
             return HrefDoi(unquote(body), len(scheme), len(url), "scheme", False)
     if "doi" not in url.lower() and "10." not in url:
         return None
+    for prefix in _RESOLVER_PREFIXES:  # the usual shape, without urlsplit (a reference list has thousands)
+        if url.startswith(prefix) and url.startswith("10.", len(prefix)) and not _SPLIT_OFF.search(url):
+            return HrefDoi(unquote(url[len(prefix):]), len(prefix), len(url), "resolver",
+                           url.startswith(CANONICAL_PREFIX))
+    return from_split_url(url)
+
+
+def from_split_url(url: str) -> HrefDoi | None:
+    """`from_href` for any URL: read from its parts."""
     try:
         parts = urlsplit(url)
     except ValueError:
