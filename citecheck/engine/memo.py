@@ -42,9 +42,20 @@ class Memo:
         self.settings = parser_settings(config)
         self.cfg = cfg  # fingerprint of the offline checks (engine/plan.py)
         self.max_bytes = config.get("max-file-size")
+        self._unsaved: list[tuple] = []  # parsed pages to write when the parent has time (`flush`)
 
     def close(self) -> None:
+        self.flush()
         self.cache.close()
+
+    def save_later(self, rows: list[tuple]) -> None:
+        self._unsaved.extend(rows)
+
+    def flush(self) -> None:
+        """Write the parsed pages kept back: a first run does it while the workers check."""
+        if self._unsaved:
+            self.cache.put_pages(self._unsaved)
+            self._unsaved = []
 
     # --- read ---------------------------------------------------------------------------------
 
@@ -133,15 +144,16 @@ class Memo:
             else:
                 yield name, value
         if missing:
-            fresh = list(compute(missing))
-            self.cache.put(table, [(keys[name], blob) for name, blob in fresh])
-            for name, blob in fresh:
+            rows = []
+            for name, blob in compute(missing):  # decoded as they arrive, while the rest is computed
+                rows.append((keys[name], blob))
                 yield name, decode(blob)
+            self.cache.put(table, rows)
 
 
 class _Intake:
     """Takes the parse stage's results as they arrive: keys and refs onto the entries, parts and
-    page-only findings into the cache (in one write, at the end)."""
+    page-only findings for the cache (in one write, when the parent has time)."""
 
     def __init__(self, memo: Memo, refs: dict[str, str], readable: list[Entry], todo: list[Entry]):
         self.memo, self.refs, self.readable = memo, refs, readable
@@ -163,9 +175,8 @@ class _Intake:
             self.rows.append((p.key, p.ref, p.facts, p.body, cfg, p.local))
 
     def finish(self) -> None:
-        cache = self.memo.cache
-        cache.put_pages(self.rows)
-        self.refs.update(cache.refs(self.parsed_before))
+        self.memo.save_later(self.rows)  # nothing this run reads back: its pages are in memory
+        self.refs.update(self.memo.cache.refs(self.parsed_before))
         for e in self.readable:
             if not e.ref:
                 e.ref = self.refs.get(e.key)

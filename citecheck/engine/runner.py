@@ -136,8 +136,12 @@ def _check(plan: Plan, memo: Memo, where: Scope, entries, parsed, parse, files, 
             site = saved or _index(plan.config, parsed, where, files)
             clock("site index")
         local = memo.local_findings(parsed, todo, parse)
-        save = None if site is saved else (lambda: memo.save_index(index_key, site))  # while workers check
-        yield from check_pages(plan, site, parsed, local, todo, save)
+        def meanwhile():  # the parent's writes, done while the workers check
+            memo.flush()
+            if site is not saved:
+                memo.save_index(index_key, site)
+
+        yield from check_pages(plan, site, parsed, local, todo, meanwhile)
         clock(f"site checks + save site index ({len(todo)} pages)")
 
     findings: list[Finding] = []
