@@ -65,3 +65,16 @@ def test_jobs_must_be_a_positive_number(tmp_path):
     for bad in ("0", "-2", "two"):
         done = run_cli("check", "-j", bad, ".", cwd=root)
         assert done.returncode == 2 and "worker processes" in done.stderr
+
+
+def test_a_clone_with_its_cache_restored_parses_nothing(tmp_path):
+    """The parsed pages a first run keeps are in the cache when it ends (they are written while
+    the workers check): a CI job restoring the cache into a fresh clone reads, but parses nothing."""
+    root = _site(tmp_path / "site", 2)
+    first = run_cli("check", "-v", "-j", "2", "--format", "json", ".", cwd=root, timeout=300)
+    assert f"parse + page checks ({PAGES} pages)" in first.stderr
+    for path in (root / "content" / "posts").iterdir():
+        os.utime(path, ns=(1, 1))
+    again = run_cli("check", "-v", "-j", "2", "--format", "json", ".", cwd=root, timeout=300)
+    assert "parse + page checks (0 pages)" in again.stderr
+    assert json.loads(again.stdout) == json.loads(first.stdout)
