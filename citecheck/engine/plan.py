@@ -67,8 +67,17 @@ def fingerprint(config: Config, rules: list[Rule]) -> str:
     state = [__version__, codec.FORMAT, config.values, vars(hugo),
              [(r.code, r.kind, r.severity, r.message, r.fix, r.options) for r in rules],
              _listing_version(config, rules)]
-    text = json.dumps(state, sort_keys=True, default=str)
+    text = json.dumps(state, sort_keys=True, default=_plain)
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _plain(value: object) -> object:
+    """What JSON cannot write: a set in sorted order (its own order changes from run to run with
+    string hashing, and a fingerprint that changes makes every run start from nothing), anything
+    else as its text."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    return str(value)
 
 
 def _listing_version(config: Config, rules: list[Rule]):
