@@ -77,7 +77,8 @@ class DuplicateAlias(Check):
         for alias in aliases:
             if not isinstance(alias, str) or not alias.strip():
                 continue
-            other = next((rel for rel in site.claimants(alias.strip()) if rel != page.rel), None)
+            other = next((rel for rel in site.claimants(site.alias_path(page.rel, alias.strip())) if rel != page.rel),
+                         None)
             if other is not None:
                 start, end = fm_value_span(page, ctx.source, "aliases", alias)
                 yield Hit(start, end, {"alias": alias, "other": other}, subject=alias)

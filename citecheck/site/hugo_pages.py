@@ -164,6 +164,26 @@ def page_url(info: PageInfo, fm: dict, hugo: Hugo, title_urlize, branch_dirs: se
     return prefix + (url + ".html" if hugo.ugly_for(section) else url + "/")
 
 
+def alias_path(alias: str, url: str, lang: str, hugo: Hugo) -> str:
+    """Where Hugo writes the redirect page of a page's alias, as a path below the baseURL: an
+    absolute alias in the page's language (`/old` of a French page is /fr/old), a relative one
+    beside the page (`../old` of /docs/a/b/ is /docs/old); the redirect of a page with an ugly
+    URL is a .html file (its `/old/` is /old.html). Addresses with a query or a scheme (old wiki
+    links) are kept as written."""
+    if "?" in alias or "://" in alias:
+        return alias
+    if alias.startswith("/"):
+        path = hugo.lang_prefix(lang) + alias
+    else:
+        folder = posixpath.dirname(url.rstrip("/")) or "/"
+        path = posixpath.normpath(posixpath.join(folder, alias))
+        if alias.endswith("/") and not path.endswith("/"):
+            path += "/"
+    if url.endswith(".html") and not path.endswith(".html"):
+        path = path.rstrip("/") + ".html"
+    return path
+
+
 def _sections(folders: list[str], branch_dirs: set[str]) -> list[str]:
     """A page's sections: the top folder, and each folder below it that has an _index.md."""
     return [part for i, part in enumerate(folders) if i == 0 or "/" + "/".join(folders[: i + 1]) in branch_dirs]

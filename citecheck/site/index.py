@@ -174,7 +174,7 @@ class SiteIndex:
         if isinstance(aliases, list) and (not hugo.disable_aliases or hugo.aliases_redirected):
             for alias in aliases:
                 if isinstance(alias, str) and alias.strip():
-                    self._add_alias(rel, alias.strip())
+                    self._add_alias(rel, hugo_pages.alias_path(alias.strip(), info.url, info.lang, hugo))
         for plural in hugo.taxonomies.values():
             terms = fm.get(plural)
             if isinstance(terms, list):
@@ -287,6 +287,11 @@ class SiteIndex:
             row = self.tables["refs"].get(rel)
             self._refs[rel] = None if row is None else PageRef(rel, row[0], frozenset(row[1]), *row[2:])
         return self._refs[rel]
+
+    def alias_path(self, rel: str, alias: str) -> str:
+        """Where Hugo writes this page's alias (`hugo_pages.alias_path`)."""
+        own = self.ref(rel)
+        return alias if own is None else hugo_pages.alias_path(alias, own.url, own.lang, self.config.hugo)
 
     def pages_at(self, url_key: str) -> list[str]:
         return self.tables["by_key"].get(url_key) or []
