@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from citecheck.site.hugo_config import HUGO_NAMES, Hugo, HugoConfigError, load_hugo
+from citecheck.site.mount_filter import mount_filter
 
 
 class ConfigError(Exception):
@@ -152,13 +154,13 @@ class Config:
         return folder
 
     @property
-    def content_roots(self) -> list[tuple[str, str, str]]:
-        """(folder relative to the root, where it appears in the content tree, language) of each
-        folder Hugo reads content from."""
+    def content_roots(self) -> list[tuple[str, str, str, Callable[[str], bool] | None]]:
+        """(folder or file relative to the root, where it appears in the content tree, language,
+        which files below it the mount takes, None for all) of each place Hugo reads content from."""
         if self.values["content"] or not self.hugo.found:
             rel = _root_relative(self.content_dir, self.root)
-            return [(rel, "", "")]
-        return [(m.source, m.target, m.lang) for m in self.hugo.content_mounts]
+            return [(rel, "", "", None)]
+        return [(m.source, m.target, m.lang, mount_filter(m.files)) for m in self.hugo.content_mounts]
 
     @property
     def static_dirs(self) -> list[Path]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from citecheck import discover
 from citecheck.config import Config, ConfigError
+from citecheck.site.hugo_pages import content_path
 
 
 @dataclass
@@ -39,10 +40,14 @@ def scope(options, config: Config) -> Scope:
 
 def site_listed(config: Config, listed: list) -> list:
     """The listed files that are pages of the site: HTML in the content folder is a page only
-    where Hugo builds the site."""
-    if config.hugo.found:
-        return listed
-    return [item for item in listed if item[0].endswith(discover.CONTENT_SUFFIXES)]
+    where Hugo builds the site, and a file only where a content mount takes it (mounts of folders
+    apart, or with `files` filters, make the listing cover more than they take)."""
+    if not config.hugo.found:
+        return [item for item in listed if item[0].endswith(discover.CONTENT_SUFFIXES)]
+    roots = config.content_roots
+    if len(roots) == 1 and roots[0][3] is None:
+        return listed  # one plain folder: the listing is that folder
+    return [item for item in listed if content_path(item[0], roots) is not None]
 
 
 def _asked_about(note: str, paths: list[Path], root: Path) -> bool:

@@ -16,9 +16,9 @@ from citecheck.model import Heading, HtmlChunk, Link, Page, Suppression
 from citecheck.parse import html as htmlscan
 from citecheck.parse.frontmatter import plain, split
 from citecheck.parse.markdown import Body, walk
-from citecheck.parse.shortcodes import inside, markup_spans
+from citecheck.parse.shortcodes import call_spans, inside, markup_spans
 
-PARSER_VERSION = "5"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "6"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
@@ -62,7 +62,7 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
 
     body = _html_body(body_text, body_start) if rel.endswith(HTML_SUFFIXES) else walk(body_text, body_bytes, body_start)
     page.texts = body.texts
-    page.html = body.html
+    page.html = _outside_calls(body.html, body_bytes, body_start)
     page.links = body.links
     _add_bare_urls(page, markup_spans(body_bytes), body_start)
     _add_html(page, data)
@@ -73,6 +73,20 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     _add_anchors(page, body, anchor_style)
     page.citations = extract_citations(page, data)
     return page
+
+
+def _outside_calls(html: list[HtmlChunk], body_bytes: bytes, body_start: int) -> list[HtmlChunk]:
+    """The raw HTML that is not part of a shortcode call's own markup."""
+    calls = call_spans(body_bytes) if html else []
+    if not calls:
+        return html
+    starts = [start for start, _ in calls]  # in order, never overlapping
+
+    def in_call(chunk: HtmlChunk) -> bool:
+        i = bisect.bisect_right(starts, chunk.start - body_start) - 1
+        return i >= 0 and chunk.end - body_start <= calls[i][1]
+
+    return [chunk for chunk in html if not in_call(chunk)]
 
 
 def _html_body(text: str, start: int) -> Body:

@@ -35,5 +35,11 @@ def markup_spans(body: bytes) -> list[tuple[int, int]]:
     return spans
 
 
+def call_spans(body: bytes) -> list[tuple[int, int]]:
+    """Sorted (start, end) byte offsets of the shortcode calls alone: `{{<mermaid align="x">}}`
+    holds what reads as a tag, but hugo replaces the call before any HTML is rendered."""
+    return [match.span() for match in _CALL.finditer(body)] if b"{{" in body else []
+
+
 def inside(spans: list[tuple[int, int]], offset: int) -> bool:
     return any(lo <= offset < hi for lo, hi in spans)

@@ -31,15 +31,15 @@ def static_urls(root: Path, mounts: list[tuple[str, str]]) -> set[str]:
     return urls
 
 
-def content_resources(roots: list[tuple[str, str, str]], listed: list[str]) -> list[str]:
+def content_resources(roots: list[tuple], listed: list[str]) -> list[str]:
     """Files other than pages (Markdown or HTML) in the content folders, relative to the site root,
     from the files the content listing found besides pages."""
     found: set[str] = set()
-    for source, _, _ in roots:
+    for source, *_ in roots:
         if source in ("", "."):
             return sorted(listed)
         prefix = source + "/"
-        found.update(rel for rel in listed if rel.startswith(prefix))
+        found.update(rel for rel in listed if rel.startswith(prefix) or rel == source)  # a mounted file
     return sorted(found)
 
 

@@ -31,6 +31,7 @@ class Mount:
     source: str
     target: str = ""
     lang: str = ""
+    files: tuple[str, ...] = ()  # the mount's `files` globs (site/mount_filter.py)
 
 
 @dataclass
@@ -268,7 +269,9 @@ def _mounts(hugo: Hugo, data: dict[str, Any]) -> None:
         component, _, inner = target.partition("/")
         lang = mount.get("lang") or _table(mount, "sites", "matrix").get("languages") or ""
         lang = lang[0] if isinstance(lang, list) and lang else lang
-        found.setdefault(component, []).append(Mount(_clean(mount["source"]), inner, str(lang).lower()))
+        files = mount.get("files") or ()
+        files = (files,) if isinstance(files, str) else tuple(str(f) for f in files if isinstance(f, str))
+        found.setdefault(component, []).append(Mount(_clean(mount["source"]), inner, str(lang).lower(), files))
     # Mounts given for a component replace that component's default folder, as in Hugo.
     if "content" in found:
         hugo.content_mounts = found["content"]

@@ -32,14 +32,15 @@ class PageInfo:
     reason: str = ""  # why a production build does not publish it ("" when it does)
 
 
-def content_path(rel: str, roots: list[tuple[str, str, str]]) -> tuple[str, str] | None:
-    """(path in the content tree, language of its mount) of a file, by the longest matching mount."""
+def content_path(rel: str, roots: list[tuple]) -> tuple[str, str] | None:
+    """(path in the content tree, language of its mount) of a file, by the longest mount that
+    takes it (`config.content_roots`: a mount's `files` filter may leave it to another mount)."""
     best = None
-    for source, target, lang in roots:
+    for source, target, lang, admits in roots:
         if source in ("", ".") or rel == source or rel.startswith(source + "/"):
             inner = rel[len(source) + 1:] if source not in ("", ".") else rel
-            if best is None or len(source) > best[0]:
-                best = (len(source), posixpath.join("/", target, inner), lang)
+            if (best is None or len(source) > best[0]) and (admits is None or rel == source or admits(inner)):
+                best = (len(source), posixpath.join("/", target, inner) if inner else "/" + target, lang)
     return None if best is None else (best[1], best[2])
 
 
@@ -164,11 +165,11 @@ def page_url(info: PageInfo, fm: dict, hugo: Hugo, title_urlize, branch_dirs: se
     return prefix + (url + ".html" if hugo.ugly_for(section) else url + "/")
 
 
-def alias_path(alias: str, url: str, lang: str, hugo: Hugo) -> str:
+def alias_path(alias: str, url: str, lang: str, section: str, hugo: Hugo) -> str:
     """Where Hugo writes the redirect page of a page's alias, as a path below the baseURL: an
     absolute alias in the page's language (`/old` of a French page is /fr/old), a relative one
-    beside the page (`../old` of /docs/a/b/ is /docs/old); the redirect of a page with an ugly
-    URL is a .html file (its `/old/` is /old.html). Addresses with a query or a scheme (old wiki
+    beside the page (`../old` of /docs/a/b/ is /docs/old); in a section with ugly URLs the
+    redirect is a .html file (`/old/` is /old.html). Addresses with a query or a scheme (old wiki
     links) are kept as written."""
     if "?" in alias or "://" in alias:
         return alias
@@ -179,9 +180,14 @@ def alias_path(alias: str, url: str, lang: str, hugo: Hugo) -> str:
         path = posixpath.normpath(posixpath.join(folder, alias))
         if alias.endswith("/") and not path.endswith("/"):
             path += "/"
-    if url.endswith(".html") and not path.endswith(".html"):
+    if hugo.ugly_for(section) and not path.endswith(".html"):
         path = path.rstrip("/") + ".html"
     return path
+
+
+def section_of_key(key: str) -> str:
+    """The section of a page by its content path ("/posts/b" and "/posts" are in "posts")."""
+    return key.split("/", 2)[1] if key.startswith("/") else ""
 
 
 def _sections(folders: list[str], branch_dirs: set[str]) -> list[str]:

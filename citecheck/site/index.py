@@ -174,7 +174,9 @@ class SiteIndex:
         if isinstance(aliases, list) and (not hugo.disable_aliases or hugo.aliases_redirected):
             for alias in aliases:
                 if isinstance(alias, str) and alias.strip():
-                    self._add_alias(rel, hugo_pages.alias_path(alias.strip(), info.url, info.lang, hugo))
+                    written = hugo_pages.alias_path(alias.strip(), info.url, info.lang,
+                                                    hugo_pages.section_of_key(info.key), hugo)
+                    self._add_alias(rel, written)
         for plural in hugo.taxonomies.values():
             terms = fm.get(plural)
             if isinstance(terms, list):
@@ -251,7 +253,7 @@ class SiteIndex:
             claims = bundles.get(owner)
             if claims is None and owner.count("/") == 1:  # the home page or a section, without _index.md
                 lang = mount_lang or hugo.default_language
-                claims = [(0, hugo.lang_prefix(lang) + hugo_pages.make_path(owner + "/", hugo), True, lang)]
+                claims = [(0, hugo.lang_prefix(lang) + hugo_pages.make_path(owner.rstrip("/") + "/", hugo), True, lang)]
             # A file belongs to its mount's language, else the default one; only a page of that
             # language publishes it (a bundle with no such page publishes none of its files).
             lang = mount_lang or hugo.default_language
@@ -291,7 +293,9 @@ class SiteIndex:
     def alias_path(self, rel: str, alias: str) -> str:
         """Where Hugo writes this page's alias (`hugo_pages.alias_path`)."""
         own = self.ref(rel)
-        return alias if own is None else hugo_pages.alias_path(alias, own.url, own.lang, self.config.hugo)
+        if own is None:
+            return alias
+        return hugo_pages.alias_path(alias, own.url, own.lang, hugo_pages.section_of_key(own.key), self.config.hugo)
 
     def pages_at(self, url_key: str) -> list[str]:
         return self.tables["by_key"].get(url_key) or []
@@ -392,6 +396,8 @@ class SiteIndex:
                 break
         if url.startswith("{{"):
             return self._shortcode_ref(url, source), False
+        if _SHORTCODE.search(url):  # `/docs/{{% param latest %}}/`: hugo fills it in first; unknown here
+            return Resolution("skip"), True
         if not url or url.lower().startswith(_SKIP_SCHEMES):
             return Resolution("skip"), True
         if url.startswith("#"):
@@ -605,6 +611,9 @@ class SiteIndex:
             if form in self.static_keys or files.get(form):
                 return True
         return False
+
+
+_SHORTCODE = re.compile(r"\{\{[<%]")
 
 
 def _alias_key(alias: str) -> tuple[str, str, int | None]:

@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 
 import pytest
 
+from tests.conftest import run_cli
 from tests.hugo import oracle
 from tests.hugo.test_hugo_rules import BASE, front, lint, site
 
@@ -47,3 +49,27 @@ def test_only_urls_hugo_links_are_bare_links(tmp_path, seed):
     reported = {f["subject"] for f in lint(root) if f["code"] == "LNK004"}
     assert reported == linked
     assert {placed[url] for url in linked} <= {"prose", "markdown_body"}
+
+
+def test_a_call_written_without_spaces_holds_no_raw_html(tmp_path):
+    """`{{<mermaid align="center">}}` reads as a tag to a Markdown parser, but hugo replaces the
+    call first; a tag left open in a shortcode's body is still one."""
+    files = {"layouts/_shortcodes/mermaid.html": '<pre class="mermaid">{{ .Inner }}</pre>',
+             "layouts/_shortcodes/note.html": "<aside>{{ .Inner }}</aside>",
+             "content/posts/a.md": front("A") + '\n{{<mermaid align="center">}}\ngraph\n  A --> B\n{{< /mermaid >}}\n'
+                                              "\n{{<note>}}\n<b>open\n{{</note>}}\n"}
+    root = site(tmp_path, files)
+    built = oracle.build(root)
+    assert built.returncode == 0, built.stderr
+    assert '<pre class="mermaid">' in (root / "public/posts/a/index.html").read_text(encoding="utf-8")
+    done = run_cli("check", str(root), "--select", "HTML001", "--format", "json", "--no-cache")
+    assert [(f["line"], f["message"]) for f in json.loads(done.stdout)] == [(11, "Raw HTML is malformed: <b> is never closed")]
+
+
+def test_a_link_hugo_completes_with_a_shortcode_is_not_judged(tmp_path):
+    files = {"content/docs/v3/setup.md": front("Setup"),
+             "content/posts/a.md": front("A") + "[setup](</docs/{{% param latest %}}/setup/>) and [gone](/docs/v3/nowhere/)\n"}
+    root = site(tmp_path, files, BASE + '[params]\nlatest = "v3"\n')
+    assert oracle.build(root).returncode == 0
+    assert 'href="/docs/v3/setup/"' in (root / "public/posts/a/index.html").read_text(encoding="utf-8")
+    assert [f["message"].split()[1] for f in lint(root)] == ["/docs/v3/nowhere/"]

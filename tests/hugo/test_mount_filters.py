@@ -1,0 +1,57 @@
+"""Module mounts with `files` filters, and a file mounted on its own: a page is where hugo
+publishes it, and only there. Every source page is linked at the address it would have if its
+mount took it; hugo's public/ says which of those exist, citecheck must say the same."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from tests.hugo import oracle
+from tests.hugo.test_hugo_rules import front, hugo, lint, site
+
+pytestmark = pytest.mark.skipif(oracle.hugo_binary() is None, reason="the hugo binary cannot run here")
+
+SOURCES = ["_index.md", "a.md", "notes.md", "Docs/V1/x.md", "docs/v1/y.md", "docs/v2/_index.md", "docs/v2/z.md",
+           "deep/_skip.md", "deep/k.md", "deep/more/_index.md", "deep/more/m.md", "keep/q.md", "_drafts/d.md"]
+FILTERS = ["! docs/v?", "! *.md", "! **/_skip.md", "! _*", "deep/**", "**.md", "! deep/**", "! Docs", "! /deep",
+           "! deep/more", "keep/*", "{a,notes}.md", "! [dk]*", "docs/v?/**", "! **/m.md"]
+
+
+def _address(source: str) -> str:
+    """Where hugo publishes a source page of the mount (`src` mounted as all of the content)."""
+    folder, name = source.rsplit("/", 1) if "/" in source else ("", source)
+    path = folder if name == "_index.md" else f"{folder}/{name[:-3]}".strip("/")
+    return ("/" + path.lower() + "/").replace("//", "/")
+
+
+@pytest.mark.parametrize("seed", range(8))  # 40 seeds were run by hand
+def test_pages_of_filtered_mounts_are_where_hugo_puts_them(tmp_path, seed):
+    rng = random.Random(seed)
+    files = {f"src/{source}": front(source) for source in SOURCES}
+    files["static/img/hero.jpg"] = "jpg\n"
+    patterns = rng.sample(FILTERS, rng.randint(1, 3))
+    mounts = [{"source": "src", "target": "content", "files": patterns},
+              {"source": "pages", "target": "content"},  # the links, in a mount of their own
+              {"source": "static", "target": "static"},
+              {"source": "static/img/hero.jpg", "target": "content/hero.jpg"}]
+    config = 'baseURL = "https://example.org/"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n' + \
+             "".join(f"[[module.mounts]]\nsource = {json.dumps(m['source'])}\ntarget = {json.dumps(m['target'])}\n"
+                     + (f"files = {json.dumps(m['files'])}\n" if "files" in m else "") for m in mounts)
+    root = site(tmp_path, files, config)
+    (root / "README.md").write_text("# Readme\n\n[guide](docs/guide.md)\n", encoding="utf-8")  # no page of the site
+    assert hugo(root).returncode == 0
+    public = root / "public"
+    addresses = sorted({_address(s) for s in SOURCES if s != "_index.md"} | {"/hero.jpg"})
+    (root / "pages").mkdir()
+    (root / "pages/zz-links.md").write_text(front("Links") + "".join(f"[l]({a})\n\n" for a in addresses), encoding="utf-8")
+    assert hugo(root).returncode == 0
+    assert (public / "zz-links/index.html").is_file()
+    findings = lint(root)
+    assert {f["path"] for f in findings} <= {"pages/zz-links.md"}  # the README is no page
+    found = {f["message"].split()[1] for f in findings if f["code"] == "LNK001"}
+    for address in addresses:
+        published = oracle.served_file(public, "", address) is not None
+        assert (address in found) == (not published), (patterns, address, published)
