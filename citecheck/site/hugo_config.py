@@ -63,7 +63,7 @@ class Hugo:
     link_hook: LinkHook | None = None  # the site's (or its theme's) own link render hook, as its template reads
     disable_aliases: bool = False
     id_shortcodes: frozenset[str] = frozenset()  # shortcodes whose templates write id attributes
-    aliases_redirected: bool = False  # the site writes its aliases into its host's `_redirects`
+    aliases_redirected: bool = False  # the site writes its host's `_redirects` (its aliases, other rules) itself
     redirects: dict[str, tuple[str, bool]] = field(default_factory=dict)  # the host's exact rules
     exact_pages: dict[str, tuple[str, str]] | None = None  # exact mode: rel -> (URL, why left out)
 

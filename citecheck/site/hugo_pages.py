@@ -85,9 +85,15 @@ def publish_reason(info: PageInfo, fm: dict, hugo: Hugo, now: datetime) -> str:
         return f"expired ({expiry.date().isoformat()})"
     build = fm.get("build") if isinstance(fm.get("build"), dict) else {}
     render = build.get("render", fm.get("_build", {}).get("render") if isinstance(fm.get("_build"), dict) else None)
-    if fm.get("headless") is True or render in ("never", False, "link"):
+    if render == "link":
+        return LINK_ONLY
+    if fm.get("headless") is True or render in ("never", False):
         return "not rendered (headless or build.render)"
     return ""
+
+
+# `build.render = "link"`: a permalink and no page; sites use it for addresses their host redirects.
+LINK_ONLY = "not rendered (build.render: link)"
 
 
 def publishes_resources(fm: dict, reason: str) -> bool:

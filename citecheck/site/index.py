@@ -528,6 +528,8 @@ class SiteIndex:
         return hits[0] if hits else None
 
     def _page_or_hidden(self, ref: PageRef, path: str) -> Resolution:
+        if ref.reason == hugo_pages.LINK_ONLY and self.config.hugo.aliases_redirected:
+            return Resolution("skip")  # the site writes its host's redirects from templates: unknown here
         if ref.reason:
             return Resolution("missing", path=path, hint=f"; {ref.rel} is {ref.reason}, which hugo does not publish")
         return Resolution("page", ref, path=path)

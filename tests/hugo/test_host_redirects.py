@@ -65,3 +65,21 @@ def test_exact_rules_of_static_redirects_and_netlify_toml_are_followed(tmp_path)
     assert "/moved  /posts/b/" in (root / "public/_redirects").read_text()
     assert codes(root) == [("LNK001", "/blogroll/"), ("LNK001", "/shop/x/y"), ("LNK001", "/to-nowhere/"),
                            ("LNK002", "/from-toml/#part"), ("LNK002", "/moved/")]
+
+
+def test_a_link_only_page_of_a_site_writing_its_own_redirects_is_not_judged(tmp_path):
+    """`build.render = "link"` keeps a permalink and no page: sites give such pages an address that
+    the `_redirects` their templates write sends elsewhere (grpc.io's API pages). Where the site
+    writes no redirects, nothing serves the address."""
+    template = "{{ range .Site.Pages }}{{ with .Params.redirect }}{{ $.RelPermalink }}x {{ . }}\n{{ end }}{{ end }}"
+    files = {"content/docs/a.md": front("A") + "[api](/docs/api/) and [gone](/docs/nowhere/)\n",
+             "content/docs/api.md": front("API", build={"render": "link"}, redirect="https://api.example.org/"),
+             "layouts/home.redir": template}
+    root = site(tmp_path, files, config=BASE + REDIRECTS_FORMAT.replace("disableAliases = true\n", ""))
+    assert oracle.build(root).returncode == 0
+    assert not (root / "public/docs/api/index.html").exists() and (root / "public/_redirects").is_file()
+    assert codes(root) == [("LNK001", "/docs/nowhere/")]
+    plain = site(tmp_path / "plain", {k: v for k, v in files.items() if k != "layouts/home.redir"})
+    assert oracle.build(plain).returncode == 0
+    found = {f["subject"]: f for f in lint(plain)}
+    assert sorted(found) == ["/docs/api/", "/docs/nowhere/"] and "build.render: link" in found["/docs/api/"]["message"]
