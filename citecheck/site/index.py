@@ -251,6 +251,9 @@ class SiteIndex:
             logical, mount_lang = where
             owner = hugo_pages.bundle_of(posixpath.dirname(logical), leaf_dirs) or posixpath.dirname(logical)
             claims = bundles.get(owner)
+            while claims is None and owner.count("/") > 1:  # a plain folder: the nearest bundle above owns it
+                owner = posixpath.dirname(owner)
+                claims = bundles.get(owner)
             if claims is None and owner.count("/") == 1:  # the home page or a section, without _index.md
                 lang = mount_lang or hugo.default_language
                 claims = [(0, hugo.lang_prefix(lang) + hugo_pages.make_path(owner.rstrip("/") + "/", hugo), True, lang)]

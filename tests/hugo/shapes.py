@@ -78,6 +78,9 @@ def branch_bundles(seed: int) -> Shape:
     s.file("content/docs/guide/step-two/shot.png")
     s.page("content/docs/faq.md")
     s.file("content/misc/loose.png")
+    s.file("content/docs/img/diagram.svg")  # folders without a page: files of the bundle above
+    s.file("content/docs/guide/shots/deeper/one.png")
+    s.file("content/misc/sub/two.txt")
     s.page("content/misc/thing.md")
     return s
 
