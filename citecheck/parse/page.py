@@ -18,7 +18,7 @@ from citecheck.parse.frontmatter import plain, split
 from citecheck.parse.markdown import Body, walk
 from citecheck.parse.shortcodes import call_spans, inside, markup_spans
 
-PARSER_VERSION = "6"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "7"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
@@ -64,8 +64,9 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     page.texts = body.texts
     page.html = _outside_calls(body.html, body_bytes, body_start)
     page.links = body.links
-    _add_bare_urls(page, markup_spans(body_bytes), body_start)
-    _add_html(page, data)
+    markup = markup_spans(body_bytes)
+    _add_bare_urls(page, markup, body_start)
+    _add_html(page, data, markup, body_start)
     _add_ref_shortcodes(page, body_bytes, body_start)
     _add_shortcode_calls(page, body_bytes)
     page.links.sort(key=_START)
@@ -160,7 +161,7 @@ def _add_bare_urls(page: Page, shortcodes: list[tuple[int, int]], body_start: in
                 page.links.append(Link(url, run.start, run.end, None, None, "bare", text=url))
 
 
-def _add_html(page: Page, data: bytes) -> None:
+def _add_html(page: Page, data: bytes, markup: list[tuple[int, int]], body_start: int) -> None:
     """Links, ids and suppression comments of all raw HTML of the page, scanned as one stream."""
     if not page.html:
         return
@@ -168,7 +169,9 @@ def _add_html(page: Page, data: bytes) -> None:
     tags, comments = htmlscan.scan(joined)
     to_byte = _ByteMap(joined, origins)
     to_byte.tags(tags)  # kept for HTML001, which runs right after parsing
-    page.tags = tags
+    # Tags in a `{{< name >}}` body go to the shortcode's template as text, which may show them
+    # as code (`#include <iostream>` in a tab): their balance is unknown here. Their links and ids count.
+    page.tags = _outside(tags, markup, body_start) if markup else tags
     _links_from_tags(page, data, joined, tags, to_byte)
     for comment in comments:
         match = _SUPPRESS.match(comment.text)
@@ -178,6 +181,18 @@ def _add_html(page: Page, data: bytes) -> None:
             codes = tuple(_CODE.findall(match.group(2)))
             line = page.position(start)[0]
             page.suppressions.append(Suppression(match.group(1), codes, start, end, line))
+
+
+def _outside(tags: list, spans: list[tuple[int, int]], body_start: int) -> list:
+    """The tags that start outside every span (byte offsets in the body; spans sorted, may nest)."""
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))  # the furthest end of the spans so far
+
+    def inside(tag) -> bool:
+        i = bisect.bisect_right(starts, tag.start - body_start) - 1
+        return i >= 0 and reach[i] > tag.start - body_start
+
+    return [tag for tag in tags if not inside(tag)]
 
 
 def _links_from_tags(page: Page, data: bytes, joined: str, tags: list, to_byte) -> None:

@@ -51,19 +51,23 @@ def test_only_urls_hugo_links_are_bare_links(tmp_path, seed):
     assert {placed[url] for url in linked} <= {"prose", "markdown_body"}
 
 
-def test_a_call_written_without_spaces_holds_no_raw_html(tmp_path):
+def test_tags_of_shortcode_markup_are_not_judged(tmp_path):
     """`{{<mermaid align="center">}}` reads as a tag to a Markdown parser, but hugo replaces the
-    call first; a tag left open in a shortcode's body is still one."""
+    call first; the body of a `{{< tab >}}` goes to its template as text (here shown as code), so
+    its tags are not judged either; a `{{% note %}}` body is Markdown, and a tag left open there is."""
     files = {"layouts/_shortcodes/mermaid.html": '<pre class="mermaid">{{ .Inner }}</pre>',
+             "layouts/_shortcodes/tab.html": '{{ highlight .Inner "cpp" "" }}',
              "layouts/_shortcodes/note.html": "<aside>{{ .Inner }}</aside>",
              "content/posts/a.md": front("A") + '\n{{<mermaid align="center">}}\ngraph\n  A --> B\n{{< /mermaid >}}\n'
-                                              "\n{{<note>}}\n<b>open\n{{</note>}}\n"}
+                                              '\n{{< tab >}}\n#include <iostream>\n{{< /tab >}}\n'
+                                              "\n{{% note %}}\n<b>open\n{{% /note %}}\n"}
     root = site(tmp_path, files)
     built = oracle.build(root)
     assert built.returncode == 0, built.stderr
-    assert '<pre class="mermaid">' in (root / "public/posts/a/index.html").read_text(encoding="utf-8")
+    page = (root / "public/posts/a/index.html").read_text(encoding="utf-8")
+    assert '<pre class="mermaid">' in page and "<iostream>" not in page and "&lt;iostream&gt;" in page
     done = run_cli("check", str(root), "--select", "HTML001", "--format", "json", "--no-cache")
-    assert [(f["line"], f["message"]) for f in json.loads(done.stdout)] == [(11, "Raw HTML is malformed: <b> is never closed")]
+    assert [(f["line"], f["message"]) for f in json.loads(done.stdout)] == [(15, "Raw HTML is malformed: <b> is never closed")]
 
 
 def test_a_link_hugo_completes_with_a_shortcode_is_not_judged(tmp_path):
