@@ -163,6 +163,14 @@ class Config:
         return [(m.source, m.target, m.lang, mount_filter(m.files)) for m in self.hugo.content_mounts]
 
     @property
+    def outside_mounts(self) -> list[str]:
+        """Content mounts whose source lies outside the site's folder (`../README.md`): pages of
+        the site that are never linted or fixed here, only linked to."""
+        if self.values["content"] or not self.hugo.found:
+            return []
+        return [m.source for m in self.hugo.content_mounts if _outside(m.source)]
+
+    @property
     def static_dirs(self) -> list[Path]:
         if self.values["static"]:
             return [self.root / self.values["static"]]
@@ -321,10 +329,15 @@ def _check_convention(rule: Any, where: str) -> None:
 
 
 def _common_folder(hugo: Hugo) -> str:
-    """The one folder to list: the content folder, or the folder that holds every mounted one."""
-    sources = [m.source for m in hugo.content_mounts] or [hugo.content_dir]
+    """The one folder to list: the content folder, or the folder that holds every mounted one
+    (mounts from outside the site's folder are listed on their own: `Config.outside_mounts`)."""
+    sources = [m.source for m in hugo.content_mounts if not _outside(m.source)] or [hugo.content_dir]
     common = os.path.commonpath(["/" + s for s in sources]).strip("/")
     return common or "."
+
+
+def _outside(source: str) -> bool:
+    return source == ".." or source.startswith("../")
 
 
 def _root_relative(path: Path, root: Path) -> str:

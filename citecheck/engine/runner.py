@@ -19,7 +19,7 @@ from citecheck.engine.catalog import Rule
 from citecheck.engine.check_stage import THRESHOLD, check_pages
 from citecheck.engine.memo import Memo, cache_for
 from citecheck.engine.plan import Plan, make_plan
-from citecheck.engine.scope import Scope, scope, site_listed
+from citecheck.engine.scope import Scope, outside_listed, scope, site_listed
 from citecheck.model import Finding, Page
 from citecheck.parse import frontmatter
 from citecheck.site.files import site_files
@@ -194,7 +194,7 @@ def site_pages(config: Config, use_cache: bool = True) -> Iterator[Page]:
     parsing (and caching) the rest. For questions about the whole site."""
     plan = Plan(config, [], [], [], [], set(), None, "")
     listed = site_listed(config, discover.content_stats(config.content_dir, config.root, config.get("exclude"),
-                                                        config.get("follow-symlinks")))
+                                                        config.get("follow-symlinks")) + outside_listed(config, []))
     memo = Memo(config, use_cache)
     try:
         entries, _ = pages.read(listed, memo.known_files(), config.get("max-file-size"))

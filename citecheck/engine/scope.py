@@ -27,7 +27,7 @@ def scope(options, config: Config) -> Scope:
     else:
         listed, notes, other = discover.walk(config.content_dir, config.root, config.get("exclude"),
                                              config.get("follow-symlinks"))
-    listed = site_listed(config, listed)
+    listed = site_listed(config, listed + outside_listed(config, other))
     in_site = {rel: path for rel, path, _, _ in listed}
     targets, warnings = _targets(options, config, in_site)
     if options.only is None:  # a run over changed pages says nothing of links elsewhere
@@ -36,6 +36,28 @@ def scope(options, config: Config) -> Scope:
         warnings.append(f"no Markdown files under {config.content_dir} (is this the site root?)")
     listed.extend((rel, str(path), None, None) for rel, path in targets.items() if rel not in in_site)
     return Scope(listed, other, in_site, targets, warnings)
+
+
+def outside_listed(config: Config, other: list[str]) -> list:
+    """The files of content mounts from outside the site's folder, as (rel, path, mtime, size)
+    with rels such as `../README.md`; their other files are added to `other`."""
+    found = []
+    for source in config.outside_mounts:
+        path = config.root / source
+        if path.is_file():
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            if source.endswith(discover.PAGE_SUFFIXES):
+                found.append((source, str(path), stat.st_mtime_ns, stat.st_size))
+            else:
+                other.append(source)
+        elif path.is_dir():
+            pages, _, rest = discover.walk(path, path, [], config.get("follow-symlinks"))  # `exclude` is the site's
+            found.extend((f"{source}/{rel}", file, mtime, size) for rel, file, mtime, size in pages)
+            other.extend(f"{source}/{rel}" for rel in rest)
+    return found
 
 
 def site_listed(config: Config, listed: list) -> list:
@@ -73,6 +95,8 @@ def _targets(options, config: Config, rels: dict[str, Path]) -> tuple[dict[str, 
         return {rel: rels[rel] for rel in options.only if rel in rels}, warnings
     # Pages written in HTML are pages of the site, linted only when named: they are not Markdown,
     # and their markup is the site's own (a form, a table of data), not prose to check.
+    # Pages mounted from outside the site's folder (`../README.md`) are linked to, never linted here.
+    rels = {rel: path for rel, path in rels.items() if not rel.startswith("../")}
     if not options.paths:
         return {rel: path for rel, path in rels.items() if rel.endswith(discover.CONTENT_SUFFIXES)}, warnings
     chosen: dict[str, Path] = {}

@@ -55,3 +55,24 @@ def test_pages_of_filtered_mounts_are_where_hugo_puts_them(tmp_path, seed):
     for address in addresses:
         published = oracle.served_file(public, "", address) is not None
         assert (address in found) == (not published), (patterns, address, published)
+
+
+def test_mounts_from_outside_the_site_folder_are_pages_linked_to_not_linted(tmp_path):
+    """`source: ../README.md` (a docs site in a repository mounting the repository's files): hugo
+    publishes them; citecheck knows their addresses and ids, and neither lints nor fixes them, as
+    they lie outside the site."""
+    (tmp_path / "README.md").write_text("# Readme\n\n## Install it\n\n[broken](/nowhere/)\n", encoding="utf-8")
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra/x.md").write_text(front("X") + "## Part\n", encoding="utf-8")
+    (tmp_path / "extra/pic.png").write_text("png\n", encoding="utf-8")
+    config = ('baseURL = "https://example.org/"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
+              '[[module.mounts]]\nsource = "content"\ntarget = "content"\n'
+              '[[module.mounts]]\nsource = "../README.md"\ntarget = "content/project/readme.md"\n'
+              '[[module.mounts]]\nsource = "../extra"\ntarget = "content/more"\n')
+    links = ["/project/readme/#install-it", "/more/x/#part", "/more/pic.png", "/more/nope/", "/more/x/#nope"]
+    root = site(tmp_path, {"content/docs/a.md": front("A") + " ".join(f"[l]({u})" for u in links) + "\n"}, config)
+    assert hugo(root).returncode == 0
+    public = root / "public"
+    assert (public / "project/readme/index.html").is_file() and (public / "more/pic.png").is_file()
+    found = sorted((f["path"], f["code"], f["message"].split()[0 if f["code"] == "LNK003" else 1]) for f in lint(root))
+    assert found == [("content/docs/a.md", "LNK001", "/more/nope/"), ("content/docs/a.md", "LNK003", "#nope")]
