@@ -260,10 +260,17 @@
   });
 
   // Scrolling near the end draws the next chunk; the button stays for keyboards and printing.
+  // Observing the button again after a chunk reports where it is now: a reader who reached the
+  // end before the chunk was laid out would otherwise wait for a change that never comes.
   if ("IntersectionObserver" in window) {
-    new IntersectionObserver(function (entries) {
-      if (entries.some(function (e) { return e.isIntersecting; }) && !more.hidden) drawMore();
-    }, { rootMargin: "400px" }).observe(more);
+    var watcher = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; }) && !more.hidden) {
+        drawMore();
+        watcher.unobserve(more);
+        watcher.observe(more);
+      }
+    }, { rootMargin: "400px" });
+    watcher.observe(more);
   }
 
   refresh();
