@@ -154,13 +154,14 @@ class Config:
         return folder
 
     @property
-    def content_roots(self) -> list[tuple[str, str, str, Callable[[str], bool] | None]]:
-        """(folder or file relative to the root, where it appears in the content tree, language,
-        which files below it the mount takes, None for all) of each place Hugo reads content from."""
+    def content_roots(self) -> list[tuple[str, str, tuple[str, ...], Callable[[str], bool] | None]]:
+        """(folder or file relative to the root, where it appears in the content tree, its languages
+        ("" for the default one), which files below it the mount takes, None for all) of each place
+        Hugo reads content from, in the order Hugo gives them precedence."""
         if self.values["content"] or not self.hugo.found:
             rel = _root_relative(self.content_dir, self.root)
-            return [(rel, "", "", None)]
-        return [(m.source, m.target, m.lang, mount_filter(m.files)) for m in self.hugo.content_mounts]
+            return [(rel, "", ("",), None)]
+        return [(m.source, m.target, (m.lang, *m.more_langs), mount_filter(m.files)) for m in self.hugo.content_mounts]
 
     @property
     def outside_mounts(self) -> list[str]:

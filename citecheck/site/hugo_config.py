@@ -32,6 +32,7 @@ class Mount:
     target: str = ""
     lang: str = ""
     files: tuple[str, ...] = ()  # the mount's `files` globs (site/mount_filter.py)
+    more_langs: tuple[str, ...] = ()  # further languages of one mount (`sites.matrix.languages: [en, fr]`)
 
 
 @dataclass
@@ -268,10 +269,11 @@ def _mounts(hugo: Hugo, data: dict[str, Any]) -> None:
         target = _clean(str(mount.get("target", "")))
         component, _, inner = target.partition("/")
         lang = mount.get("lang") or _table(mount, "sites", "matrix").get("languages") or ""
-        lang = lang[0] if isinstance(lang, list) and lang else lang
+        langs = [str(one).lower() for one in lang] if isinstance(lang, list) else [str(lang).lower()]
         files = mount.get("files") or ()
         files = (files,) if isinstance(files, str) else tuple(str(f) for f in files if isinstance(f, str))
-        found.setdefault(component, []).append(Mount(_clean(mount["source"]), inner, str(lang).lower(), files))
+        found.setdefault(component, []).append(
+            Mount(_clean(mount["source"]), inner, langs[0] if langs else "", files, tuple(langs[1:])))
     # Mounts given for a component replace that component's default folder, as in Hugo.
     if "content" in found:
         hugo.content_mounts = found["content"]

@@ -32,16 +32,26 @@ class PageInfo:
     reason: str = ""  # why a production build does not publish it ("" when it does)
 
 
-def content_path(rel: str, roots: list[tuple]) -> tuple[str, str] | None:
-    """(path in the content tree, language of its mount) of a file, by the longest mount that
-    takes it (`config.content_roots`: a mount's `files` filter may leave it to another mount)."""
-    best = None
-    for source, target, lang, admits in roots:
+def content_placements(rel: str, roots: list[tuple], default: str = "") -> list[tuple[str, str]]:
+    """Every (path in the content tree, mount language) under which Hugo publishes a file, the
+    page's own first (`config.content_roots`): a file that several mounts take is published by
+    each (a folder mounted again as another language's fallback pages, one mount for several
+    languages). The page's own is the most specific mount for the default language, else for any."""
+    found = []
+    for order, (source, target, langs, admits) in enumerate(roots):
         if source in ("", ".") or rel == source or rel.startswith(source + "/"):
             inner = rel[len(source) + 1:] if source not in ("", ".") else rel
-            if (best is None or len(source) > best[0]) and (admits is None or rel == source or admits(inner)):
-                best = (len(source), posixpath.join("/", target, inner) if inner else "/" + target, lang)
-    return None if best is None else (best[1], best[2])
+            if admits is None or rel == source or admits(inner):
+                logical = posixpath.join("/", target, inner) if inner else "/" + target
+                found.extend(((lang not in ("", default), -len(source), order), logical, lang) for lang in langs)
+    found.sort(key=lambda place: place[0])
+    return [(logical, lang) for _, logical, lang in found]
+
+
+def content_path(rel: str, roots: list[tuple], default: str = "") -> tuple[str, str] | None:
+    """(path in the content tree, language of its mount) of the page's own placement."""
+    places = content_placements(rel, roots, default)
+    return places[0] if places else None
 
 
 def describe(rel: str, logical: str, mount_lang: str, hugo: Hugo, leaf_dirs: set[str]) -> PageInfo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
@@ -110,9 +111,13 @@ class SiteIndex:
             for plural in hugo.taxonomies.values():
                 listings[path_key(f"{prefix}/{plural}")] = f"{prefix}/{plural}/"
         roots = config.content_roots
-        placed = [(rel, *where) for rel in pages if (where := hugo_pages.content_path(rel, roots)) is not None]
+        placed = [(rel, logical, lang, n == 0) for rel in pages
+                  for n, (logical, lang) in enumerate(hugo_pages.content_placements(rel, roots, hugo.default_language))]
+        # Pages' own placements first; a further one (a fallback copy for another language) only
+        # where no page has the same address in that language, as the first mount wins in Hugo.
+        placed.sort(key=lambda place: not place[3])
         # Only an index file makes its folder a bundle: most pages are told apart by their name's start.
-        indexes = [logical for _, logical, _ in placed if "index." in logical]
+        indexes = [logical for _, logical, _, _ in placed if "index." in logical]
         leaf_dirs = {posixpath.dirname(logical) for logical in indexes
                      if _LEAF_INDEX.fullmatch(posixpath.basename(logical))}
         index._branch_dirs = {posixpath.dirname(logical) for logical in indexes
@@ -120,12 +125,19 @@ class SiteIndex:
         urlized: dict[tuple[str, str], dict] = {}  # (taxonomy, language) -> term -> (key, URL) of its list
         bundles: dict[str, list] = {}
         calls: dict[str, list] = {}
-        for rel, logical, lang in placed:
+        taken: set[tuple[str, str]] = set()
+        for rel, logical, lang, own in placed:
             page = pages[rel]
             info = hugo_pages.describe(rel, logical, lang, hugo, leaf_dirs)
+            if not own:
+                if (info.lang, info.key) in taken:
+                    continue
+                page = copy.copy(page)  # the same file published again: a page of its own in the index
+                page.rel = info.rel = f"{rel} ({info.lang}: {logical})"
+            taken.add((info.lang, info.key))
             index._add(page, info, now, urlized, bundles)
             if page.shortcodes:
-                calls[rel] = page.shortcodes
+                calls[page.rel] = page.shortcodes
         index._add_shortcode_ids(calls)
         index._add_implicit_sections()
         index._add_resources(resources, roots, leaf_dirs, bundles)
@@ -244,11 +256,8 @@ class SiteIndex:
     def _add_resources(self, resources: Iterable[str], roots, leaf_dirs: set[str], bundles: dict) -> None:
         """Bundle files are published below their page's URL (the file name keeps its case)."""
         hugo = self.config.hugo
-        for rel in resources:
-            where = hugo_pages.content_path(rel, roots)
-            if where is None:
-                continue
-            logical, mount_lang = where
+        for rel, (logical, mount_lang) in ((rel, place) for rel in resources
+                                           for place in hugo_pages.content_placements(rel, roots, hugo.default_language)):
             owner = hugo_pages.bundle_of(posixpath.dirname(logical), leaf_dirs) or posixpath.dirname(logical)
             claims = bundles.get(owner)
             while claims is None and owner.count("/") > 1:  # a plain folder: the nearest bundle above owns it

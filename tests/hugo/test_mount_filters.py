@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from tests.conftest import run_cli
 from tests.hugo import oracle
 from tests.hugo.test_hugo_rules import front, hugo, lint, site
 
@@ -76,3 +77,32 @@ def test_mounts_from_outside_the_site_folder_are_pages_linked_to_not_linted(tmp_
     assert (public / "project/readme/index.html").is_file() and (public / "more/pic.png").is_file()
     found = sorted((f["path"], f["code"], f["message"].split()[0 if f["code"] == "LNK003" else 1]) for f in lint(root))
     assert found == [("content/docs/a.md", "LNK001", "/more/nope/"), ("content/docs/a.md", "LNK003", "#nope")]
+
+
+@pytest.mark.parametrize("style", ["fallback", "matrix"])
+def test_a_folder_mounted_for_several_languages_is_published_in_each(tmp_path, style):
+    """A translation that lacks pages takes the default language's as fallbacks: the same folder
+    mounted again for that language (opentelemetry.io), or one mount for both (`sites.matrix`,
+    docsy.dev). Each copy is a page of its language; a translated page keeps its address."""
+    def mount(source: str, *langs: str) -> str:
+        return (f'[[module.mounts]]\nsource = "{source}"\ntarget = "content"\n'
+                f"[module.mounts.sites.matrix]\nlanguages = {json.dumps(list(langs))}\n")
+
+    en = mount("content/fr", "fr") + (mount("content/en", "en") + mount("content/en", "fr") if style == "fallback"
+                                       else mount("content/en", "en", "fr"))
+    config = ('baseURL = "https://example.org/"\ndefaultContentLanguage = "en"\n'
+              'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
+              '[languages.en]\nweight = 1\n[languages.fr]\nweight = 2\n' + en)
+    files = {"content/en/docs/guide.md": front("Guide", aliases=["/old-guide"]) + "## Setup\n",
+             "content/en/docs/faq.md": front("FAQ", aliases=["/old-faq"]),
+             "content/fr/docs/faq.md": front("FAQ fr", aliases=["/old-faq"]) + "Traduite.\n",
+             "content/fr/_index.md": front("Accueil") + "[g](/fr/docs/guide/#setup) [f](/fr/docs/faq/) [x](/fr/docs/nope/)\n",
+             "content/en/_index.md": front("Home") + "[g](/docs/guide/#setup) [f](/docs/faq/)\n"}
+    root = site(tmp_path, files, config)
+    built = hugo(root)
+    assert built.returncode == 0, built.stderr
+    public = root / "public"
+    assert (public / "fr/docs/guide/index.html").is_file() and (public / "fr/old-guide/index.html").is_file()
+    assert "Traduite." in (public / "fr/docs/faq/index.html").read_text(encoding="utf-8")  # the translation wins
+    done = run_cli("check", str(root), "--select", "LNK,FM004", "--format", "json", "--no-cache")
+    assert [(f["code"], f["subject"]) for f in json.loads(done.stdout)] == [("LNK001", "/fr/docs/nope/")]
