@@ -28,7 +28,7 @@ def _address(source: str) -> str:
     return ("/" + path.lower() + "/").replace("//", "/")
 
 
-@pytest.mark.parametrize("seed", range(8))  # 40 seeds were run by hand
+@pytest.mark.parametrize("seed", range(4))  # 40 seeds were run by hand
 def test_pages_of_filtered_mounts_are_where_hugo_puts_them(tmp_path, seed):
     rng = random.Random(seed)
     files = {f"src/{source}": front(source) for source in SOURCES}
