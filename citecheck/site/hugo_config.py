@@ -64,6 +64,7 @@ class Hugo:
     link_hook: LinkHook | None = None  # the site's (or its theme's) own link render hook, as its template reads
     disable_aliases: bool = False
     id_shortcodes: frozenset[str] = frozenset()  # shortcodes whose templates write id attributes
+    environment: str = "production"  # the build's environment (config overlay, `cascade` targets)
     aliases_redirected: bool = False  # the site writes its host's `_redirects` (its aliases, other rules) itself
     redirects: dict[str, tuple[str, bool]] = field(default_factory=dict)  # the host's exact rules
     exact_pages: dict[str, tuple[str, str]] | None = None  # exact mode: rel -> (URL, why left out)
@@ -105,6 +106,7 @@ def load_hugo(root: Path, environment: str | None = None) -> Hugo:
             data = merge(data, read_dir(folder))
             hugo.source = hugo.source or folder
     hugo.found = hugo.source is not None
+    hugo.environment = env
     _apply(hugo, data, root)
     return hugo
 

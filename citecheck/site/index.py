@@ -14,6 +14,7 @@ from citecheck.config import Config
 from citecheck.discover import relative
 from citecheck.model import Page
 from citecheck.site import hugo_pages
+from citecheck.site.cascade import Cascades
 from citecheck.site.hugo_pages import PageInfo
 from citecheck.site.host_redirects import is_pattern, pattern_matches
 from citecheck.site.link_hook import clearly_path
@@ -125,10 +126,19 @@ class SiteIndex:
         urlized: dict[tuple[str, str], dict] = {}  # (taxonomy, language) -> term -> (key, URL) of its list
         bundles: dict[str, list] = {}
         calls: dict[str, list] = {}
+        cascades = Cascades(hugo.environment)
+        for rel, logical, lang, _ in placed:  # what sections hand down, before the pages below them
+            if posixpath.basename(logical).startswith("_index."):
+                cascades.add(hugo_pages.describe(rel, logical, lang, hugo, leaf_dirs), pages[rel].front_matter or {})
         taken: set[tuple[str, str]] = set()
         for rel, logical, lang, own in placed:
             page = pages[rel]
             info = hugo_pages.describe(rel, logical, lang, hugo, leaf_dirs)
+            fm = page.front_matter or {}
+            handed = cascades.apply(info, fm)
+            if handed is not fm:
+                page = copy.copy(page)
+                page.front_matter = handed
             if not own:
                 if (info.lang, info.key) in taken:
                     continue

@@ -26,15 +26,15 @@ def mount_filter(patterns: tuple[str, ...]) -> Callable[[str], bool] | None:
             continue
         pattern = "/" + pattern.replace("\\", "/").lstrip("/")
         parts = pattern.rsplit("/", 1)[0].split("/")  # the folders on the way to what is included
-        on_the_way = [] if excluded else [_glob("/".join(parts[: i + 1]) or "/") for i in range(len(parts))]
-        rules.append((not excluded, _glob(pattern), on_the_way))
+        on_the_way = [] if excluded else [glob("/".join(parts[: i + 1]) or "/") for i in range(len(parts))]
+        rules.append((not excluded, glob(pattern), on_the_way))
     if not rules:
         return None
     including = any(include for include, _, _ in rules)
 
     def passes(path: str, folder: bool) -> bool:
-        for include, glob, on_the_way in rules:  # the first pattern that matches decides
-            if glob(path) or (folder and include and any(g(path) for g in on_the_way)):
+        for include, matches, on_the_way in rules:  # the first pattern that matches decides
+            if matches(path) or (folder and include and any(g(path) for g in on_the_way)):
                 return include
         return not including
 
@@ -53,8 +53,8 @@ def mount_filter(patterns: tuple[str, ...]) -> Callable[[str], bool] | None:
     return admits
 
 
-def _glob(pattern: str) -> Callable[[str], object]:
-    """A glob as a full match of a lower-case path."""
+def glob(pattern: str) -> Callable[[str], object]:
+    """A glob as a full match of a lower-case path (Hugo's globs, used by mounts and `cascade`)."""
     return re.compile(_regex(pattern.lower()), re.S).fullmatch
 
 
