@@ -91,12 +91,12 @@ def _unresolved(path: Path) -> Path:
 def _targets(options, config: Config, rels: dict[str, Path]) -> tuple[dict[str, Path], list[str]]:
     """The pages to lint: everything under the given folders, the given files, or the whole site."""
     warnings: list[str] = []
+    # Pages mounted from outside the site's folder (`../README.md`) are linked to, never linted here.
+    rels = {rel: path for rel, path in rels.items() if not rel.startswith("../")}
     if options.only is not None:
         return {rel: rels[rel] for rel in options.only if rel in rels}, warnings
     # Pages written in HTML are pages of the site, linted only when named: they are not Markdown,
     # and their markup is the site's own (a form, a table of data), not prose to check.
-    # Pages mounted from outside the site's folder (`../README.md`) are linked to, never linted here.
-    rels = {rel: path for rel, path in rels.items() if not rel.startswith("../")}
     if not options.paths:
         return {rel: path for rel, path in rels.items() if rel.endswith(discover.CONTENT_SUFFIXES)}, warnings
     chosen: dict[str, Path] = {}
