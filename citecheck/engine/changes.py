@@ -8,6 +8,7 @@ REF, plus every page that claims an address a changed page claims now.
 
 from __future__ import annotations
 
+import posixpath
 import subprocess
 from pathlib import Path
 
@@ -32,10 +33,16 @@ def changed_files(config: Config, ref: str) -> tuple[set[str], dict[str, str]]:
     """(changed or added rels, {rel at REF: path in git} of changed, renamed or deleted ones), site-relative."""
     root = config.root
     top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
-    prefix = discover.relative(root, top)
-    prefix = "" if prefix in (".", "") else prefix + "/"
-    diff = _git(root, "diff", "--name-status", "-M", ref, "--", ".")
-    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--full-name", "--", ".")
+    site = discover.relative(root, top)
+    site = "" if site in (".", "") else site
+    # The site's folder, and what it mounts from elsewhere in the repository (`../README.md`).
+    specs = [".", *(s for s in config.outside_mounts if _inside(top, root / s))]
+    diff = _git(root, "diff", "--name-status", "-M", ref, "--", *specs)
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--full-name", "--", *specs)
+
+    def rel(path: str) -> str:  # repository path -> site-relative ("../README.md" above the site)
+        return posixpath.relpath(path, site) if site else path
+
     changed: set[str] = set()
     before: dict[str, str] = {}
     for line in diff.splitlines():
@@ -43,12 +50,20 @@ def changed_files(config: Config, ref: str) -> tuple[set[str], dict[str, str]]:
         status, paths = parts[0], parts[1:]
         old, new = paths[0], paths[-1]
         if not status.startswith("A"):
-            before[old[len(prefix):] if old.startswith(prefix) else old] = old
+            before[rel(old)] = old
         if not status.startswith("D"):
-            changed.add(new[len(prefix):] if new.startswith(prefix) else new)
+            changed.add(rel(new))
     for path in untracked.splitlines():
-        changed.add(path[len(prefix):] if path.startswith(prefix) else path)
+        changed.add(rel(path))
     return changed, before
+
+
+def _inside(top: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(top.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def pages_to_check(config: Config, ref: str, use_cache: bool = True) -> set[str]:

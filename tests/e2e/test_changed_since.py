@@ -64,3 +64,25 @@ def test_unknown_ref_is_a_usage_error(site):
     root = commit_site(site, {"content/posts/a.md": FRONT.format(title="A", slug="a", extra="") + "Text.\n"})
     result = run_cli("check", str(root), "--changed-since", "no-such-ref")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_a_changed_file_mounted_from_outside_the_site_is_not_linted(tmp_path):
+    """A docs site in a repository mounts the repository's README: a change to it can break the
+    site's links (reported on the site's pages), but the README itself lies outside the site and
+    is never linted or fixed from there."""
+    repo = tmp_path / "repo"
+    (repo / "site/content/docs").mkdir(parents=True)
+    (repo / "README.md").write_text("# Readme\n\n## Install\n\n[gone](/nowhere/)\n", encoding="utf-8")
+    (repo / "site/hugo.toml").write_text(
+        'baseURL = "https://example.org/"\n[[module.mounts]]\nsource = "content"\ntarget = "content"\n'
+        '[[module.mounts]]\nsource = "../README.md"\ntarget = "content/readme.md"\n', encoding="utf-8")
+    (repo / "site/content/docs/a.md").write_text(FRONT.format(title="A", slug="a", extra="")
+                                                 + "[install](/readme/#install)\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "-c", "user.email=t@example.org", "-c", "user.name=t", "add", "-A")
+    git(repo, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "site")
+    (repo / "README.md").write_text("# Readme\n\n## Setup\n\n[gone](/nowhere/)\n", encoding="utf-8")
+    assert [(f["code"], f["path"]) for f in check_changed(repo / "site")] == [("LNK003", "content/docs/a.md")]
+    fixed = run_cli("check", str(repo / "site"), "--fix", "--no-cache")
+    assert "Traceback" not in fixed.stderr
+    assert (repo / "README.md").read_text(encoding="utf-8") == "# Readme\n\n## Setup\n\n[gone](/nowhere/)\n"
