@@ -62,7 +62,9 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
 
     body = _html_body(body_text, body_start) if rel.endswith(HTML_SUFFIXES) else walk(body_text, body_bytes, body_start)
     page.texts = body.texts
-    page.html = _outside_calls(body.html, body_bytes, body_start)
+    # `{{<mermaid align="center">}}` holds what reads as a tag; hugo replaces the call before any
+    # HTML is rendered.
+    page.html = _outside(body.html, call_spans(body_bytes), body_start) if body.html else body.html
     page.links = body.links
     markup = markup_spans(body_bytes)
     _add_bare_urls(page, markup, body_start)
@@ -74,20 +76,6 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     _add_anchors(page, body, anchor_style)
     page.citations = extract_citations(page, data)
     return page
-
-
-def _outside_calls(html: list[HtmlChunk], body_bytes: bytes, body_start: int) -> list[HtmlChunk]:
-    """The raw HTML that is not part of a shortcode call's own markup."""
-    calls = call_spans(body_bytes) if html else []
-    if not calls:
-        return html
-    starts = [start for start, _ in calls]  # in order, never overlapping
-
-    def in_call(chunk: HtmlChunk) -> bool:
-        i = bisect.bisect_right(starts, chunk.start - body_start) - 1
-        return i >= 0 and chunk.end - body_start <= calls[i][1]
-
-    return [chunk for chunk in html if not in_call(chunk)]
 
 
 def _html_body(text: str, start: int) -> Body:
@@ -171,7 +159,7 @@ def _add_html(page: Page, data: bytes, markup: list[tuple[int, int]], body_start
     to_byte.tags(tags)  # kept for HTML001, which runs right after parsing
     # Tags in a `{{< name >}}` body go to the shortcode's template as text, which may show them
     # as code (`#include <iostream>` in a tab): their balance is unknown here. Their links and ids count.
-    page.tags = _outside(tags, markup, body_start) if markup else tags
+    page.tags = _outside(tags, markup, body_start)
     _links_from_tags(page, data, joined, tags, to_byte)
     for comment in comments:
         match = _SUPPRESS.match(comment.text)
@@ -183,16 +171,19 @@ def _add_html(page: Page, data: bytes, markup: list[tuple[int, int]], body_start
             page.suppressions.append(Suppression(match.group(1), codes, start, end, line))
 
 
-def _outside(tags: list, spans: list[tuple[int, int]], body_start: int) -> list:
-    """The tags that start outside every span (byte offsets in the body; spans sorted, may nest)."""
+def _outside(items: list, spans: list[tuple[int, int]], body_start: int) -> list:
+    """The items (tags, HTML chunks) that start outside every span (byte offsets in the body;
+    spans sorted by start, may nest)."""
+    if not spans:
+        return items
     starts = [start for start, _ in spans]
     reach = list(accumulate((end for _, end in spans), max))  # the furthest end of the spans so far
 
-    def inside(tag) -> bool:
-        i = bisect.bisect_right(starts, tag.start - body_start) - 1
-        return i >= 0 and reach[i] > tag.start - body_start
+    def inside(item) -> bool:
+        i = bisect.bisect_right(starts, item.start - body_start) - 1
+        return i >= 0 and reach[i] > item.start - body_start
 
-    return [tag for tag in tags if not inside(tag)]
+    return [item for item in items if not inside(item)]
 
 
 def _links_from_tags(page: Page, data: bytes, joined: str, tags: list, to_byte) -> None:
