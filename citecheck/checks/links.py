@@ -21,13 +21,9 @@ def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]
     if resolved is None:
         resolved = []
         resolve = ctx.site.resolve
-        answers: dict[tuple[str, bool], Resolution] = {}  # a link list names a few pages many times
         for link in page.links:
             # Render hooks see Markdown links only; raw HTML reaches the browser as written.
-            question = (link.url, link.form in _HOOKED)
-            result = answers.get(question)
-            if result is None:
-                result = answers[question] = resolve(link.url, page, question[1])
+            result = resolve(link.url, page, link.form in _HOOKED)
             if result.kind not in _NOT_INTERNAL:
                 resolved.append((link, result))
         ctx.memo["internal-links"] = resolved

@@ -36,7 +36,7 @@ def changed_files(config: Config, ref: str) -> tuple[set[str], dict[str, str]]:
     site = discover.relative(root, top)
     site = "" if site in (".", "") else site
     # The site's folder, and what it mounts from elsewhere in the repository (`../README.md`).
-    specs = [".", *(s for s in config.outside_mounts if _inside(top, root / s))]
+    specs = [".", *(s for s in config.outside_mounts if (root / s).resolve().is_relative_to(top.resolve()))]
     diff = _git(root, "diff", "--name-status", "-M", ref, "--", *specs)
     untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--full-name", "--", *specs)
 
@@ -56,14 +56,6 @@ def changed_files(config: Config, ref: str) -> tuple[set[str], dict[str, str]]:
     for path in untracked.splitlines():
         changed.add(rel(path))
     return changed, before
-
-
-def _inside(top: Path, path: Path) -> bool:
-    try:
-        path.resolve().relative_to(top.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 def pages_to_check(config: Config, ref: str, use_cache: bool = True) -> set[str]:

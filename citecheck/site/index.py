@@ -134,16 +134,15 @@ class SiteIndex:
         for rel, logical, lang, own in placed:
             page = pages[rel]
             info = hugo_pages.describe(rel, logical, lang, hugo, leaf_dirs)
+            if not own and (info.lang, info.key) in taken:
+                continue
             fm = page.front_matter or {}
             handed = cascades.apply(info, fm)
-            if handed is not fm:
+            if handed is not fm or not own:
                 page = copy.copy(page)
                 page.front_matter = handed
-            if not own:
-                if (info.lang, info.key) in taken:
-                    continue
-                page = copy.copy(page)  # the same file published again: a page of its own in the index
-                page.rel = info.rel = f"{rel} ({info.lang}: {logical})"
+                if not own:  # the same file published again: a page of its own in the index
+                    page.rel = info.rel = f"{rel} ({info.lang}: {logical})"
             taken.add((info.lang, info.key))
             index._add(page, info, now, urlized, bundles)
             if page.shortcodes:
