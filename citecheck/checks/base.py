@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,16 +25,25 @@ class Hit:
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
 class Context:
     """What a check may look at besides the page: the site and the file's bytes."""
 
-    site: SiteIndex | None  # None while page-only checks run (right after parsing)
-    source: bytes
-    config: Config
-    memo: dict[str, Any] = field(default_factory=dict)  # per-page facts several checks share
-    facts: Facts | None = None  # answers of remote questions, in the network stage
-    asks: list[Ask] = field(default_factory=list)  # every remote question this page asked
+    __slots__ = ("site", "config", "memo", "facts", "asks", "_source")
+
+    def __init__(self, site: SiteIndex | None, source: bytes | Callable[[], bytes], config: Config,
+                 facts: Facts | None = None, asks: list[Ask] | None = None):
+        self.site = site  # None while page-only checks run (right after parsing)
+        self._source = source  # or a function that reads them, when first asked for
+        self.config = config
+        self.memo: dict[str, Any] = {}  # per-page facts several checks share
+        self.facts = facts  # answers of remote questions, in the network stage
+        self.asks: list[Ask] = asks if asks is not None else []  # every remote question this page asked
+
+    @property
+    def source(self) -> bytes:
+        if callable(self._source):
+            self._source = self._source()
+        return self._source
 
 
 class Check:

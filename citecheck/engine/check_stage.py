@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 
 from citecheck.engine import codec, parallel
 from citecheck.engine.checking import site_findings
-from citecheck.engine.pages import Entry, with_source
+from citecheck.engine.pages import Entry, read_bytes, with_source
 from citecheck.engine.plan import Plan
+from citecheck.model import Page
 
 # Below this many pages, forking workers (and building the whole site index) costs more than it saves.
 THRESHOLD = 400
@@ -20,19 +21,27 @@ def check_pages(plan: Plan, site, pages, local: dict[str, bytes], entries: list[
     page-only findings by content key; `meanwhile`: the caller's work, done while workers check."""
     pages.load([e.rel for e in entries])  # from the cache here: workers share no connection
     parallel.share(plan=plan, site=site, pages=pages, local=local)
-    items = [(e.rel, e.key, e.path, e.big) for e in entries]
+    items = [(e.rel, e.key, e.path, e.size, e.big) for e in entries]
     return parallel.map_chunks(_check_chunk, items, THRESHOLD, meanwhile)
 
 
-def _check_chunk(items: list[tuple[str, str, str, bool]]) -> list[tuple[str, bytes]]:
+def _check_chunk(items: list[tuple[str, str, str, int, bool]]) -> list[tuple[str, bytes]]:
     plan, site, pages, local = (parallel.shared(n) for n in ("plan", "site", "pages", "local"))
     out = []
-    for rel, key, path, big in items:
-        source = None
-        if not big:
-            with open(path, "rb") as stream:
-                source = stream.read()
-        page = with_source(pages.page(rel), source)
-        found = site_findings(plan, page, source, site, codec.decode_findings(local.get(key, b"")) or [])
+    for rel, key, path, size, big in items:
+        page = pages.page(rel)
+        found = site_findings(plan, page, None if big else _reader(page, path, size), site,
+                              codec.decode_findings(local.get(key, b"")) or [])
         out.append((rel, codec.encode_result(page.skipped, found)))
     return out
+
+
+def _reader(page: Page, path: str, size: int) -> Callable[[], bytes]:
+    """The page's bytes, read only if a finding needs placing (most pages have none here)."""
+
+    def read() -> bytes:
+        source = read_bytes(path, size)
+        with_source(page, source)
+        return source
+
+    return read

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from citecheck.checks.base import Context, Hit
 from citecheck.config import Config
 from citecheck.engine import suppress
@@ -15,19 +17,24 @@ def local_findings(plan: Plan, page: Page, source: bytes) -> list[Finding]:
     """Findings of the checks that look at this page alone (run where the page was parsed)."""
     if page.skipped:
         return []
-    return run_checks(plan.local_checks, page, source, Context(None, source, plan.config), plan.config)
+    return run_checks(plan.local_checks, page, Context(None, source, plan.config), plan.config)
 
 
-def site_findings(plan: Plan, page: Page, source: bytes, site, local: list[Finding]) -> list[Finding]:
+def site_findings(plan: Plan, page: Page, source: bytes | Callable[[], bytes] | None, site,
+                  local: list[Finding]) -> list[Finding]:
     """A page's final findings: its page-only findings, those of the checks that look its links up
-    in the site index, and the suppression comments applied to them all."""
+    in the site index, and the suppression comments applied to them all. `source` may be a function
+    that reads the bytes: most pages have no site finding and no suppression comment to place."""
     found = list(local)
+    ctx = Context(site, source, plan.config)
     if page.decode_error is None and not page.skipped:
-        found.extend(run_checks(plan.site_checks, page, source, Context(site, source, plan.config), plan.config))
-    return apply_suppressions(page, source, found, plan, plan.active)
+        found.extend(run_checks(plan.site_checks, page, ctx, plan.config))
+    if not page.suppressions:
+        return found
+    return apply_suppressions(page, ctx.source, found, plan, plan.active)
 
 
-def run_checks(checks, page: Page, source: bytes, ctx: Context, config: Config) -> list[Finding]:
+def run_checks(checks, page: Page, ctx: Context, config: Config) -> list[Finding]:
     ignored = ignored_for_file(page.rel, config)
     found = []
     for rule, check, severity in checks:
@@ -36,7 +43,7 @@ def run_checks(checks, page: Page, source: bytes, ctx: Context, config: Config) 
         if ignored and matches(rule.code, ignored):
             continue
         for hit in check.check(page, ctx):
-            found.append(to_finding(rule, severity, page, source, hit))
+            found.append(to_finding(rule, severity, page, ctx.source, hit))
     return found
 
 
