@@ -234,7 +234,9 @@ def rendered_alternatives(published: Published, source: str, text: str, url: str
     if url in written:
         return None
     wanted = " ".join(text.split())
-    found = []
+    found: list[str] = []
+    if not wanted:  # no text to match by (a link whose destination a shortcode writes): not judged
+        return found
     for match in _ANCHOR.finditer(body):
         label = " ".join(html.unescape(_TAGS.sub("", match.group(2))).split())
         href = _HREF.search(match.group(1))

@@ -17,6 +17,12 @@ from citecheck.site.link_hook import LinkHook, read_hook
 HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
 _SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 _WRITES_IDS = re.compile(r"\bid\s*=|^[ \t]*(?:#{1,6}[ \t]|:[ \t])", re.M)
+# An id written as it stands: no template action in it (`id="{{ .Anchor }}"` is the page's own).
+_LITERAL_ID = re.compile(r"""(?<![\w$.:-])id\s*=\s*(?:"([^"{}<>\s]+)"|'([^'{}<>\s]+)')""")
+_READ_FILE = re.compile(r"""\breadFile\s+(?:"([^"{}]+)"|`([^`{}]+)`)""")
+_RENDERS_MARKDOWN = re.compile(r"\bmarkdownify\b|\bRenderString\b")
+# Templates that are not page templates: their ids are modelled elsewhere (shortcodes, headings).
+_NOT_PAGE_TEMPLATES = frozenset(("shortcodes", "_shortcodes", "_markup"))
 
 
 class HugoConfigError(Exception):
@@ -64,6 +70,9 @@ class Hugo:
     link_hook: LinkHook | None = None  # the site's (or its theme's) own link render hook, as its template reads
     disable_aliases: bool = False
     id_shortcodes: frozenset[str] = frozenset()  # shortcodes whose templates write id attributes
+    layout_ids: frozenset[str] = frozenset()  # ids that page templates write as they stand (`id="main"`)
+    # (folder under layouts/, file): a page template there renders that file's Markdown (`readFile`)
+    layout_includes: tuple[tuple[str, str], ...] = ()
     environment: str = "production"  # the build's environment (config overlay, `cascade` targets)
     aliases_redirected: bool = False  # the site writes its host's `_redirects` (its aliases, other rules) itself
     redirects: dict[str, tuple[str, bool]] = field(default_factory=dict)  # the host's exact rules
@@ -214,6 +223,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()
     hugo.link_hook = read_hook(_link_hooks(root, data))
     hugo.id_shortcodes = _id_shortcodes(root, data)
+    hugo.layout_ids, hugo.layout_includes = _layout_ids(root, data)
     hugo.aliases_redirected = writes_aliases(_table(data, "outputformats"))
     hugo.redirects = host_redirects(root, [m.source for m in hugo.static_mounts], [m.target for m in hugo.static_mounts])
     multilingual_single_host = len(hugo.languages) > 1
@@ -306,6 +316,34 @@ def _link_hooks(root: Path, data: dict[str, Any]) -> list[Path]:
         if found:
             return found
     return []
+
+
+def _layout_ids(root: Path, data: dict[str, Any]) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    """Ids the page templates (layouts, partials, base templates; not shortcodes or render hooks)
+    write: those written as they stand, and the files whose Markdown a template renders into the
+    page (`{{ readFile "content/manual/setup.md" | markdownify }}`), by the folder of the template:
+    `manual/single.html` renders the pages under /manual, `_default/` and partials any page.
+    A site's template hides its theme's of the same name."""
+    ids: set[str] = set()
+    includes: set[tuple[str, str]] = set()
+    seen: set[str] = set()
+    for layouts in _layout_dirs(root, data):
+        for template in layouts.rglob("*.html"):
+            rel = template.relative_to(layouts).as_posix()
+            top = rel.split("/", 1)[0]
+            if rel in seen or top in _NOT_PAGE_TEMPLATES:
+                continue
+            seen.add(rel)
+            try:
+                text = template.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            ids.update(a or b for a, b in _LITERAL_ID.findall(text))
+            if _RENDERS_MARKDOWN.search(text):
+                folder = posixpath.dirname(rel) if "/" in rel and not top.startswith("_") and top != "partials" else ""
+                includes.update((folder, _clean(a or b)) for a, b in _READ_FILE.findall(text)
+                                if (a or b).lower().endswith((".md", ".markdown")))
+    return frozenset(ids), tuple(sorted(includes))
 
 
 def _id_shortcodes(root: Path, data: dict[str, Any]) -> frozenset[str]:

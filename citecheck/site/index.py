@@ -147,7 +147,7 @@ class SiteIndex:
             index._add(page, info, now, urlized, bundles)
             if page.shortcodes:
                 calls[page.rel] = page.shortcodes
-        index._add_shortcode_ids(calls)
+        index._add_included_ids(calls)
         index._add_implicit_sections()
         index._add_resources(resources, roots, leaf_dirs, bundles)
         index.tables["assets"].update({path: 1 for path in assets})
@@ -214,14 +214,14 @@ class SiteIndex:
                             listing = known[term] = (path_key(url), url)
                         listings[listing[0]] = listing[1]
 
-    def _add_shortcode_ids(self, calls: dict[str, list]) -> None:
-        """Ids that shortcodes put on a page: a template that writes ids leaves the page's ids
-        unknown; a shortcode given a content path (an include) brings that page's ids along, or
-        leaves them unknown when the path finds no page. Includes of includes follow, as Hugo
-        renders them."""
+    def _add_included_ids(self, calls: dict[str, list]) -> None:
+        """Ids that shortcodes and page templates put on a page: a shortcode that writes ids leaves
+        the page's ids unknown; a shortcode given a content path, or a page template rendering a
+        file (an include), brings that page's ids along, or leaves them unknown when the path finds
+        no page. Includes of includes follow, as Hugo renders them."""
         refs = self.tables["refs"]
         writers = self.config.hugo.id_shortcodes
-        includes: dict[str, list[str]] = {}
+        includes = self._layout_includes()
         for rel, shortcodes in calls.items():
             row = refs.get(rel)
             if row is None:
@@ -240,6 +240,10 @@ class SiteIndex:
                         includes.setdefault(rel, []).append(found)
             if unknown:
                 refs[rel] = (row[0], row[1], True, *row[3:])
+        for rel, found in includes.items():
+            if None in found:  # a file that is no page: what it brings is unknown
+                found[:] = [other for other in found if other is not None]
+                refs[rel] = (*refs[rel][:2], True, *refs[rel][3:])
         for _ in range(3):  # an include of an include, a few levels deep
             for rel, found in includes.items():
                 row = refs[rel]
@@ -247,6 +251,22 @@ class SiteIndex:
                 unknown = row[2] or any(refs[other][2] for other in found)
                 refs[rel] = (row[0], sorted(anchors), unknown, *row[3:])
         self._refs.clear()
+
+    def _layout_includes(self) -> dict[str, list[str | None]]:
+        """rel -> the pages whose Markdown its page template renders into it (`readFile`; None for
+        a file that is no page), for the pages under each such template's folder."""
+        wanted = self.config.hugo.layout_includes
+        if not wanted:
+            return {}
+        refs = self.tables["refs"]
+        found = {path: path if path in refs else None for _, path in wanted}
+        includes: dict[str, list[str | None]] = {}
+        for rel, row in refs.items():
+            key = row[4]
+            for folder, path in wanted:
+                if (not folder or key.startswith(f"/{folder.lower()}/")) and found[path] != rel:
+                    includes.setdefault(rel, []).append(found[path])
+        return includes
 
     def _add_implicit_sections(self) -> None:
         """Hugo makes a list page for the home page and each top folder, with or without _index.md."""
@@ -381,7 +401,9 @@ class SiteIndex:
         return url
 
     def anchors(self, page: PageRef) -> frozenset[str]:
-        return page.anchors
+        """Its ids: its own, those of what it includes, and those its templates write as they stand."""
+        written = self.config.hugo.layout_ids
+        return page.anchors | written if written else page.anchors
 
     def resolve(self, url: str, source: Page, hooked: bool = True) -> Resolution:
         """What answers `url` written on `source`. The answer is shared, not to be changed: pages

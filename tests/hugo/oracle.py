@@ -13,7 +13,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from citecheck.site.hugo_exact import hugo_binary as find_hugo
 
 _ANCHOR = re.compile(r'<a href="([^"]*)"[^>]*>(L\d+)</a>')
-_ID = re.compile(r'\bid="([^"]*)"')
+_ID = re.compile(r'(?<![\w-])id="([^"]*)"')
 _REFRESH = re.compile(r'<meta http-equiv="?refresh"? content="0; url=([^"]+)"')
 
 

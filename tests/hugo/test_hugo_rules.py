@@ -174,6 +174,31 @@ def agreement(root: Path) -> tuple[dict[str, str], dict[str, str]]:
     return truth, {label: said.get(label, "ok") for label in truth}
 
 
+def test_ids_a_page_template_writes(tmp_path):
+    """A page template's ids written as they stand are on its pages; a file it renders with
+    `readFile | markdownify` brings its headings to the pages under the template's folder only;
+    a rendered file that is no page leaves those pages' ids unknown (no LNK003 there)."""
+    page_template = '<html><body><main id="main">{{ .Content }}%s</main>{{ partial "foot.html" . }}</body></html>'
+    root = site(tmp_path, {
+        "layouts/manual/single.html": page_template % '{{ readFile "content/manual/install.md" | markdownify }}',
+        "layouts/guide/single.html": page_template % '{{ readFile "NOTES.md" | markdownify }}',
+        "layouts/_default/single.html": page_template % "",
+        "layouts/_partials/foot.html": '{{ $id := "" }}{{ $id = "not-either" }}'
+                                        '<footer id="site-footer" data-id="not-an-id"></footer>',
+        "NOTES.md": "## Release notes\n",
+        "content/manual/install.md": front("Install") + "## Installing\n",
+        "content/manual/toc.md": front("Contents") + "Read on.\n",
+        "content/guide/page.md": front("Guide") + "Read on.\n",
+        "content/other.md": front("Other") + "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
+            ["/manual/toc/#installing", "/manual/toc/#nowhere", "/manual/toc/#main", "/other/#installing",
+             "/other/#site-footer", "/other/#not-an-id", "/guide/page/#release-notes", "/other/#not-either"], 1)),
+    })
+    truth, said = agreement(root)
+    assert truth == {"L1": "ok", "L2": "fragment", "L3": "ok", "L4": "fragment", "L5": "ok", "L6": "fragment",
+                     "L7": "ok", "L8": "fragment"}
+    assert said == truth
+
+
 def test_languages_given_one_file_each_in_the_config_folder(tmp_path):
     """`languages.fr.toml` is `[languages.fr]`, `params.fr.toml` its params, `menu.fr.toml` its menus."""
     root = site(tmp_path, {
