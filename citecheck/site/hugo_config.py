@@ -304,8 +304,10 @@ def _layout_dirs(root: Path, data: dict[str, Any]) -> list[Path]:
     """The site's layouts folder and its themes'."""
     folders = [root / "layouts"]
     theme = data.get("theme")
+    themes = data.get("themesdir")
+    themes = root / themes if isinstance(themes, str) and themes else root / "themes"
     for name in theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []:
-        folders.append(root / "themes" / name / "layouts")
+        folders.append(themes / name / "layouts")
     return [folder for folder in folders if folder.is_dir()]
 
 

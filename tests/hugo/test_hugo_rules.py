@@ -199,6 +199,19 @@ def test_ids_a_page_template_writes(tmp_path):
     assert said == truth
 
 
+def test_a_theme_in_the_folder_themesdir_names_writes_ids_too(tmp_path):
+    root = site(tmp_path, {
+        "ours/plain/layouts/_default/single.html": '<html><body><nav id="menu"></nav>{{ .Content }}</body></html>',
+        "content/b.md": front("B") + "Text.\n",
+        "content/a.md": front("A") + "[L1](/b/#menu)\n\n[L2](/b/#nowhere)\n",
+    }, config=BASE + 'theme = "plain"\nthemesDir = "ours"\n')
+    for layout in ("single", "list"):
+        (root / f"layouts/_default/{layout}.html").unlink()
+    truth, said = agreement(root)
+    assert truth == {"L1": "ok", "L2": "fragment"}
+    assert said == truth
+
+
 def test_languages_given_one_file_each_in_the_config_folder(tmp_path):
     """`languages.fr.toml` is `[languages.fr]`, `params.fr.toml` its params, `menu.fr.toml` its menus."""
     root = site(tmp_path, {
