@@ -80,7 +80,8 @@ class Memo:
     def parsed(self, entries: list[Entry], want_local: set[str], parse: Parse) -> Pages:
         """The parse stage's output for these entries. Each entry gets its key and ref (digest of
         its site-index facts); only contents the cache has never seen are parsed (and a few files
-        that changed on disk), and their parts and page-only findings are cached. Files that cannot be read are left out (`errors`).
+        that changed on disk), and their parts and page-only findings are cached. Files that
+        cannot be read are left out (`errors`).
 
         Results arrive in rel order, as the returned pages are read (so the site index of a first
         run is built while the workers parse); `Pages.finish` takes the rest."""

@@ -21,8 +21,6 @@ _WRITES_IDS = re.compile(r"\bid\s*=|^[ \t]*(?:#{1,6}[ \t]|:[ \t])", re.M)
 _LITERAL_ID = re.compile(r"""(?<![\w$.:-])id\s*=\s*(?:"([^"{}<>\s]+)"|'([^'{}<>\s]+)')""")
 _READ_FILE = re.compile(r"""\breadFile\s+(?:"([^"{}]+)"|`([^`{}]+)`)""")
 _RENDERS_MARKDOWN = re.compile(r"\bmarkdownify\b|\bRenderString\b")
-# Templates that are not page templates: their ids are modelled elsewhere (shortcodes, headings).
-_NOT_PAGE_TEMPLATES = frozenset(("shortcodes", "_shortcodes", "_markup"))
 
 
 class HugoConfigError(Exception):
@@ -222,8 +220,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     _mounts(hugo, data)
     embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()
     hugo.link_hook = read_hook(_link_hooks(root, data))
-    hugo.id_shortcodes = _id_shortcodes(root, data)
-    hugo.layout_ids, hugo.layout_includes = _layout_ids(root, data)
+    hugo.id_shortcodes, hugo.layout_ids, hugo.layout_includes = _template_ids(root, data)
     hugo.aliases_redirected = writes_aliases(_table(data, "outputformats"))
     hugo.redirects = host_redirects(root, [m.source for m in hugo.static_mounts], [m.target for m in hugo.static_mounts])
     multilingual_single_host = len(hugo.languages) > 1
@@ -320,46 +317,42 @@ def _link_hooks(root: Path, data: dict[str, Any]) -> list[Path]:
     return []
 
 
-def _layout_ids(root: Path, data: dict[str, Any]) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
-    """Ids the page templates (layouts, partials, base templates; not shortcodes or render hooks)
-    write: those written as they stand, and the files whose Markdown a template renders into the
-    page (`{{ readFile "content/manual/setup.md" | markdownify }}`), by the folder of the template:
-    `manual/single.html` renders the pages under /manual, `_default/` and partials any page.
-    A site's template hides its theme's of the same name."""
+def _template_ids(root: Path, data: dict[str, Any]
+                  ) -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, str], ...]]:
+    """What the templates tell of a page's ids, each template read once (a site's hides its
+    theme's of the same path):
+
+    - shortcodes whose template (any variant: `NAME.html`, `NAME.en.html`, under `shortcodes/` or
+      `_shortcodes/`) writes an `id` attribute, or Markdown headings or definition terms (which get
+      ids when called as `{{% %}}`): the ids they give a page cannot be read from the page;
+    - ids that page templates (layouts, partials, base templates; not render hooks) write as they
+      stand;
+    - files whose Markdown a page template renders into its pages
+      (`{{ readFile "content/manual/setup.md" | markdownify }}`), by the template's folder:
+      `manual/single.html` renders the pages under /manual, `_default/` and partials any page."""
+    shortcodes: set[str] = set()
     ids: set[str] = set()
     includes: set[tuple[str, str]] = set()
     seen: set[str] = set()
     for layouts in _layout_dirs(root, data):
         for template in layouts.rglob("*.html"):
             rel = template.relative_to(layouts).as_posix()
-            top = rel.split("/", 1)[0]
-            if rel in seen or top in _NOT_PAGE_TEMPLATES:
+            top, _, inner = rel.partition("/")
+            if rel in seen or top == "_markup":
                 continue
             seen.add(rel)
             try:
                 text = template.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
+            if top in ("shortcodes", "_shortcodes"):
+                if inner and _WRITES_IDS.search(text):
+                    name = template.name.split(".", 1)[0]  # any variant: NAME.en.html, NAME.amp.html
+                    shortcodes.add(posixpath.join(posixpath.dirname(inner), name).lstrip("./"))
+                continue
             ids.update(a or b for a, b in _LITERAL_ID.findall(text))
             if _RENDERS_MARKDOWN.search(text):
-                folder = posixpath.dirname(rel) if "/" in rel and not top.startswith("_") and top != "partials" else ""
+                folder = posixpath.dirname(rel) if inner and not top.startswith("_") and top != "partials" else ""
                 includes.update((folder, _clean(a or b)) for a, b in _READ_FILE.findall(text)
                                 if (a or b).lower().endswith((".md", ".markdown")))
-    return frozenset(ids), tuple(sorted(includes))
-
-
-def _id_shortcodes(root: Path, data: dict[str, Any]) -> frozenset[str]:
-    """Shortcodes whose template (any variant: `NAME.html`, `NAME.en.html`, under `shortcodes/` or
-    `_shortcodes/`) writes an `id` attribute, or Markdown headings or definition terms (which get
-    ids when called as `{{% %}}`): the ids it gives a page cannot be read from the page."""
-    names = set()
-    for layouts in _layout_dirs(root, data):
-        for folder in (layouts / "shortcodes", layouts / "_shortcodes"):
-            if not folder.is_dir():
-                continue
-            for template in folder.rglob("*.html"):
-                rel = template.relative_to(folder).as_posix()
-                name = posixpath.join(posixpath.dirname(rel), template.name.split(".", 1)[0]).lstrip("./")
-                if name not in names and _WRITES_IDS.search(template.read_text(encoding="utf-8", errors="replace")):
-                    names.add(name)
-    return frozenset(names)
+    return frozenset(shortcodes), frozenset(ids), tuple(sorted(includes))
