@@ -24,7 +24,7 @@ FINDINGS = st.builds(
     st.dictionaries(TEXT, VALUES, max_size=3), FIXES)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(FINDINGS, max_size=4))
 def test_the_report_is_what_the_json_module_writes(findings):
     encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
