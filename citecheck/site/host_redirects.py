@@ -1,27 +1,33 @@
 """Redirects the host serves besides Hugo's alias pages: Netlify's `_redirects` (copied from a static
-folder) and `[[redirects]]` of `netlify.toml`, exact paths only, and `aliases` that a site with
-`disableAliases` writes into its own `_redirects`."""
+folder, or the rules a site's template for it writes as they stand) and `[[redirects]]` of
+`netlify.toml`, and `aliases` that a site with `disableAliases` writes into its own `_redirects`."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+_ACTION = re.compile(r"\{\{.*?\}\}")
 
-def host_redirects(root: Path, static_sources: list[str], mount_targets: list[str]) -> dict[str, tuple[str, bool]]:
-    """Exact source path -> (destination, whether the host redirects rather than rewrites)."""
+
+def host_redirects(root: Path, static_sources: list[str], mount_targets: list[str],
+                   templates: Iterable[Path] = ()) -> dict[str, tuple[str, bool]]:
+    """Source path (or pattern) -> (destination, whether the host redirects rather than rewrites).
+    `templates`: the site's templates of its own `_redirects`, whose rules written as they stand
+    count too; a rule whose destination a template fills in is served, to a place unknown here."""
     rules: list[tuple[str, str, str]] = []
-    for source, target in zip(static_sources, mount_targets):
-        if target.strip("/"):  # `_redirects` only counts at the top of the published folder
-            continue
-        path = root / source / "_redirects"
+    files = [root / source / "_redirects" for source, target in zip(static_sources, mount_targets)
+             if not target.strip("/")]  # `_redirects` only counts at the top of the published folder
+    for path in [*files, *templates]:
         if path.is_file():
             for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-                fields = line.split("#", 1)[0].split()
-                if len(fields) >= 2:
+                # What a template fills in stands as `{{}}`: a rule whose source it writes is unknown.
+                fields = _ACTION.sub("{{}}", line).split("#", 1)[0].split()
+                if len(fields) >= 2 and "{{" not in fields[0]:
                     rules.append((fields[0], fields[1], fields[2] if len(fields) > 2 else "301"))
     netlify = root / "netlify.toml"
     if netlify.is_file():
@@ -40,6 +46,15 @@ def host_redirects(root: Path, static_sources: list[str], mount_targets: list[st
         if source.startswith("/") and status[:1] in ("2", "3"):
             out.setdefault(unquote(source).rstrip("/") or "/", (destination, status.startswith("3")))
     return out
+
+
+def redirects_templates(layout_dirs: list[Path], output_formats: dict[str, Any]) -> list[Path]:
+    """The home page's templates of the output formats that write `_redirects` (`index.NAME`,
+    `home.NAME`), the site's before its theme's."""
+    names = [name for name, conf in output_formats.items()
+             if isinstance(conf, dict) and str(conf.get("basename", "")).lower() == "_redirects"]
+    return [path for folder in layout_dirs for name in names for kind in ("home", "index")
+            for path in sorted(folder.glob(f"{kind}.{name}*")) + sorted(folder.glob(f"_default/{kind}.{name}*"))][:1]
 
 
 def writes_aliases(output_formats: dict[str, Any]) -> bool:

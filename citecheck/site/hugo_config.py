@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citecheck.site.host_redirects import host_redirects, writes_aliases
+from citecheck.site.host_redirects import host_redirects, redirects_templates, writes_aliases
 from citecheck.site.link_hook import LinkHook, read_hook
 
 HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
@@ -222,7 +222,8 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     hugo.link_hook = read_hook(_link_hooks(root, data))
     hugo.id_shortcodes, hugo.layout_ids, hugo.layout_includes = _template_ids(root, data)
     hugo.aliases_redirected = writes_aliases(_table(data, "outputformats"))
-    hugo.redirects = host_redirects(root, [m.source for m in hugo.static_mounts], [m.target for m in hugo.static_mounts])
+    hugo.redirects = host_redirects(root, [m.source for m in hugo.static_mounts], [m.target for m in hugo.static_mounts],
+                                    redirects_templates(_layout_dirs(root, data), _table(data, "outputformats")))
     multilingual_single_host = len(hugo.languages) > 1
     hugo.embedded_link_hook = embedded == "always" or (
         embedded in ("auto", "fallback") and hugo.link_hook is None and multilingual_single_host)

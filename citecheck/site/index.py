@@ -638,9 +638,10 @@ class SiteIndex:
 
     def _redirected(self, path: str, destination: str, redirects: bool, hops: int) -> Resolution:
         """A path the host redirects: LNK002 to the page it leads to; a rewrite (200), a rule leading
-        off the site or to a file answers as it is; a rule leading nowhere is broken."""
+        off the site, to a file or where a template decides answers as it is; a rule leading
+        nowhere is broken."""
         parts = split_url(destination)
-        if parts is None or parts.scheme or destination.startswith("//"):
+        if parts is None or parts.scheme or destination.startswith("//") or "{{" in destination:
             return Resolution("static", path=path)
         inner = self._below_base(parts.path or "/") if parts.path.startswith("/") else None
         target = self._resolve_path(inner, parts.query, hops + 1) if inner else Resolution("missing")

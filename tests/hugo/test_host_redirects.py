@@ -83,3 +83,22 @@ def test_a_link_only_page_of_a_site_writing_its_own_redirects_is_not_judged(tmp_
     assert oracle.build(plain).returncode == 0
     found = {f["subject"]: f for f in lint(plain)}
     assert sorted(found) == ["/docs/api/", "/docs/nowhere/"] and "build.render: link" in found["/docs/api/"]["message"]
+
+
+def test_rules_a_site_writes_into_its_own_redirects_file_are_followed(tmp_path):
+    """Rules of the site's `_redirects` template count as written: a link through an exact one is
+    LNK002, one a pattern serves is fine, one whose destination the template fills in is served
+    (where to is not judged); a rule to nowhere and a path no rule serves are LNK001."""
+    template = ('{{ $v := "1.0" }}\n/docs/current/*  /docs/{{ $v }}/:splat\n/old  /docs/1.0/a/\n'
+                '/later  /docs/{{ $v }}/a/  301\n/dead  /nowhere/\n# a comment\n'
+                '{{ range $p := .Site.Pages }}{{ range .Aliases }}{{ . }} {{ $p.RelPermalink }}\n{{ end }}{{ end }}')
+    links = ["/docs/current/a/", "/old", "/later", "/dead", "/unserved/"]
+    root = site(tmp_path, {
+        "content/docs/1.0/a.md": front("A"),
+        "content/posts/p.md": front("P") + "".join(f"[x]({url})\n\n" for url in links),
+        "layouts/index.redir": template,
+    }, config=BASE + REDIRECTS_FORMAT)
+    assert oracle.build(root).returncode == 0
+    written = (root / "public/_redirects").read_text()
+    assert "/docs/current/*  /docs/1.0/:splat" in written and "/later  /docs/1.0/a/  301" in written
+    assert codes(root) == [("LNK001", "/dead"), ("LNK001", "/unserved/"), ("LNK002", "/old")]
