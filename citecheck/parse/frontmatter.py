@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,7 +81,8 @@ _YAML_LOADER = None
 def _yaml_loader():
     """The safe loader, except that a timestamp-shaped value that is no real date (2019-02-30)
     stays a string, as it does in Hugo's YAML library: FM006 then points at that one field,
-    and the rest of the front matter (title, slug, aliases) is not thrown away with it."""
+    and the rest of the front matter (title, slug, aliases) is not thrown away with it; and a
+    key given twice in one mapping is an error, as it is there."""
     global _YAML_LOADER
     if _YAML_LOADER is None:
         import yaml
@@ -92,7 +94,20 @@ def _yaml_loader():
             except ValueError:
                 return loader.construct_scalar(node)
 
-        _YAML_LOADER = type("_Loader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+        def mapping(loader, node, deep=False):
+            # Hugo refuses a mapping that names a key twice (the build fails); a merge (`<<`) may.
+            seen = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                    key = loader.construct_object(key_node)
+                    if isinstance(key, Hashable):
+                        if key in seen:
+                            raise yaml.constructor.ConstructorError(
+                                None, None, f"key {key!r} given twice", key_node.start_mark)
+                        seen.add(key)
+            return SafeConstructor.construct_mapping(loader, node, deep)
+
+        _YAML_LOADER = type("_Loader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {"construct_mapping": mapping})
         _YAML_LOADER.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
     return _YAML_LOADER
 

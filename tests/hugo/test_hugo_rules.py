@@ -212,6 +212,19 @@ def test_a_theme_in_the_folder_themesdir_names_writes_ids_too(tmp_path):
     assert said == truth
 
 
+@pytest.mark.parametrize("fm, refused", [
+    ("aliases: [/a]\naliases: [/b]\n", True),
+    ("params:\n  x: 1\n  x: 2\n", True),
+    ("base: &b\n  x: 1\nother:\n  <<: *b\n  x: 2\n", False),
+    ("tags: [a, a]\n", False),
+])
+def test_front_matter_naming_a_key_twice_is_invalid_where_hugo_refuses_it(tmp_path, fm, refused):
+    root = site(tmp_path, {"content/a.md": f"---\ntitle: A\n{fm}---\nText.\n"})
+    assert (oracle.build(root).returncode != 0) == refused
+    done = run_cli("check", str(root), "--select", "FM001", "--format", "json", "--no-cache")
+    assert [f["code"] for f in json.loads(done.stdout)] == (["FM001"] if refused else [])
+
+
 def test_languages_given_one_file_each_in_the_config_folder(tmp_path):
     """`languages.fr.toml` is `[languages.fr]`, `params.fr.toml` its params, `menu.fr.toml` its menus."""
     root = site(tmp_path, {
