@@ -208,6 +208,14 @@ class Listing:
             return None
         return marshal.loads(data)
 
+    def pending(self) -> bool:
+        """Whether the listing is still being made: the caller would wait, so has time for other work."""
+        if self.child is None:
+            return False
+        import select
+
+        return not select.select([self.child[1]], [], [], 0)[0]
+
     def close(self) -> None:
         """Reap a child whose listing was never taken (a run that stopped early)."""
         if self.child is not None:

@@ -66,8 +66,8 @@ def run(config: Config, options: Options) -> Result:
     counts: dict[str, int] = {}
     try:
         known = memo.known_files()  # read while the listing is being made
-        if options.listing is not None and not full_run:
-            frontmatter.prepare_yaml()  # the pages a pre-commit run names are likely to need parsing
+        if options.listing is not None and not full_run and options.listing.pending():
+            frontmatter.prepare_yaml()  # the pages a pre-commit run names may need it, and it would wait anyway
         where = scope(options, config)
         entries, errors = pages.read(where.listed, known, config.get("max-file-size"))
         clock(f"discover + read ({len(entries)} files)")
