@@ -16,12 +16,18 @@ _PROBLEMS = {
 }
 
 
+_OMITTED = ("; Hugo leaves raw HTML out of the page (`markup.goldmark.renderer.unsafe` is not set): "
+            "write it as text (`\\<tag>` or in backticks), or set that option if the HTML is meant")
+
+
 class InlineHtmlMalformed(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         tags = html_tags(page)
         ignore = set(self.options.get("ignore-tags", []))
         cap = int(self.options.get("max-per-page", 50))
         problems = (p for p in htmlscan.imbalances(tags) if p.tag.name not in ignore)
+        # Under Hugo's defaults the page shows a comment instead: the defect is the text lost.
+        omitted = "" if ctx.config.hugo.raw_html else _OMITTED
         for reported, problem in enumerate(problems):
             if reported == cap:  # 50,000 unclosed <div>s are one problem to fix, not 50,000
                 rest = 1 + sum(1 for _ in problems)
@@ -29,7 +35,7 @@ class InlineHtmlMalformed(Check):
                           {"problem": f"{rest:,} more unbalanced tags in this page (the first {cap} are reported)"},
                           subject="more")
                 break
-            text = _PROBLEMS[problem.problem].format(tag=problem.tag.name)
+            text = _PROBLEMS[problem.problem].format(tag=problem.tag.name) + omitted
             yield Hit(problem.tag.start, problem.tag.end, {"problem": text},
                       subject=f"{problem.problem}:{problem.tag.name}")
         limit = int(self.options.get("max-depth", 256))

@@ -67,6 +67,7 @@ class Hugo:
     embedded_link_hook: bool = False  # Hugo's embedded link render hook rewrites Markdown links
     link_hook: LinkHook | None = None  # the site's (or its theme's) own link render hook, as its template reads
     disable_aliases: bool = False
+    raw_html: bool = True  # raw HTML in Markdown is published (`markup.goldmark.renderer.unsafe`; off in Hugo's defaults)
     id_shortcodes: frozenset[str] = frozenset()  # shortcodes whose templates write id attributes
     layout_ids: frozenset[str] = frozenset()  # ids that page templates write as they stand (`id="main"`)
     # (folder under layouts/, file): a page template there renders that file's Markdown (`readFile`)
@@ -204,6 +205,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     if isinstance(taxonomies, dict):
         hugo.taxonomies = {str(k): str(v) for k, v in taxonomies.items()}
     goldmark = _table(data, "markup", "goldmark")
+    hugo.raw_html = _table(goldmark, "renderer").get("unsafe") is True or not hugo.found
     parser = _table(goldmark, "parser")
     hugo.anchor_style = str(parser.get("autoheadingidtype", "github")).lower()
     # Flags for the page parser: which elements get ids besides headings (`:plain` is added below).

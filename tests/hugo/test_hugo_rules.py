@@ -225,6 +225,19 @@ def test_front_matter_naming_a_key_twice_is_invalid_where_hugo_refuses_it(tmp_pa
     assert [f["code"] for f in json.loads(done.stdout)] == (["FM001"] if refused else [])
 
 
+@pytest.mark.parametrize("unsafe", [True, False])
+def test_malformed_raw_html_says_when_hugo_leaves_it_out(tmp_path, unsafe):
+    config = BASE + ("[markup.goldmark.renderer]\nunsafe = true\n" if unsafe else "")
+    root = site(tmp_path, {"content/a.md": front("A") + "Some <b>bold words.\n"}, config=config)
+    assert oracle.build(root).returncode == 0
+    published = "<b>" in (root / "public/a/index.html").read_text(encoding="utf-8")
+    assert published == unsafe
+    done = run_cli("check", str(root), "--select", "HTML001", "--format", "json", "--no-cache")
+    [message] = [f["message"] for f in json.loads(done.stdout)]
+    assert message.startswith("Raw HTML is malformed: <b> is never closed")
+    assert ("Hugo leaves raw HTML out" in message) == (not published)
+
+
 def test_languages_given_one_file_each_in_the_config_folder(tmp_path):
     """`languages.fr.toml` is `[languages.fr]`, `params.fr.toml` its params, `menu.fr.toml` its menus."""
     root = site(tmp_path, {

@@ -67,7 +67,11 @@ def test_tags_of_shortcode_markup_are_not_judged(tmp_path):
     page = (root / "public/posts/a/index.html").read_text(encoding="utf-8")
     assert '<pre class="mermaid">' in page and "<iostream>" not in page and "&lt;iostream&gt;" in page
     done = run_cli("check", str(root), "--select", "HTML001", "--format", "json", "--no-cache")
-    assert [(f["line"], f["message"]) for f in json.loads(done.stdout)] == [(15, "Raw HTML is malformed: <b> is never closed")]
+    # This site leaves `markup.goldmark.renderer.unsafe` unset: hugo shows a comment for the tag,
+    # and the message says so.
+    assert "<b>" not in page and "raw HTML omitted" in page
+    [(line, message)] = [(f["line"], f["message"]) for f in json.loads(done.stdout)]
+    assert line == 15 and message.startswith("Raw HTML is malformed: <b> is never closed; Hugo leaves raw HTML out")
 
 
 def test_a_link_hugo_completes_with_a_shortcode_is_not_judged(tmp_path):
