@@ -4,12 +4,12 @@ the site index, suppression comments), in forked workers when there are many."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from citecheck.engine import codec, parallel
 from citecheck.engine.checking import site_findings
-from citecheck.engine.pages import Entry, read_bytes, with_source
+from citecheck.engine.pages import Entry, read_bytes, source_reader
 from citecheck.engine.plan import Plan
-from citecheck.model import Page
 
 # Below this many pages, forking workers (and building the whole site index) costs more than it saves.
 THRESHOLD = 400
@@ -30,18 +30,9 @@ def _check_chunk(items: list[tuple[str, str, str, int, bool]]) -> list[tuple[str
     out = []
     for rel, key, path, size, big in items:
         page = pages.page(rel)
-        found = site_findings(plan, page, None if big else _reader(page, path, size), site,
-                              codec.decode_findings(local.get(key, b"")) or [])
+        # The bytes are read only if a finding needs placing (most pages have none here).
+        source = None if big else source_reader(page, partial(read_bytes, path, size))
+        found = site_findings(plan, page, source, site, codec.decode_findings(local.get(key, b"")) or [])
         out.append((rel, codec.encode_result(page.skipped, found)))
     return out
 
-
-def _reader(page: Page, path: str, size: int) -> Callable[[], bytes]:
-    """The page's bytes, read only if a finding needs placing (most pages have none here)."""
-
-    def read() -> bytes:
-        source = read_bytes(path, size)
-        with_source(page, source)
-        return source
-
-    return read

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from citecheck.discover import Listed
@@ -158,6 +158,18 @@ def _parse_chunk(items: list[tuple[str, str, str, int, bool]]) -> list[Parsed]:
         local = codec.encode_findings(local_findings(plan, page, data)) if want_local else None
         out.append(Parsed(rel, key, ref_digest(page), *codec.encode_parts(page), local))
     return out
+
+
+def source_reader(page: Page, read: Callable[[], bytes]) -> Callable[[], bytes]:
+    """A function giving the page's bytes from `read`, with the page made ready for findings
+    (`with_source`): for a check that may never need them."""
+
+    def source() -> bytes:
+        data = read()
+        with_source(page, data)
+        return data
+
+    return source
 
 
 def with_source(page: Page, source: bytes | None) -> Page:

@@ -165,7 +165,7 @@ def _network(plan: Plan, memo: Memo, checked, parsed, findings: list[Finding], o
     def each_page():
         for entry in checked:
             page = parsed.page(entry.rel)
-            yield page, _reader(entry, page)
+            yield page, pages.source_reader(page, lambda entry=entry: entry.data)  # this entry's, when called later
             entry.forget()  # judged: its bytes are not needed again
 
     def suppress_remote(page, source, found):
@@ -178,15 +178,6 @@ def _network(plan: Plan, memo: Memo, checked, parsed, findings: list[Finding], o
     findings = [f for f in findings if (f.path, f.code, f.start, f.end) not in sharper] + outcome.findings
     counts = {"links": outcome.links, "dois": len(outcome.facts.dois), "urls": len(outcome.facts.urls)}
     return findings, counts, outcome.warnings
-
-
-def _reader(entry: pages.Entry, page: Page) -> Callable[[], bytes]:
-    def read() -> bytes:
-        source = entry.data
-        pages.with_source(page, source)  # positions for the page's findings
-        return source
-
-    return read
 
 
 def site_pages(config: Config, use_cache: bool = True) -> Iterator[Page]:

@@ -49,19 +49,26 @@ def host_redirects(root: Path, static_sources: list[str], mount_targets: list[st
 
 
 def redirects_templates(layout_dirs: list[Path], output_formats: dict[str, Any]) -> list[Path]:
-    """The home page's templates of the output formats that write `_redirects` (`index.NAME`,
+    """The home page's template of the output formats that write `_redirects` (`index.NAME`,
     `home.NAME`), the site's before its theme's."""
-    names = [name for name, conf in output_formats.items()
-             if isinstance(conf, dict) and str(conf.get("basename", "")).lower() == "_redirects"]
-    return [path for folder in layout_dirs for name in names for kind in ("home", "index")
-            for path in sorted(folder.glob(f"{kind}.{name}*")) + sorted(folder.glob(f"_default/{kind}.{name}*"))][:1]
+    for folder in layout_dirs:
+        for name in _redirects_formats(output_formats):
+            for pattern in (f"home.{name}*", f"index.{name}*", f"_default/home.{name}*", f"_default/index.{name}*"):
+                found = sorted(folder.glob(pattern))
+                if found:
+                    return found[:1]
+    return []
 
 
 def writes_aliases(output_formats: dict[str, Any]) -> bool:
     """Whether the site writes its own `_redirects` (an output format of that name, as sites with
     `disableAliases` do to turn `aliases` into host redirects instead of HTML pages)."""
-    return any(isinstance(conf, dict) and str(conf.get("basename", "")).lower() == "_redirects"
-               for conf in output_formats.values())
+    return bool(_redirects_formats(output_formats))
+
+
+def _redirects_formats(output_formats: dict[str, Any]) -> list[str]:
+    return [name for name, conf in output_formats.items()
+            if isinstance(conf, dict) and str(conf.get("basename", "")).lower() == "_redirects"]
 
 
 def is_pattern(rule: str) -> bool:

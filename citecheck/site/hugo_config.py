@@ -221,11 +221,13 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     _languages(hugo, data)
     _mounts(hugo, data)
     embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()
-    hugo.link_hook = read_hook(_link_hooks(root, data))
-    hugo.id_shortcodes, hugo.layout_ids, hugo.layout_includes = _template_ids(root, data)
-    hugo.aliases_redirected = writes_aliases(_table(data, "outputformats"))
+    layouts = _layout_dirs(root, data)
+    hugo.link_hook = read_hook(_link_hooks(layouts))
+    hugo.id_shortcodes, hugo.layout_ids, hugo.layout_includes = _template_ids(layouts)
+    formats = _table(data, "outputformats")
+    hugo.aliases_redirected = writes_aliases(formats)
     hugo.redirects = host_redirects(root, [m.source for m in hugo.static_mounts], [m.target for m in hugo.static_mounts],
-                                    redirects_templates(_layout_dirs(root, data), _table(data, "outputformats")))
+                                    redirects_templates(layouts, formats))
     multilingual_single_host = len(hugo.languages) > 1
     hugo.embedded_link_hook = embedded == "always" or (
         embedded in ("auto", "fallback") and hugo.link_hook is None and multilingual_single_host)
@@ -311,17 +313,16 @@ def _layout_dirs(root: Path, data: dict[str, Any]) -> list[Path]:
     return [folder for folder in folders if folder.is_dir()]
 
 
-def _link_hooks(root: Path, data: dict[str, Any]) -> list[Path]:
+def _link_hooks(layouts: list[Path]) -> list[Path]:
     """The `render-link` templates of the site's layouts, else of its theme's: their rules are the site's."""
-    for folder in _layout_dirs(root, data):
+    for folder in layouts:
         found = sorted(folder.rglob("render-link*.html"))
         if found:
             return found
     return []
 
 
-def _template_ids(root: Path, data: dict[str, Any]
-                  ) -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, str], ...]]:
+def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, str], ...]]:
     """What the templates tell of a page's ids, each template read once (a site's hides its
     theme's of the same path):
 
@@ -337,7 +338,7 @@ def _template_ids(root: Path, data: dict[str, Any]
     ids: set[str] = set()
     includes: set[tuple[str, str]] = set()
     seen: set[str] = set()
-    for layouts in _layout_dirs(root, data):
+    for layouts in layout_dirs:
         for template in layouts.rglob("*.html"):
             rel = template.relative_to(layouts).as_posix()
             top, _, inner = rel.partition("/")
