@@ -21,9 +21,13 @@ def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]
     if resolved is None:
         resolved = []
         resolve = ctx.site.resolve
+        answers: dict[tuple[str, bool], Resolution] = {}  # a page that links one address many times
         for link in page.links:
             # Render hooks see Markdown links only; raw HTML reaches the browser as written.
-            result = resolve(link.url, page, link.form in _HOOKED)
+            asked = (link.url, link.form in _HOOKED)
+            result = answers.get(asked)
+            if result is None:
+                result = answers[asked] = resolve(link.url, page, asked[1])
             if result.kind not in _NOT_INTERNAL:
                 resolved.append((link, result))
         ctx.memo["internal-links"] = resolved

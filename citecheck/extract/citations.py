@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import islice
 
 from citecheck.extract import doi as doilib
 from citecheck.extract.authors import is_author_line
@@ -27,7 +28,7 @@ _SPACED = re.compile(rb"[\s|]")
 _CODE_OPEN = re.compile(r"<(code|pre|kbd|samp)\b", re.I)
 # Prose is not a journal line: a DOI in the middle of a sentence has no citation block.
 _MAX_JOURNAL_WORDS = 24
-_URLISH = re.compile(r"\S*(?:https?://|10\.\d{4,9}/)\S*")
+_URLISH = re.compile(r"https?://|10\.\d{4,9}/")  # a word holding it is a URL or a DOI
 
 
 def extract_citations(page: Page, data: bytes) -> list[Citation]:
@@ -59,8 +60,9 @@ def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
     for run in page.texts:
         if "10." not in run.text or run.block == "link":
             continue
-        spans = RunSpans(run)
+        spans = None
         for doi, start, end in doilib.in_text(run.text):
+            spans = spans or RunSpans(run)
             start, end = spans(start, end)
             if code is None:
                 code = sorted(_inline_code(page))
@@ -125,7 +127,7 @@ class _Lines:
         # Per line, worked out once: a line holding many DOIs is looked at for each of them.
         self._texts: dict[int, tuple[str, int | None]] = {}
         self._kinds: dict[int, str] = {}
-        self._words: dict[int, int] = {}
+        self._wordy: dict[int, bool] = {}
 
     def raw(self, i: int) -> bytes:
         end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.data)
@@ -146,26 +148,35 @@ class _Lines:
             found = self._texts[i] = self._text(i)
         return found
 
-    def words(self, i: int) -> int:
-        """Words of the line's prose besides URLs and DOIs."""
-        found = self._words.get(i)
+    def wordy(self, i: int) -> bool:
+        """Whether the line's prose has more words besides URLs and DOIs than a journal line."""
+        found = self._wordy.get(i)
         if found is None:
-            found = self._words[i] = len(_URLISH.sub("", self.text(i)[0]).split())
+            words = self.text(i)[0].split()
+            if len(words) <= _MAX_JOURNAL_WORDS:
+                found = False
+            else:  # counted only as far as needed: a paragraph of prose is long
+                plain = (word for word in words if not _URLISH.search(word))
+                found = next(islice(plain, _MAX_JOURNAL_WORDS, None), None) is not None
+            self._wordy[i] = found
         return found
 
     def _text(self, i: int) -> tuple[str, int | None]:
         runs = self.runs(i)
         if not runs:
             return "", None
-        parts = [runs[0].text]
-        for before, run in zip(runs, runs[1:]):
-            # Markup between runs (`**`, `[`, a cell's `|`) reads as a space only where it held one.
-            parts.append(" " if _SPACED.search(self.data, before.end, run.start) else "")
-            parts.append(run.text)
-        joined = "".join(parts)
-        text = joined.strip()
         start = runs[0].start
-        verbatim = all(run.exact for run in runs) and self.data[start:runs[-1].end] == joined.encode("utf-8")
+        if len(runs) == 1:  # most lines: an exact run is its source as written
+            joined, verbatim = runs[0].text, runs[0].exact
+        else:
+            parts = [runs[0].text]
+            for before, run in zip(runs, runs[1:]):
+                # Markup between runs (`**`, `[`, a cell's `|`) reads as a space only where it held one.
+                parts.append(" " if _SPACED.search(self.data, before.end, run.start) else "")
+                parts.append(run.text)
+            joined = "".join(parts)
+            verbatim = all(run.exact for run in runs) and self.data[start:runs[-1].end] == joined.encode("utf-8")
+        text = joined.strip()
         if not verbatim:
             return text, None
         return text, start + len(joined[: len(joined) - len(joined.lstrip())].encode("utf-8"))
@@ -213,7 +224,7 @@ def _block(doi: str, line: int, start: int, end: int, titled: bool, lines: _Line
     citation = Citation(doi, start, end)
     journal, _ = lines.text(line)
     citation.journal = journal
-    if titled or lines.kind(line) != "text" or lines.words(line) > _MAX_JOURNAL_WORDS:
+    if titled or lines.kind(line) != "text" or lines.wordy(line):
         return citation
     below = lines.step(line, 1)
     if below is not None and below not in lines.doi_lines and lines.kind(below) == "text":

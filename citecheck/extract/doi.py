@@ -13,7 +13,7 @@ _IN_TEXT = re.compile(r"(?<![\w/.])10\.\d{4,9}/[^\s\"<>\[\]]+")
 RESOLVER_HOSTS = frozenset(("doi.org", "dx.doi.org", "www.doi.org", "www.dx.doi.org"))
 CANONICAL_PREFIX = "https://doi.org/"
 _SCHEMES = ("doi:", "info:doi/")
-_RESOLVER_PREFIXES = tuple(f"{scheme}://{host}/" for host in sorted(RESOLVER_HOSTS) for scheme in ("https", "http"))
+_RESOLVER_URL = re.compile("https?://(?:%s)/(?=10\\.)" % "|".join(map(re.escape, sorted(RESOLVER_HOSTS))))
 # What urlsplit would strip from a URL (tabs, newlines) or split off its path (a query, a fragment).
 _SPLIT_OFF = re.compile(r"[?#\t\r\n]")
 _PAIRS = {")": "(", "]": "[", "}": "{"}
@@ -67,10 +67,10 @@ def from_href(url: str) -> HrefDoi | None:
             return HrefDoi(unquote(body), len(scheme), len(url), "scheme", False)
     if "doi" not in url.lower() and "10." not in url:
         return None
-    for prefix in _RESOLVER_PREFIXES:  # the usual shape, without urlsplit (a reference list has thousands)
-        if url.startswith(prefix) and url.startswith("10.", len(prefix)) and not _SPLIT_OFF.search(url):
-            return HrefDoi(unquote(url[len(prefix):]), len(prefix), len(url), "resolver",
-                           url.startswith(CANONICAL_PREFIX))
+    resolver = _RESOLVER_URL.match(url)  # the usual shape, without urlsplit (a reference list has thousands)
+    if resolver and not _SPLIT_OFF.search(url, resolver.end()):
+        start = resolver.end()
+        return HrefDoi(unquote(url[start:]), start, len(url), "resolver", url.startswith(CANONICAL_PREFIX))
     return from_split_url(url)
 
 

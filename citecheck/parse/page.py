@@ -137,9 +137,10 @@ def _add_bare_urls(page: Page, shortcodes: list[tuple[int, int]], body_start: in
     for run in page.texts:
         if run.block == "link" or ("http" not in run.text and "www." not in run.text):
             continue
-        spans = RunSpans(run)
+        spans = None
         for url, start, end in find_bare_urls(run.text):
             if run.exact:
+                spans = spans or RunSpans(run)
                 b_start, b_end = spans(start, end)
                 if shortcodes and inside(shortcodes, b_start - body_start):
                     continue
