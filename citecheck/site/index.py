@@ -418,11 +418,26 @@ class SiteIndex:
             result, shared = Resolution("skip"), True
         else:
             result, shared = self._resolve(url, source, hooked)
+            if result.kind == "missing" and hook is not None and hook.rewrites:
+                result, shared = self._rewritten(url, source, hook.rewrite(url), result, shared)
             if result.kind == "missing" and hook is not None and not hook.readable and not clearly_path(url):
                 result = Resolution("skip")  # what a hook citecheck cannot read makes of a bare word is unknown
         if shared:
             self._answers[(url, hooked)] = result
         return result
+
+    def _rewritten(self, url: str, source: Page, rewritten: str, missing: Resolution, shared: bool
+                   ) -> tuple[Resolution, bool]:
+        """A link missing as written, asked again as the hook's `replaceRE` rewrites it (`a.md` ->
+        `a`). Whether the call applies to this link (an `if` around it) is not known, so the link
+        works if either answers."""
+        if rewritten == url:
+            return missing, shared
+        again, shared_again = self._resolve(rewritten, source, True)
+        if again.kind != "missing":
+            return again, shared and shared_again
+        missing.hint += f"; the site's link render hook makes it {rewritten}"
+        return missing, shared and shared_again
 
     def _resolve(self, url: str, source: Page, hooked: bool) -> tuple[Resolution, bool]:
         """The answer, and whether it holds wherever the link is written (the linking page was

@@ -3,8 +3,9 @@
 Only what the template says plainly is believed: destinations it compares literally with the
 destination (`eq .Destination "g"`, `eq $u.Path "g"`, `hasPrefix .Destination "x:"`) are its own
 business; a `GetPage` call means destinations are looked up as content paths, as Hugo's embedded
-hook does; writing the destination itself into `href` means the rest pass through unchanged. A
-template that does neither cannot be read safely.
+hook does; writing the destination itself into `href` means the rest pass through unchanged,
+after any `replaceRE` the template applies to it on the way (`$dest = replaceRE `\.md$` "" $dest`).
+A template that does neither cannot be read safely.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _DEST = r"\.Destination"
-_ASSIGN = re.compile(r"\$(\w+)\s*:?=\s*[^\n}]*?" + _DEST)
+_ASSIGN = re.compile(r"\$(\w+)\s*:?=\s*(?:[^\n}]|\}(?!\}))*?" + _DEST)  # within the action: a "${1}" may hold a brace
 _COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.S)
 _STRING = r"\"((?:[^\"\\]|\\.)*)\"|`([^`]*)`"
 
@@ -24,7 +25,10 @@ class LinkHook:
     literals: tuple[str, ...] = ()  # destinations the hook treats as its own
     prefixes: tuple[str, ...] = ()
     get_page: bool = False  # looks destinations up as content paths
-    passthrough: bool = False  # writes other destinations into href unchanged
+    passthrough: bool = False  # writes other destinations into href unchanged (but for `rewrites`)
+    # (pattern, Go template) of each `replaceRE` the destination goes through, in order. Whether
+    # an `if` around one applies to a link is not known: `rewrite` gives what it would make of it.
+    rewrites: tuple[tuple[re.Pattern, str], ...] = ()
 
     @property
     def readable(self) -> bool:
@@ -32,6 +36,12 @@ class LinkHook:
 
     def owns(self, destination: str) -> bool:
         return destination in self.literals or any(destination.startswith(p) for p in self.prefixes)
+
+    def rewrite(self, destination: str) -> str:
+        """The destination after the template's `replaceRE` calls."""
+        for pattern, template in self.rewrites:
+            destination = _replace_all(pattern, template, destination)
+        return destination
 
 
 def read_hook(templates: list[Path]) -> LinkHook | None:
@@ -41,6 +51,7 @@ def read_hook(templates: list[Path]) -> LinkHook | None:
     literals: set[str] = set()
     prefixes: set[str] = set()
     get_page, passthrough = False, True
+    rewrites: list = []
     for path in templates:
         try:
             text = _COMMENT.sub("", path.read_text(encoding="utf-8", errors="replace"))
@@ -51,7 +62,8 @@ def read_hook(templates: list[Path]) -> LinkHook | None:
         prefixes.update(found.prefixes)
         get_page = get_page or found.get_page
         passthrough = passthrough and found.passthrough
-    return LinkHook(tuple(sorted(literals)), tuple(sorted(prefixes)), get_page, passthrough)
+        rewrites.extend(found.rewrites)
+    return LinkHook(tuple(sorted(literals)), tuple(sorted(prefixes)), get_page, passthrough, tuple(rewrites))
 
 
 def read_template(text: str) -> LinkHook:
@@ -68,7 +80,96 @@ def read_template(text: str) -> LinkHook:
             prefixes.add(value)
     get_page = re.search(r"\bGetPage\b", text) is not None
     passthrough = re.search(rf"""href\W{{0,8}}\{{\{{-?\s*{dest}(?![\w.])|"href"\s+{dest}(?![\w.])""", text) is not None
-    return LinkHook(tuple(sorted(literals)), tuple(sorted(prefixes)), get_page, passthrough)
+    rewrites = []
+    for m in re.finditer(rf"\$\w+\s*:?=\s*\(?\s*replaceRE\s+(?:{_STRING})\s+(?:{_STRING})\s+\(?\s*{dest}(?![\w.])", text):
+        pattern = _go_regex(_go_string(m.group(1), m.group(2)))
+        if pattern is None:  # a pattern Python reads otherwise: what the hook makes of links is unknown
+            passthrough = False
+            continue
+        rewrites.append((pattern, _go_string(m.group(3), m.group(4))))
+    return LinkHook(tuple(sorted(literals)), tuple(sorted(prefixes)), get_page, passthrough, tuple(rewrites))
+
+
+def _go_string(quoted: str | None, raw: str | None) -> str:
+    """A Go string literal's value: "…" with its escapes (the common ones), or `…` as it stands."""
+    if quoted is None:
+        return raw or ""
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), quoted)
+
+
+def _go_regex(pattern: str) -> re.Pattern | None:
+    """Go's RE2 pattern as a Python one, or None where the two read it differently or Python cannot,
+    or where Python's backtracking could take exponential time (a repeated group holding a repeat),
+    which RE2 never does."""
+    if "[[:" in pattern or "\\Q" in pattern or "\\p" in pattern or "\\C" in pattern or _nested_repeat(pattern):
+        return None
+    try:
+        return re.compile(pattern.replace("\\z", "\\Z"), re.ASCII)  # \d, \w, \s and \b are ASCII in RE2
+    except re.error:
+        return None
+
+
+def _nested_repeat(pattern: str) -> bool:
+    """Whether a group that holds a repeat (`*`, `+`, `{n,m}`) or a choice (`|`) is itself repeated:
+    `(a+)+`, `(a|ab)*`."""
+    repeats = [False]  # per open group: whether a repeat or a choice occurs inside it
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":  # a class: its brackets and stars are literal
+            i = pattern.find("]", i + 2 if pattern.startswith("[^", i) else i + 1) + 1 or len(pattern)
+            continue
+        if char == "(":
+            repeats.append(False)
+        elif char == ")" and len(repeats) > 1:
+            inner = repeats.pop()
+            if inner and pattern[i + 1:i + 2] in ("*", "+", "{"):
+                return True
+            repeats[-1] = repeats[-1] or inner
+        elif char in "*+{|":
+            repeats[-1] = True
+        i += 1
+    return False
+
+
+def _replace_all(pattern: re.Pattern, template: str, text: str) -> str:
+    """Go's Regexp.ReplaceAllString, whose empty matches differ from `re.sub`: one right after a
+    match is not replaced (`(#.*)?$` replaces `#part` once, not again at the end)."""
+    out, last, at = [], 0, 0
+    while at <= len(text):
+        match = pattern.search(text, at)
+        if match is None:
+            break
+        out.append(text[last:match.start()])
+        if match.end() > last or match.start() == 0:
+            out.append(_expand(template, match))
+        last = match.end()
+        at = at + 1 if at + 1 > match.end() else match.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _expand(template: str, match: re.Match) -> str:
+    """Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}` (the longest name: `$1x` is `${1x}`), `$$`;
+    a group the pattern lacks gives nothing."""
+
+    def group(m: re.Match) -> str:
+        if m.group(0) == "$$":
+            return "$"
+        name = m.group(1) or m.group(2)
+        try:
+            value = match.group(int(name) if name.isdigit() else name)
+        except IndexError:  # no such group
+            return ""
+        return value or ""
+
+    return _TEMPLATE_VAR.sub(group, template)
+
+
+_TEMPLATE_VAR = re.compile(r"\$\$|\$\{(\w+)\}|\$(\w+)")
 
 
 def clearly_path(destination: str) -> bool:

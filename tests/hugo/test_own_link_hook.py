@@ -3,10 +3,12 @@ renders: every generated link's verdict must equal what public/ serves for the r
 
 from __future__ import annotations
 
+import html
 import random
 
 import pytest
 
+from citecheck.site.link_hook import read_template
 from tests.hugo import oracle
 from tests.hugo.test_hugo_rules import BASE, front, lint, site
 
@@ -33,6 +35,17 @@ GLOSSARY = """{{- $u := urls.Parse .Destination -}}
 <a href="{{ index $attrs "href" }}">{{ .Text }}</a>
 {{- end -}}"""
 
+# Links written as files (`guide.md`) made into paths, but not where they start with "http".
+STRIP_MD = """{{- $dest := .Destination }}
+{{- if not (strings.HasPrefix $dest "http") }}
+  {{- $dest = replaceRE `\\.md(#|$)` "$1" $dest }}
+{{- end }}
+<a href="{{ $dest | safeURL }}">{{ .Text | safeHTML }}</a>"""
+
+# The same with a quoted pattern and a braced group, taken from the destination directly.
+STRIP_MD_QUOTED = """{{ $href := replaceRE "\\\\.md(#.*)?$" "${1}" .Destination -}}
+<a href="{{ $href }}">{{ .Text }}</a>"""
+
 PAGES = {
     "content/posts/a.md": front("A"),
     "content/posts/b.md": front("B") + "## Part two\n",
@@ -45,9 +58,11 @@ PAGES = {
 DESTINATIONS = [
     "/posts/b", "/posts/b/", "b", "b.md", "./b.md", "../docs/guide.md", "/docs/guide", "/docs/guide.md",
     "/docs/handbook/", "/docs/guide/", "/docs/", "/docs", "/docs/bundle", "/docs/bundle/diagram.png",
-    "/nowhere/", "missing.md", "/docs/gone", "/glossary/", "/posts/a/",
+    "/nowhere/", "missing.md", "/docs/gone", "/glossary/", "/posts/a/", "../b.md", "../../docs/bundle.md",
+    "bundle.md",
 ]
 FRAGMENTS = ["", "", "#part-two", "#setup", "#gone"]
+SOURCES = ["content/posts/a.md", "content/docs/guide.md", "content/docs/_index.md"]  # two pages and a section
 
 
 def links(seed: str, count: int = 36) -> list[str]:
@@ -62,7 +77,7 @@ def agreement(tmp_path, hook: str, seed: str) -> tuple[int, list[str]]:
     files = dict(PAGES)
     placed = {}  # (source, line) -> (label, destination)
     for number, dest in enumerate(drawn, start=1):
-        source = "content/posts/a.md" if number % 2 else "content/docs/guide.md"
+        source = SOURCES[number % len(SOURCES)]
         files[source] += f"\n[L{number}]({dest})\n"
         placed[(source, files[source].count("\n"))] = (f"L{number}", dest)
     root = site(tmp_path, {**files, "layouts/_markup/render-link.html": hook})
@@ -81,7 +96,8 @@ def agreement(tmp_path, hook: str, seed: str) -> tuple[int, list[str]]:
     return len(placed), problems
 
 
-@pytest.mark.parametrize("name, hook", [("get_page", GET_PAGE), ("new_tab", NEW_TAB), ("glossary", GLOSSARY)])
+@pytest.mark.parametrize("name, hook", [("get_page", GET_PAGE), ("new_tab", NEW_TAB), ("glossary", GLOSSARY),
+                                        ("strip_md", STRIP_MD), ("strip_md_quoted", STRIP_MD_QUOTED)])
 @pytest.mark.parametrize("seed", ["1", "2"])
 def test_links_under_the_sites_own_hook_agree_with_hugo(tmp_path, name, hook, seed):
     count, problems = agreement(tmp_path, hook, f"{name}:{seed}")
@@ -114,3 +130,37 @@ def test_a_hook_citecheck_cannot_read_keeps_only_findings_on_clear_paths(tmp_pat
     }, config=BASE)
     assert oracle.build(root).returncode == 0
     assert sorted((f["code"], f["subject"]) for f in lint(root)) == [("LNK001", "/nowhere/"), ("LNK001", "gone.md")]
+
+
+def test_replacere_rewrites_as_hugo_does(tmp_path):
+    """Go's expansion (`$1`, `${1}`, `$name`, `$1x` as a name, `$$`, a missing group) and its
+    patterns, drawn at random and run by hugo's own `replaceRE` in one build."""
+    rng = random.Random("replaceRE")
+    patterns = [r"\.md(#|$)", r"(?P<stem>[a-z]+)\.md", r"^\./", r"(\w+)/(\w+)", r"\.MD$", r"x*", r"(#.*)?$"]
+    templates = ["$1", "${1}", "$1x", "${1}x", "$$", "$stem", "${stem}!", "", "$2-$1", "$9", "a$"]
+    inputs = ["a.md", "./b.md#part", "docs/c.MD", "x/y", "plain", "", "../d.md"]
+    cases = [(rng.choice(patterns), rng.choice(templates), rng.choice(inputs)) for _ in range(40)]
+    quote = lambda text: "`" + text + "`"  # noqa: E731 - Go raw strings: none of the cases holds a backtick
+    lines = "".join(f"<p>[{n}]{{{{ replaceRE {quote(p)} {quote(t)} {quote(i)} }}}}[/{n}]</p>\n"
+                    for n, (p, t, i) in enumerate(cases))
+    root = site(tmp_path, {**PAGES, "layouts/index.html": lines})
+    assert oracle.build(root).returncode == 0
+    published = html.unescape((root / "public/index.html").read_text(encoding="utf-8"))
+    for n, (pattern, template, given) in enumerate(cases):
+        hook = read_template(f"{{{{ $d := .Destination }}}}{{{{ $d = replaceRE {quote(pattern)} {quote(template)} $d }}}}"
+                             '<a href="{{ $d }}">')
+        assert hook.passthrough and len(hook.rewrites) == 1
+        hugo_says = published.split(f"[{n}]", 1)[1].split(f"[/{n}]", 1)[0]
+        assert hook.rewrite(given) == hugo_says, (pattern, template, given)
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(\w+\.)+md", r"(a|ab)*c", r"[[:alpha:]]+\.md", r"\p{L}+\.md"])
+def test_a_pattern_python_could_read_otherwise_or_slowly_leaves_the_hook_unread(tmp_path, pattern):
+    """RE2 never backtracks; Python's engine could take exponential time on a nested repeat, and
+    reads POSIX classes and \\p{…} differently: such a hook is not believed to pass links through."""
+    hook = read_template(f"{{{{ $d := .Destination }}}}{{{{ $d = replaceRE `{pattern}` `` $d }}}}<a href=\"{{{{ $d }}}}\">")
+    assert not hook.passthrough and not hook.rewrites
+    root = site(tmp_path, {**PAGES, "content/posts/a.md": front("A") + "[x](" + "a" * 40 + "!.md)\n\n[y](b.md)\n",
+                           "layouts/_markup/render-link.html": "{{ $d := .Destination }}"
+                           f"{{{{ $d = replaceRE `{pattern}` `` $d }}}}<a href=\"{{{{ $d }}}}\">{{{{ .Text }}}}</a>"})
+    assert [(f["code"], f["subject"]) for f in lint(root)] == [("LNK001", "a" * 40 + "!.md")]
