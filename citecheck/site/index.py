@@ -20,6 +20,8 @@ from citecheck.site.host_redirects import is_pattern, pattern_matches
 from citecheck.site.link_hook import clearly_path
 from citecheck.site.urls import fuzzy_key, path_key, split_url, tiki_page_id, urlize
 
+# An http(s) URL whose host holds nothing urlsplit would read otherwise (user, port, spaces).
+_PLAIN_WEB_URL = re.compile(r"https?://([A-Za-z0-9.-]+)(?=[/?#]|$)")
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "file:", "news:", "irc:", "sms:")
 
 
@@ -460,6 +462,9 @@ class SiteIndex:
             return Resolution("skip"), True
         if url.startswith("#"):
             return self._resolve_from(url, None, self.ref(source.rel), source, hooked, False), False
+        plain = _PLAIN_WEB_URL.match(url)  # most external links: their host read without urlsplit
+        if plain and plain.group(1).lower() not in self.hosts:
+            return Resolution("external"), True
         parts = split_url(url)
         if parts is None:
             return Resolution("skip"), True
