@@ -260,8 +260,14 @@
   });
 
   // Scrolling near the end draws the next chunk; the button stays for keyboards and printing.
-  // Observing the button again after a chunk reports where it is now: a reader who reached the
-  // end before the chunk was laid out would otherwise wait for a change that never comes.
+  // Each scroll asks where the button is now: an observer alone reports changes, and a reader who
+  // reached the end while a chunk was being laid out could wait for one that never comes.
+  function drawIfNear() {
+    while (!more.hidden && more.getBoundingClientRect().top < window.innerHeight + 400) drawMore();
+  }
+  window.addEventListener("scroll", drawIfNear, { passive: true });
+  window.addEventListener("resize", drawIfNear);
+  // Observing the button again after a chunk reports where it is now, for changes no scroll makes.
   if ("IntersectionObserver" in window) {
     var watcher = new IntersectionObserver(function (entries) {
       if (entries.some(function (e) { return e.isIntersecting; }) && !more.hidden) {
