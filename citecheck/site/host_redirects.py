@@ -12,6 +12,10 @@ from typing import Any
 from urllib.parse import unquote
 
 _ACTION = re.compile(r"\{\{.*?\}\}")
+# Actions that write nothing themselves: control flow, assignments, comments.
+_PRINTF = re.compile(r'\bprintf\s+"([^"\\%]*(?:%[-+# 0-9.]*[a-zA-Z][^"\\%]*)*)"')
+_VERB = re.compile(r"%[-+# 0-9.]*[a-zA-Z]")
+_SILENT = re.compile(r"\{\{-?\s*(?:(?:range|with|if|else|end|define|block)\b|\$\w+\s*:?=|/\*).*?\}\}")
 
 
 def host_redirects(root: Path, static_sources: list[str], mount_targets: list[str],
@@ -25,9 +29,10 @@ def host_redirects(root: Path, static_sources: list[str], mount_targets: list[st
     for path in [*files, *templates]:
         if path.is_file():
             for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-                # What a template fills in stands as `{{}}`: a rule whose source it writes is unknown.
-                fields = _ACTION.sub("{{}}", line).split("#", 1)[0].split()
-                if len(fields) >= 2 and "{{" not in fields[0]:
+                # What a template fills in stands as `{{}}`: in a source, any one segment's worth
+                # (`/{{ $name }}` in a `range` serves some `/x`, which ones is not known here).
+                fields = _ACTION.sub(_shape, _SILENT.sub("", line)).split("#", 1)[0].split()
+                if len(fields) >= 2:
                     rules.append((fields[0], fields[1], fields[2] if len(fields) > 2 else "301"))
     netlify = root / "netlify.toml"
     if netlify.is_file():
@@ -46,6 +51,13 @@ def host_redirects(root: Path, static_sources: list[str], mount_targets: list[st
         if source.startswith("/") and status[:1] in ("2", "3"):
             out.setdefault(unquote(source).rstrip("/") or "/", (destination, status.startswith("3")))
     return out
+
+
+def _shape(action: re.Match) -> str:
+    """What an action writes, as far as it shows: `{{}}` for the unknown, and the literal parts of a
+    `printf` format (`{{ $name | printf "/%-29s" }}` writes `/` and then something)."""
+    printf = _PRINTF.search(action.group(0))
+    return _VERB.sub(_FILLED, printf.group(1)) if printf else _FILLED
 
 
 def redirects_templates(layout_dirs: list[Path], output_formats: dict[str, Any]) -> list[Path]:
@@ -72,10 +84,14 @@ def _redirects_formats(output_formats: dict[str, Any]) -> list[str]:
 
 
 def is_pattern(rule: str) -> bool:
-    return "*" in rule or ":" in rule
+    return "*" in rule or ":" in rule or _FILLED in rule
 
 
 def pattern_matches(rule: str, path: str) -> bool:
-    """Netlify's matching of a pattern rule: `:name` is one path segment, `*` the rest of the path."""
+    """Netlify's matching of a pattern rule: `:name` is one path segment, `*` the rest of the path;
+    what a template fills in (`{{}}`) is taken to stay within its segment."""
     regex = re.sub(r"\\\*", ".*", re.sub(r":\w+", "[^/]+", re.escape(rule)))
-    return re.fullmatch(regex + "/?", path) is not None
+    return re.fullmatch(regex.replace(re.escape(_FILLED), "[^/]*") + "/?", path) is not None
+
+
+_FILLED = "{{}}"

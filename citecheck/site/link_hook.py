@@ -3,9 +3,9 @@
 Only what the template says plainly is believed: destinations it compares literally with the
 destination (`eq .Destination "g"`, `eq $u.Path "g"`, `hasPrefix .Destination "x:"`) are its own
 business; a `GetPage` call means destinations are looked up as content paths, as Hugo's embedded
-hook does; writing the destination itself into `href` means the rest pass through unchanged,
-after any `replaceRE` the template applies to it on the way (`$dest = replaceRE `\.md$` "" $dest`).
-A template that does neither cannot be read safely.
+hook does; writing the destination itself into `href` means the rest pass through unchanged, after
+any `replaceRE` the template applies to it on the way (`$dest = replaceRE `\.md$` "" $dest`). A
+template that does neither, or writes what a partial made of the destination, cannot be read safely.
 """
 
 from __future__ import annotations
@@ -80,6 +80,8 @@ def read_template(text: str) -> LinkHook:
             prefixes.add(value)
     get_page = re.search(r"\bGetPage\b", text) is not None
     passthrough = re.search(rf"""href\W{{0,8}}\{{\{{-?\s*{dest}(?![\w.])|"href"\s+{dest}(?![\w.])""", text) is not None
+    if any(re.search(rf"\${re.escape(n)}\s*:?=\s*\(?\s*partial", text) for n in names):
+        passthrough = False  # the destination is what a partial makes of it (`GetPage` there, unseen)
     rewrites = []
     for m in re.finditer(rf"\$\w+\s*:?=\s*\(?\s*replaceRE\s+(?:{_STRING})\s+(?:{_STRING})\s+\(?\s*{dest}(?![\w.])", text):
         pattern = _go_regex(_go_string(m.group(1), m.group(2)))

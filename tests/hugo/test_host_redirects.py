@@ -85,6 +85,17 @@ def test_a_link_only_page_of_a_site_writing_its_own_redirects_is_not_judged(tmp_
     assert sorted(found) == ["/docs/api/", "/docs/nowhere/"] and "build.render: link" in found["/docs/api/"]["message"]
 
 
+def templated_site(tmp_path, template: str, links: list[str], page: str):
+    """A site whose `_redirects` `template` writes, with `page` and a page linking `links`, built."""
+    root = site(tmp_path, {
+        page: front("A"),
+        "content/posts/p.md": front("P") + "".join(f"[x]({url})\n\n" for url in links),
+        "layouts/index.redir": template,
+    }, config=BASE + REDIRECTS_FORMAT)
+    assert oracle.build(root).returncode == 0
+    return root
+
+
 def test_rules_a_site_writes_into_its_own_redirects_file_are_followed(tmp_path):
     """Rules of the site's `_redirects` template count as written: a link through an exact one is
     LNK002, one a pattern serves is fine, one whose destination the template fills in is served
@@ -93,12 +104,17 @@ def test_rules_a_site_writes_into_its_own_redirects_file_are_followed(tmp_path):
                 '/later  /docs/{{ $v }}/a/  301\n/dead  /nowhere/\n# a comment\n'
                 '{{ range $p := .Site.Pages }}{{ range .Aliases }}{{ . }} {{ $p.RelPermalink }}\n{{ end }}{{ end }}')
     links = ["/docs/current/a/", "/old", "/later", "/dead", "/unserved/"]
-    root = site(tmp_path, {
-        "content/docs/1.0/a.md": front("A"),
-        "content/posts/p.md": front("P") + "".join(f"[x]({url})\n\n" for url in links),
-        "layouts/index.redir": template,
-    }, config=BASE + REDIRECTS_FORMAT)
-    assert oracle.build(root).returncode == 0
+    root = templated_site(tmp_path, template, links, "content/docs/1.0/a.md")
     written = (root / "public/_redirects").read_text()
     assert "/docs/current/*  /docs/1.0/:splat" in written and "/later  /docs/1.0/a/  301" in written
     assert codes(root) == [("LNK001", "/dead"), ("LNK001", "/unserved/"), ("LNK002", "/old")]
+
+
+def test_rules_whose_source_a_template_fills_in_serve_paths_of_that_shape(tmp_path):
+    """`/{{ . }}` in a `range` writes rules for some one-segment paths; which ones is not read, so
+    a one-segment link is served (not judged) and a path of another shape is still broken."""
+    template = '{{ range slice "scalers" "faq" }}/{{ . }}  /docs/2.20/{{ . }}/  301!\n{{ end }}'
+    links = ["/scalers", "/faq/", "/docs/gone/"]
+    root = templated_site(tmp_path, template, links, "content/docs/2.20/scalers/_index.md")
+    assert "/scalers  /docs/2.20/scalers/  301!" in (root / "public/_redirects").read_text()
+    assert codes(root) == [("LNK001", "/docs/gone/")]
