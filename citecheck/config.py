@@ -197,9 +197,18 @@ def find_root(start: Path) -> tuple[Path, Path | None]:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() and b"[tool.citecheck" in pyproject.read_bytes():
             return folder, pyproject
-        if hugo_root is None and any((folder / name).is_file() for name in HUGO_NAMES):
+        if hugo_root is None and _hugo_site(folder):
             hugo_root = folder
     return (hugo_root or start), None
+
+
+def _hugo_site(folder: Path) -> bool:
+    """A Hugo config file, or Hugo's config folder (`config/_default/`, as a theme's exampleSite
+    often has below the theme's own `hugo.toml`)."""
+    if any((folder / name).is_file() for name in HUGO_NAMES):
+        return True
+    defaults = folder / "config" / "_default"
+    return defaults.is_dir() and any(path.suffix in (".toml", ".yaml", ".yml", ".json") for path in defaults.iterdir())
 
 
 def load(start: Path, explicit: Path | None = None, exact: bool = False) -> Config:

@@ -352,3 +352,19 @@ def test_ids_a_shortcode_brings_into_a_page(tmp_path):
     assert truth == {"L1": "ok", "L2": "ok", "L3": "ok", "L4": "fragment", "L5": "ok", "L6": "ok", "L7": "fragment",
                      "L8": "ok"}
     assert said == truth
+
+
+def test_an_example_site_below_its_themes_own_config_is_a_site_of_its_own(tmp_path):
+    """A theme's repository: its own `hugo.toml` at the top, an `exampleSite` configured by
+    `config/_default/` that uses the theme from two folders up. The example site is the site."""
+    theme = tmp_path / "mytheme"
+    write(theme, {"hugo.toml": '[module.hugoVersion]\nmin = "0.112.0"\n', **LAYOUTS})
+    root = theme / "exampleSite"
+    write(root, {
+        "config/_default/hugo.toml": BASE + 'theme = "mytheme"\nthemesDir = "../.."\n',
+        "content/docs/a.md": front("A") + "[b](../b/) and [c](/docs/c/) and [gone](/docs/gone/)\n",
+        "content/docs/b.md": front("B"),
+        "content/docs/c.md": front("C"),
+    })
+    assert hugo(root).returncode == 0 and (root / "public/docs/c/index.html").exists()
+    assert [(f["code"], f["path"], f["subject"]) for f in lint(root)] == [("LNK001", "content/docs/a.md", "/docs/gone/")]
