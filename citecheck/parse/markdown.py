@@ -51,7 +51,9 @@ class Body:
         self.html: list[HtmlChunk] = []
 
 
-def walk(body: str, body_bytes: bytes, base: int) -> Body:
+def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True) -> Body:
+    """`typographer`: Goldmark's typographer is on (Hugo's default), which reads `<<` as « before
+    any raw HTML: in `<<interface>>` no tag opens."""
     out = Body()
     texts, html = out.texts, out.html
     code_depth = 0
@@ -176,7 +178,7 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
             texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
             pieces = []
         if "InlineHtml" in event:
-            if not code_depth:
+            if not code_depth and not (typographer and _guillemet(body_bytes, span["start"])):
                 html.append(HtmlChunk(event["InlineHtml"], span["start"] + base, span["end"] + base, inline=True))
         elif "Code" in event:
             value = event["Code"]
@@ -187,6 +189,14 @@ def walk(body: str, body_bytes: bytes, base: int) -> Body:
     if pieces:
         texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
     return out
+
+
+def _guillemet(body_bytes: bytes, start: int) -> bool:
+    """Whether the `<` at `start` is the second of a `<<` pair (an odd number of `<` before it)."""
+    before = start
+    while before and body_bytes[before - 1] == 0x3C:
+        before -= 1
+    return (start - before) % 2 == 1
 
 
 def _run(pieces: list[str], start: int, end: int, links: list[_OpenLink], blocks: list[tuple[str, int]]) -> TextRun:

@@ -18,7 +18,7 @@ from citecheck.parse.frontmatter import plain, split
 from citecheck.parse.markdown import Body, walk
 from citecheck.parse.shortcodes import call_spans, inside, markup_spans
 
-PARSER_VERSION = "7"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "8"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
@@ -60,7 +60,8 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     page.fm_end = body_start
     body_bytes = data[body_start:]
 
-    body = _html_body(body_text, body_start) if rel.endswith(HTML_SUFFIXES) else walk(body_text, body_bytes, body_start)
+    body = _html_body(body_text, body_start) if rel.endswith(HTML_SUFFIXES) \
+        else walk(body_text, body_bytes, body_start, typographer=":plain" not in anchor_style)
     page.texts = body.texts
     # `{{<mermaid align="center">}}` holds what reads as a tag; hugo replaces the call before any
     # HTML is rendered.

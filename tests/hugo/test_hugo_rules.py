@@ -238,6 +238,27 @@ def test_malformed_raw_html_says_when_hugo_leaves_it_out(tmp_path, unsafe):
     assert ("Hugo leaves raw HTML out" in message) == (not published)
 
 
+@pytest.mark.parametrize("typographer", [True, False])
+def test_double_angle_brackets_are_guillemets_not_tags_under_the_typographer(tmp_path, typographer):
+    """Goldmark's typographer (on by default) reads `<<` as « before any raw HTML: `<<interface>>`
+    opens no tag, `<<<b>` is « and a tag, and a `</b>` left without its tag is published as it stands."""
+    config = BASE + "[markup.goldmark.renderer]\nunsafe = true\n"
+    if not typographer:
+        config += "[markup.goldmark.extensions.typographer]\ndisable = true\n"
+    body = "using <<interface>> here\n\nthree <<<b>bold</b> here\n\nfour <<y> and a<<b>c</b>\n"
+    root = site(tmp_path, {"content/a.md": front("A") + body}, config=config)
+    assert oracle.build(root).returncode == 0
+    published = (root / "public/a/index.html").read_text(encoding="utf-8")
+    assert ("&laquo;interface&raquo;" in published) == typographer and ("<interface>" in published) != typographer
+    done = run_cli("check", str(root), "--select", "HTML001", "--format", "json", "--no-cache")
+    said = sorted((f["line"], f["message"].split(":")[1].split(" is ")[0].split(" closes ")[0].strip())
+                  for f in json.loads(done.stdout))
+    if typographer:  # only the `</b>` whose `<b>` became «b> is malformed in what hugo publishes
+        assert "&laquo;b&gt;c</b>" in published and said == [(8, "</b>")]
+    else:
+        assert said == [(4, "<interface>"), (8, "<y>")]  # published as tags; `<b>c</b>` is balanced
+
+
 def test_languages_given_one_file_each_in_the_config_folder(tmp_path):
     """`languages.fr.toml` is `[languages.fr]`, `params.fr.toml` its params, `menu.fr.toml` its menus."""
     root = site(tmp_path, {
