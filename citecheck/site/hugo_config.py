@@ -20,6 +20,11 @@ _WRITES_IDS = re.compile(r"\bid\s*=|^[ \t]*(?:#{1,6}[ \t]|:[ \t])", re.M)
 # An id written as it stands: no template action in it (`id="{{ .Anchor }}"` is the page's own).
 _LITERAL_ID = re.compile(r"""(?<![\w$.:-])id\s*=\s*(?:"([^"{}<>\s]+)"|'([^'{}<>\s]+)')""")
 _READ_FILE = re.compile(r"""\breadFile\s+(?:"([^"{}]+)"|`([^`{}]+)`)""")
+# Other pages rendered into the page: a `range` over pages that renders their content (a page
+# given by path, as an include shortcode does, brings its ids along instead: site/index.py).
+_RANGES_PAGES = re.compile(r"\brange\b[^}]*\b(?:Pages|RegularPages|RegularPagesRecursive|Sections|Children)\b")
+_RENDERS_PAGES = re.compile(r"\.(?:Content|RenderShortcodes)\b")
+_PARTIAL_CALL = re.compile(r"""\bpartial(?:Cached)?\s+(?:"([^"]+)"|`([^`]+)`)""")
 _RENDERS_MARKDOWN = re.compile(r"\bmarkdownify\b|\bRenderString\b")
 
 
@@ -328,13 +333,16 @@ def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[st
 
     - shortcodes whose template (any variant: `NAME.html`, `NAME.en.html`, under `shortcodes/` or
       `_shortcodes/`) writes an `id` attribute, or Markdown headings or definition terms (which get
-      ids when called as `{{% %}}`): the ids they give a page cannot be read from the page;
+      ids when called as `{{% %}}`), or ranges over pages rendering their `.Content` or
+      `.RenderShortcodes`, by itself or through the partials it calls: the ids they give a page
+      cannot be read from the page;
     - ids that page templates (layouts, partials, base templates; not render hooks) write as they
       stand;
     - files whose Markdown a page template renders into its pages
       (`{{ readFile "content/manual/setup.md" | markdownify }}`), by the template's folder:
       `manual/single.html` renders the pages under /manual, `_default/` and partials any page."""
-    shortcodes: set[str] = set()
+    shortcodes: dict[str, str] = {}  # name -> template (the first variant found)
+    partials: dict[str, str] = {}  # path under partials/ -> template
     ids: set[str] = set()
     includes: set[tuple[str, str]] = set()
     seen: set[str] = set()
@@ -350,13 +358,31 @@ def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[st
             except OSError:
                 continue
             if top in ("shortcodes", "_shortcodes"):
-                if inner and _WRITES_IDS.search(text):
+                if inner:
                     name = template.name.split(".", 1)[0]  # any variant: NAME.en.html, NAME.amp.html
-                    shortcodes.add(posixpath.join(posixpath.dirname(inner), name).lstrip("./"))
+                    name = posixpath.join(posixpath.dirname(inner), name).lstrip("./")
+                    shortcodes[name] = shortcodes.get(name, "") + text
                 continue
+            if top in ("partials", "_partials"):
+                partials.setdefault(inner, text)
             ids.update(a or b for a, b in _LITERAL_ID.findall(text))
             if _RENDERS_MARKDOWN.search(text):
                 folder = posixpath.dirname(rel) if inner and not top.startswith("_") and top != "partials" else ""
                 includes.update((folder, _clean(a or b)) for a, b in _READ_FILE.findall(text)
                                 if (a or b).lower().endswith((".md", ".markdown")))
-    return frozenset(shortcodes), frozenset(ids), tuple(sorted(includes))
+    writers = frozenset(name for name, text in shortcodes.items() if _gives_ids(text, partials, set()))
+    return writers, frozenset(ids), tuple(sorted(includes))
+
+
+def _gives_ids(text: str, partials: dict[str, str], seen: set[str]) -> bool:
+    """Whether a template writes ids or renders other pages, itself or in a partial it calls."""
+    if _WRITES_IDS.search(text) or (_RANGES_PAGES.search(text) and _RENDERS_PAGES.search(text)):
+        return True
+    for quoted, raw in _PARTIAL_CALL.findall(text):
+        name = quoted or raw
+        name = name if name.endswith(".html") else name + ".html"
+        if name not in seen:
+            seen.add(name)
+            if name in partials and _gives_ids(partials[name], partials, seen):
+                return True
+    return False

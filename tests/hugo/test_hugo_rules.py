@@ -375,6 +375,27 @@ def test_ids_a_shortcode_brings_into_a_page(tmp_path):
     assert said == truth
 
 
+def test_ids_a_shortcode_gives_through_a_partial_or_by_rendering_other_pages(tmp_path):
+    """A shortcode whose partial writes ids, or that renders other pages (`.RenderShortcodes`),
+    leaves the page's ids unknown; one whose partial writes none leaves them judged."""
+    root = site(tmp_path, {
+        "layouts/_shortcodes/box.html": '{{ partial "box.html" . }}',
+        "layouts/_partials/box.html": '<div id="{{ .Get "id" }}">{{ .Get "text" }}</div>',
+        "layouts/_shortcodes/plain.html": '{{ partial "plain" . }}',
+        "layouts/_partials/plain.html": '<em>{{ .Get "text" }}</em>',
+        "layouts/_shortcodes/pages.html": "{{- range .Page.Pages }}{{ .RenderShortcodes }}{{ end }}",
+        "content/notes/_index.md": front("Notes") + "{{% pages %}}\n",
+        "content/notes/v4.md": front("V4") + "## 4.0.0 {#v4-0-0}\n",
+        "content/x.md": front("X") + '{{< box id="setup" text="S" >}}\n',
+        "content/y.md": front("Y") + '## Here\n\n{{< plain text="x" >}}\n',
+        "content/a.md": front("A") + "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
+            ["/notes/#v4-0-0", "/x/#setup", "/y/#here", "/y/#gone"], 1)),
+    })
+    truth, said = agreement(root)
+    assert truth == {"L1": "ok", "L2": "ok", "L3": "ok", "L4": "fragment"}
+    assert said == truth
+
+
 def test_an_example_site_below_its_themes_own_config_is_a_site_of_its_own(tmp_path):
     """A theme's repository: its own `hugo.toml` at the top, an `exampleSite` configured by
     `config/_default/` that uses the theme from two folders up. The example site is the site."""
