@@ -71,7 +71,7 @@ class SiteIndex:
     """
 
     TABLES = ("refs", "by_key", "aliases", "fuzzy", "page_ids", "slugs", "listings", "hidden", "logical",
-              "names", "files", "bundle_files", "assets")
+              "names", "files", "held_files", "bundle_files", "assets")
 
     def __init__(self, config: Config, static: set[str], tables: dict | None = None):
         self.config = config
@@ -304,11 +304,11 @@ class SiteIndex:
             if not claims:
                 continue
             _, url, publishes, _ = min(claims)
-            if not publishes:
-                continue
             folder = url[: -len(".html")] + "/" if url.endswith(".html") else url
             name = logical[len(owner) + 1 :] if owner != "/" else logical[1:]
-            self.tables["files"][folder + name] = 1
+            # A bundle held back (a draft, an expired page) publishes its files when it is published:
+            # for its own pages they are there, for any other page they are not.
+            self.tables["files" if publishes else "held_files"][folder + name] = 1
             self.tables["bundle_files"][f"{owner.lower()}|{name.lower()}"] = folder + name
 
     def _add_alias(self, rel: str, alias: str) -> None:
@@ -520,6 +520,8 @@ class SiteIndex:
             if parts.path.endswith("/") and not path.endswith("/"):
                 path += "/"
             result = self._resolve_path(path or "/", query)
+            if result.kind == "missing" and own is not None and own.reason and self.tables["held_files"].get(unquote(path)):
+                result = Resolution("static", path=path)  # a file of its own bundle, published with it
             result.fragment, result.self_link = fragment, self_link
             return result
         return self._resolve_absolute(parts, self_link)

@@ -410,3 +410,21 @@ def test_an_example_site_below_its_themes_own_config_is_a_site_of_its_own(tmp_pa
     })
     assert hugo(root).returncode == 0 and (root / "public/docs/c/index.html").exists()
     assert [(f["code"], f["path"], f["subject"]) for f in lint(root)] == [("LNK001", "content/docs/a.md", "/docs/gone/")]
+
+
+def test_a_held_back_bundle_links_its_own_files_which_other_pages_cannot(tmp_path):
+    """A draft or expired bundle's files are published with it (`-D`, `-E`): its own link to one
+    works whenever the page is out; a published page's link to one is broken in the build."""
+    image = {f"content/posts/{name}/images/a.jpg": "jpg\n" for name in ("drf", "exp", "live")}
+    root = site(tmp_path, {
+        **image,
+        "content/posts/drf/index.md": front("Draft", draft=True) + "![a](images/a.jpg)\n",
+        "content/posts/exp/index.md": front("Expired", expiryDate="2021-01-01") + "![a](images/a.jpg)\n",
+        "content/posts/live/index.md": front("Live") + "![a](images/a.jpg) [b](/posts/drf/images/a.jpg)\n",
+    })
+    assert hugo(root).returncode == 0
+    assert (root / "public/posts/live/images/a.jpg").exists() and not (root / "public/posts/drf").exists()
+    assert hugo(root, "-D", "-E").returncode == 0
+    assert all((root / f"public/posts/{name}/images/a.jpg").exists() for name in ("drf", "exp"))
+    assert [(f["code"], f["path"], f["subject"]) for f in lint(root)] == [
+        ("LNK001", "content/posts/live/index.md", "/posts/drf/images/a.jpg")]
