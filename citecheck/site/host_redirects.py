@@ -12,9 +12,10 @@ from typing import Any
 from urllib.parse import unquote
 
 _ACTION = re.compile(r"\{\{.*?\}\}")
-# Actions that write nothing themselves: control flow, assignments, comments.
+# A `printf` with a literal format, and the verbs in it (`%s`, `%-29s`).
 _PRINTF = re.compile(r'\bprintf\s+"([^"\\%]*(?:%[-+# 0-9.]*[a-zA-Z][^"\\%]*)*)"')
 _VERB = re.compile(r"%[-+# 0-9.]*[a-zA-Z]")
+# Actions that write nothing themselves: control flow, assignments, comments.
 _SILENT = re.compile(r"\{\{-?\s*(?:(?:range|with|if|else|end|define|block)\b|\$\w+\s*:?=|/\*).*?\}\}")
 
 

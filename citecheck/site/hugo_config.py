@@ -341,7 +341,7 @@ def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[st
     - files whose Markdown a page template renders into its pages
       (`{{ readFile "content/manual/setup.md" | markdownify }}`), by the template's folder:
       `manual/single.html` renders the pages under /manual, `_default/` and partials any page."""
-    shortcodes: dict[str, str] = {}  # name -> template (the first variant found)
+    shortcodes: dict[str, str] = {}  # name -> its templates, every variant, joined
     partials: dict[str, str] = {}  # path under partials/ -> template
     ids: set[str] = set()
     includes: set[tuple[str, str]] = set()

@@ -438,6 +438,7 @@ class SiteIndex:
         again, shared_again = self._resolve(rewritten, source, True)
         if again.kind != "missing":
             return again, shared and shared_again
+        missing = copy.copy(missing)  # an answer may be shared; this one says more
         missing.hint += f"; the site's link render hook makes it {rewritten}"
         return missing, shared and shared_again
 

@@ -101,8 +101,8 @@ def _go_string(quoted: str | None, raw: str | None) -> str:
 
 def _go_regex(pattern: str) -> re.Pattern | None:
     """Go's RE2 pattern as a Python one, or None where the two read it differently or Python cannot,
-    or where Python's backtracking could take exponential time (a repeated group holding a repeat),
-    which RE2 never does."""
+    or where Python's backtracking could take exponential time (a repeated group holding a repeat
+    or a choice), which RE2 never does."""
     if "[[:" in pattern or "\\Q" in pattern or "\\p" in pattern or "\\C" in pattern or _nested_repeat(pattern):
         return None
     try:
