@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from itertools import islice
 
 from citecheck.extract import doi as doilib
+from citecheck.extract.bare_urls import find_bare_urls
 from citecheck.extract.authors import is_author_line
 from citecheck.extract.spans import RunSpans
 from citecheck.model import Citation, Page, TextRun
@@ -61,7 +63,7 @@ def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
         if "10." not in run.text or run.block == "link":
             continue
         spans = None
-        for doi, start, end in doilib.in_text(run.text):
+        for doi, start, end in _text_dois(run.text):
             spans = spans or RunSpans(run)
             start, end = spans(start, end)
             if code is None:
@@ -78,6 +80,20 @@ def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
             seen.add((doi, line))
             out.append((doi, line, start, end, titled))
     return out
+
+
+def _text_dois(text: str) -> Iterator[tuple[str, int, int]]:
+    """DOIs written in prose: bare (`doi: 10.…`), and in a resolver URL the reader sees as text
+    (`doi:http://dx.doi.org/10.…`, which linkify leaves unlinked; a linked one is the same mention
+    as its link, and counted once)."""
+    yield from doilib.in_text(text)
+    if "doi" in text:
+        for url, start, _ in find_bare_urls(text, linked_only=False):
+            href = doilib.from_href(url)
+            if href is not None and href.via == "resolver":
+                doi = doilib.strip_trailing(href.raw)[0]
+                if doilib.is_doi(doi):
+                    yield doi, start, start + href.end
 
 
 def _names_a_paper(text: str) -> bool:

@@ -60,15 +60,17 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     page.fm_end = body_start
     body_bytes = data[body_start:]
 
+    typographer = ":plain" not in anchor_style  # Goldmark's typographer: on unless the site turns it off
     body = _html_body(body_text, body_start) if rel.endswith(HTML_SUFFIXES) \
-        else walk(body_text, body_bytes, body_start, typographer=":plain" not in anchor_style)
+        else walk(body_text, body_bytes, body_start, typographer)
     page.texts = body.texts
     # `{{<mermaid align="center">}}` holds what reads as a tag; hugo replaces the call before any
     # HTML is rendered.
     page.html = _outside(body.html, call_spans(body_bytes), body_start) if body.html else body.html
     page.links = body.links
     markup = markup_spans(body_bytes)
-    _add_bare_urls(page, markup, body_start)
+    if ":nolinkify" not in anchor_style:  # Goldmark's linkify, on unless the site turns it off
+        _add_bare_urls(page, markup, body_start, typographer)
     _add_html(page, data, markup, body_start)
     _add_ref_shortcodes(page, body_bytes, body_start)
     _add_shortcode_calls(page, body_bytes)
@@ -133,13 +135,13 @@ def _add_ref_shortcodes(page: Page, body: bytes, body_start: int) -> None:
         page.links.append(Link(match.group(0).decode("utf-8", "replace"), start, end, start, end, "shortcode"))
 
 
-def _add_bare_urls(page: Page, shortcodes: list[tuple[int, int]], body_start: int) -> None:
+def _add_bare_urls(page: Page, shortcodes: list[tuple[int, int]], body_start: int, typographer: bool) -> None:
     """URLs of prose runs; shortcode markup is not prose (Goldmark never sees it as text)."""
     for run in page.texts:
         if run.block == "link" or ("http" not in run.text and "www." not in run.text):
             continue
         spans = None
-        for url, start, end in find_bare_urls(run.text):
+        for url, start, end in find_bare_urls(run.text, typographer):
             if run.exact:
                 spans = spans or RunSpans(run)
                 b_start, b_end = spans(start, end)

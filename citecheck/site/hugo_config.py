@@ -220,6 +220,8 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
         hugo.anchor_style += ":dt"
     if _table(parser, "attribute").get("block") is True:
         hugo.anchor_style += ":attrs"
+    if _table(goldmark, "extensions").get("linkify") is False:
+        hugo.anchor_style += ":nolinkify"
     if _table(goldmark, "extensions").get("typographer") in (False, {"disable": True}) or \
             _table(goldmark, "extensions", "typographer").get("disable") is True:
         hugo.anchor_style += ":plain"

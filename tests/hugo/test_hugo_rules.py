@@ -428,3 +428,23 @@ def test_a_held_back_bundle_links_its_own_files_which_other_pages_cannot(tmp_pat
     assert all((root / f"public/posts/{name}/images/a.jpg").exists() for name in ("drf", "exp"))
     assert [(f["code"], f["path"], f["subject"]) for f in lint(root)] == [
         ("LNK001", "content/posts/live/index.md", "/posts/drf/images/a.jpg")]
+
+
+@pytest.mark.parametrize("extensions", ["", "typographer.disable = true", "linkify = false"])
+def test_a_bare_url_is_a_link_exactly_where_linkify_makes_one(tmp_path, extensions):
+    """Linkify starts a link at the start of a line or after markup, after a space (not a tab) or
+    a few characters, and after an opening quote under the typographer: each URL below is linked
+    by hugo or not, and citecheck says LNK001 of a missing page exactly for the linked ones."""
+    before = [" ", "\t", "a", "*", "_", "~", "(", "'", "`", '"', '="', ' "', " '", "=", ":", "[", "/", "@", ".", "-",
+              "<", "\u00a0", "\u201c", "**b**", "[l](/b/)", "`c`"]
+    body = "".join(f"{n} x{c}https://example.org/gone{n}/ y\n\nhttps://example.org/line{n}/ z\n\n"
+                   for n, c in enumerate(before))
+    config = BASE + "[markup.goldmark.renderer]\nunsafe = true\n[markup.goldmark.extensions]\n" + extensions.replace(
+        "typographer.disable", "[markup.goldmark.extensions.typographer]\ndisable") + "\n"
+    root = site(tmp_path, {"content/a.md": front("A") + body, "content/b.md": front("B")}, config=config)
+    assert oracle.build(root).returncode == 0
+    published = (root / "public/a/index.html").read_text(encoding="utf-8")
+    linked = sorted(set(re.findall(r'href="https://example.org/(\w+)/"', published)))
+    said = sorted({f["subject"].split("/")[3] for f in lint(root) if f["code"] == "LNK001"})
+    assert said == linked
+    assert (linked == []) == (extensions == "linkify = false")

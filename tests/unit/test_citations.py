@@ -121,3 +121,17 @@ def test_citations_survive_the_light_page_form():
         "Haddad R1, Novak P2.\n"
     )
     assert decode_parts(*encode_parts(page)).citations == page.citations
+
+
+@pytest.mark.parametrize("written, linked", [
+    ("Editorial doi:http://dx.doi.org/10.1212/WNL.0000000000002487.", False),  # linkify leaves it as text
+    ("Editorial https://doi.org/10.1212/WNL.0000000000002487.", True),
+])
+def test_a_doi_in_a_resolver_url_is_cited_whether_or_not_it_becomes_a_link(written, linked):
+    page = parse(written + "\n")
+    [citation] = page.citations
+    assert citation.doi == "10.1212/wnl.0000000000002487"
+    url = written[written.index("http"):-1]
+    start = len(FRONT.encode()) + written.index("http")
+    assert (citation.start, citation.end) == (start, start + len(url))
+    assert [link.url for link in page.links] == ([url] if linked else [])
