@@ -4,7 +4,7 @@ Only what the template says plainly is believed: destinations it compares litera
 destination (`eq .Destination "g"`, `eq $u.Path "g"`, `hasPrefix .Destination "x:"`) are its own
 business; a `GetPage` call means destinations are looked up as content paths, as Hugo's embedded
 hook does; writing the destination itself into `href` means the rest pass through unchanged, after
-any `replaceRE` the template applies to it on the way (`$dest = replaceRE `\.md$` "" $dest`). A
+the string functions the template applies to it on the way (`$dest = replaceRE `\.md$` "" $dest`). A
 template that does neither, or writes what a partial made of the destination, cannot be read safely.
 """
 
@@ -26,8 +26,9 @@ class LinkHook:
     prefixes: tuple[str, ...] = ()
     get_page: bool = False  # looks destinations up as content paths
     passthrough: bool = False  # writes other destinations into href unchanged (but for `rewrites`)
-    # (pattern, Go template) of each `replaceRE` the destination goes through, in order. Whether
-    # an `if` around one applies to a link is not known: `rewrite` gives what it would make of it.
+    # (pattern, Go template) of each `replaceRE`, `strings.TrimSuffix`/`TrimPrefix` or `replace`
+    # the destination goes through, in order. Whether an `if` around one applies to a link is not
+    # known: `rewrite` gives what it would make of it.
     rewrites: tuple[tuple[re.Pattern, str], ...] = ()
 
     @property
@@ -38,7 +39,7 @@ class LinkHook:
         return destination in self.literals or any(destination.startswith(p) for p in self.prefixes)
 
     def rewrite(self, destination: str) -> str:
-        """The destination after the template's `replaceRE` calls."""
+        """The destination after the template's string functions."""
         for pattern, template in self.rewrites:
             destination = _replace_all(pattern, template, destination)
         return destination
@@ -82,14 +83,33 @@ def read_template(text: str) -> LinkHook:
     passthrough = re.search(rf"""href\W{{0,8}}\{{\{{-?\s*{dest}(?![\w.])|"href"\s+{dest}(?![\w.])""", text) is not None
     if any(re.search(rf"\${re.escape(n)}\s*:?=\s*\(?\s*partial", text) for n in names):
         passthrough = False  # the destination is what a partial makes of it (`GetPage` there, unseen)
-    rewrites = []
-    for m in re.finditer(rf"\$\w+\s*:?=\s*\(?\s*replaceRE\s+(?:{_STRING})\s+(?:{_STRING})\s+\(?\s*{dest}(?![\w.])", text):
+    found_rewrites, readable = _rewrites(text, dest)
+    return LinkHook(tuple(sorted(literals)), tuple(sorted(prefixes)), get_page, passthrough and readable,
+                    found_rewrites)
+
+
+def _rewrites(text: str, dest: str) -> tuple[tuple[tuple[re.Pattern, str], ...], bool]:
+    """The string functions the template applies to the destination, as (pattern, Go template)
+    in the template's order: `replaceRE`, `strings.TrimSuffix`/`TrimPrefix`, `replace`; and
+    whether every pattern could be read (one Python reads otherwise leaves the hook unread)."""
+    assign = r"\$\w+\s*:?=\s*\(?\s*"
+    found: list[tuple[int, re.Pattern, str]] = []
+    readable = True
+    for m in re.finditer(rf"{assign}replaceRE\s+(?:{_STRING})\s+(?:{_STRING})\s+\(?\s*{dest}(?![\w.])", text):
         pattern = _go_regex(_go_string(m.group(1), m.group(2)))
-        if pattern is None:  # a pattern Python reads otherwise: what the hook makes of links is unknown
-            passthrough = False
-            continue
-        rewrites.append((pattern, _go_string(m.group(3), m.group(4))))
-    return LinkHook(tuple(sorted(literals)), tuple(sorted(prefixes)), get_page, passthrough, tuple(rewrites))
+        if pattern is None:
+            readable = False
+        else:
+            found.append((m.start(), pattern, _go_string(m.group(3), m.group(4))))
+    for m in re.finditer(rf"{assign}strings\.Trim(Suffix|Prefix)\s+(?:{_STRING})\s+\(?\s*{dest}(?![\w.])", text):
+        cut = re.escape(_go_string(m.group(2), m.group(3)))
+        found.append((m.start(), re.compile(cut + r"\Z" if m.group(1) == "Suffix" else r"\A" + cut), ""))
+    for m in re.finditer(rf"{assign}(?:strings\.Replace|replace)\s+\(?\s*{dest}(?![\w.])\s*\)?\s+(?:{_STRING})\s+(?:{_STRING})",
+                         text):
+        old = _go_string(m.group(1), m.group(2))
+        if old:  # an empty OLD inserts NEW between every character: not a link rewrite worth reading
+            found.append((m.start(), re.compile(re.escape(old)), _go_string(m.group(3), m.group(4)).replace("$", "$$")))
+    return tuple((pattern, template) for _, pattern, template in sorted(found, key=lambda item: item[0])), readable
 
 
 def _go_string(quoted: str | None, raw: str | None) -> str:
