@@ -101,9 +101,19 @@ def _rewrites(text: str, dest: str) -> tuple[tuple[tuple[re.Pattern, str], ...],
             readable = False
         else:
             found.append((m.start(), pattern, _go_string(m.group(3), m.group(4))))
-    for m in re.finditer(rf"{assign}strings\.Trim(Suffix|Prefix)\s+(?:{_STRING})\s+\(?\s*{dest}(?![\w.])", text):
-        cut = re.escape(_go_string(m.group(2), m.group(3)))
-        found.append((m.start(), re.compile(cut + r"\Z" if m.group(1) == "Suffix" else r"\A" + cut), ""))
+    for m in re.finditer(rf"{assign}(?:{dest}\s*\|\s*)?replaceRE\s+(?:{_STRING})\s+(?:{_STRING})(?=\s*-?\}}\}})", text):
+        if not re.match(rf"{assign}{dest}", m.group(0)):
+            continue  # `replaceRE a b` of something else
+        pattern = _go_regex(_go_string(m.group(1), m.group(2)))
+        if pattern is None:
+            readable = False
+        else:  # the piped form: `$d := .Destination | replaceRE a b`
+            found.append((m.start(), pattern, _go_string(m.group(3), m.group(4))))
+    for m in re.finditer(rf"{assign}(?:strings\.Trim(Suffix|Prefix)\s+(?:{_STRING})\s+\(?\s*{dest}(?![\w.])|"
+                         rf"{dest}\s*\|\s*strings\.Trim(Suffix|Prefix)\s+(?:{_STRING}))", text):
+        side = m.group(1) or m.group(4)
+        cut = re.escape(_go_string(m.group(2), m.group(3)) if m.group(1) else _go_string(m.group(5), m.group(6)))
+        found.append((m.start(), re.compile(cut + r"\Z" if side == "Suffix" else r"\A" + cut), ""))
     for m in re.finditer(rf"{assign}(?:strings\.Replace|replace)\s+\(?\s*{dest}(?![\w.])\s*\)?\s+(?:{_STRING})\s+(?:{_STRING})",
                          text):
         old = _go_string(m.group(1), m.group(2))

@@ -50,6 +50,8 @@ STRIP_MD_QUOTED = """{{ $href := replaceRE "\\\\.md(#.*)?$" "${1}" .Destination 
 # Other string functions on the destination: a suffix cut, a literal replacement.
 TRIM_MD = """{{ $d := .Destination }}{{ $d = strings.TrimSuffix ".md" $d }}<a href="{{ $d }}">{{ .Text }}</a>"""
 REPLACE_MD = """{{ $d := replace .Destination ".md" "/" }}<a href="{{ $d }}">{{ .Text }}</a>"""
+PIPED = """{{ $d := .Destination | strings.TrimPrefix "./" }}{{ $d = $d | replaceRE `\\.md(#|$)` "/$1" }}
+<a href="{{ $d }}">{{ .Text }}</a>"""
 
 # The destination handed to a partial that looks it up, the href written from what it returns.
 PORTABLE = {
@@ -118,7 +120,8 @@ def agreement(tmp_path, hook: str | dict, seed: str) -> tuple[int, list[str]]:
 
 @pytest.mark.parametrize("name, hook", [("get_page", GET_PAGE), ("new_tab", NEW_TAB), ("glossary", GLOSSARY),
                                         ("strip_md", STRIP_MD), ("strip_md_quoted", STRIP_MD_QUOTED),
-                                        ("portable", PORTABLE), ("trim_md", TRIM_MD), ("replace_md", REPLACE_MD)])
+                                        ("portable", PORTABLE), ("trim_md", TRIM_MD), ("replace_md", REPLACE_MD),
+                                        ("piped", PIPED)])
 @pytest.mark.parametrize("seed", ["1", "2"])
 def test_links_under_the_sites_own_hook_agree_with_hugo(tmp_path, name, hook, seed):
     count, problems = agreement(tmp_path, hook, f"{name}:{seed}")
