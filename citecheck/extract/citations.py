@@ -49,11 +49,9 @@ def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
     the target of a link whose text is prose (a paper's or a news item's title), not a citation."""
     found: list[tuple[int, int, str, bool]] = []
     for link in page.links:
-        href = doilib.from_href(link.url) if "10." in link.url else None
-        if href is not None:
-            doi = doilib.strip_trailing(href.raw)[0]
-            if doilib.is_doi(doi):
-                found.append((link.start, link.end, doilib.normalise(doi), _names_a_paper(link.text)))
+        named = _url_doi(link.url) if "10." in link.url else None
+        if named is not None:
+            found.append((link.start, link.end, doilib.normalise(named[0]), _names_a_paper(link.text)))
         if link.form != "html" and "10." in link.text:  # an <a>'s text is also a prose run
             for doi, start, end in doilib.in_text(link.text):
                 start, end = _text_span(link.text, start, end, link.text_start, link.text_end, data, link)
@@ -89,11 +87,18 @@ def _text_dois(text: str) -> Iterator[tuple[str, int, int]]:
     yield from doilib.in_text(text)
     if "doi" in text:
         for url, start, _ in find_bare_urls(text, linked_only=False):
-            href = doilib.from_href(url)
-            if href is not None and href.via == "resolver":
-                doi = doilib.strip_trailing(href.raw)[0]
-                if doilib.is_doi(doi):
-                    yield doi, start, start + href.end
+            named = _url_doi(url)
+            if named is not None and named[1].via == "resolver":
+                yield named[0], start, start + named[1].end
+
+
+def _url_doi(url: str) -> tuple[str, doilib.HrefDoi] | None:
+    """The DOI a URL names (trailing punctuation left out), with what `from_href` read of it."""
+    href = doilib.from_href(url)
+    if href is None:
+        return None
+    doi = doilib.strip_trailing(href.raw)[0]
+    return (doi, href) if doilib.is_doi(doi) else None
 
 
 def _names_a_paper(text: str) -> bool:

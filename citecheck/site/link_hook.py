@@ -95,20 +95,15 @@ def _rewrites(text: str, dest: str) -> tuple[tuple[tuple[re.Pattern, str], ...],
     assign = r"\$\w+\s*:?=\s*\(?\s*"
     found: list[tuple[int, re.Pattern, str]] = []
     readable = True
-    for m in re.finditer(rf"{assign}replaceRE\s+(?:{_STRING})\s+(?:{_STRING})\s+\(?\s*{dest}(?![\w.])", text):
-        pattern = _go_regex(_go_string(m.group(1), m.group(2)))
+    # `$d = replaceRE a b $d`, or piped: `$d := .Destination | replaceRE a b`
+    for m in re.finditer(rf"{assign}(?:replaceRE\s+(?:{_STRING})\s+(?:{_STRING})\s+\(?\s*{dest}(?![\w.])|"
+                         rf"{dest}\s*\|\s*replaceRE\s+(?:{_STRING})\s+(?:{_STRING})(?=\s*-?\}}\}}))", text):
+        at = 1 if m.group(1) is not None or m.group(2) is not None else 5
+        pattern = _go_regex(_go_string(m.group(at), m.group(at + 1)))
         if pattern is None:
             readable = False
         else:
-            found.append((m.start(), pattern, _go_string(m.group(3), m.group(4))))
-    for m in re.finditer(rf"{assign}(?:{dest}\s*\|\s*)?replaceRE\s+(?:{_STRING})\s+(?:{_STRING})(?=\s*-?\}}\}})", text):
-        if not re.match(rf"{assign}{dest}", m.group(0)):
-            continue  # `replaceRE a b` of something else
-        pattern = _go_regex(_go_string(m.group(1), m.group(2)))
-        if pattern is None:
-            readable = False
-        else:  # the piped form: `$d := .Destination | replaceRE a b`
-            found.append((m.start(), pattern, _go_string(m.group(3), m.group(4))))
+            found.append((m.start(), pattern, _go_string(m.group(at + 2), m.group(at + 3))))
     for m in re.finditer(rf"{assign}(?:strings\.Trim(Suffix|Prefix)\s+(?:{_STRING})\s+\(?\s*{dest}(?![\w.])|"
                          rf"{dest}\s*\|\s*strings\.Trim(Suffix|Prefix)\s+(?:{_STRING}))", text):
         side = m.group(1) or m.group(4)
