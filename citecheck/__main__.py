@@ -1,3 +1,3 @@
-from citecheck.cli import entry
+from citecheck.entry import main
 
-entry()
+main()

@@ -188,6 +188,16 @@ class Cache:
                 error = exc
         warn(f"cache write failed ({error}); results are still correct")
 
+    def files_blob(self) -> bytes | None:
+        """The file table as stored: whether it changed since it was last read, without decoding it."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT blob FROM files WHERE id = 1").fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return row[0] if row else None
+
     def files(self, settings: str) -> dict[str, tuple[int, int, str, str]]:
         """rel -> (mtime, size, content key, ref digest) as last seen with these parser settings."""
         if self.db is None:

@@ -40,6 +40,16 @@ def _days(value: str) -> float:
     return days
 
 
+def _minutes(value: str) -> float:
+    try:
+        minutes = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of minutes: {value!r}") from None
+    if not minutes > 0:
+        raise argparse.ArgumentTypeError(f"a number of minutes is more than 0, not {value}")
+    return minutes
+
+
 def _template(value: str) -> str:
     if "{path}" not in value:
         raise argparse.ArgumentTypeError("the template needs {path} (and usually {line}), e.g. "
@@ -100,6 +110,12 @@ def parser() -> argparse.ArgumentParser:
 
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code")
+    server = sub.add_parser("server", help="keep a process that answers `check` at once for a site (Linux, macOS)")
+    server.add_argument("action", choices=("start", "stop", "status"))
+    server.add_argument("site", nargs="?", type=Path, default=Path("."), help="the site root (default: here)")
+    server.add_argument("--idle", type=_minutes, default=480.0, metavar="MINUTES",
+                        help="stop after MINUTES without a request (default: 480)")
+    server.add_argument("--config", type=Path, help="configuration file (default: found by walking up)")
     rules = sub.add_parser("rules", help="list all rules")
     rules.add_argument("--format", default="text", choices=("text", "json"))
     rules.add_argument("--config", type=Path)
@@ -110,24 +126,15 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def entry() -> None:
-    """The `citecheck` command: `main`, then a quick exit. A large run leaves a site's worth of
-    objects behind, and freeing them one by one at exit costs a noticeable part of a second;
-    every file is closed and every worker joined by then, so only the output buffers need flushing.
-
-    A run builds millions of small objects that live until the end and form no cycles; the
-    collector's default pace (a pass every 700 allocations, each walking the young objects,
-    and now and then the whole heap) spent about a tenth of a first run finding no garbage."""
+def run(argv: list[str]) -> int:
+    """`main` with the collector paced for a run: a run builds millions of small objects that live
+    until the end and form no cycles; the collector's default pace (a pass every 700 allocations,
+    each walking the young objects, and now and then the whole heap) spent about a tenth of a
+    first run finding no garbage."""
     import gc
 
     gc.set_threshold(50_000, 20, 100)
-    code = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:  # the reader left: nothing to flush to
-        pass
-    os._exit(code)
+    return main(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parallel.set_workers(getattr(args, "jobs", None))
     try:
-        commands = {"check": cmd_check, "audit": cmd_audit, "rule": cmd_rule, "rules": cmd_rules, "cache": cmd_cache}
+        commands = {"check": cmd_check, "audit": cmd_audit, "rule": cmd_rule, "rules": cmd_rules, "cache": cmd_cache,
+                    "server": cmd_server}
         return commands[args.command](args)
     except ConfigError as exc:
         print(f"citecheck: error: {exc}", file=sys.stderr)
@@ -277,6 +285,49 @@ def cmd_audit(args) -> int:
     if outcome.errors:
         return 2
     return _exit_code(outcome.findings, args, config)
+
+
+def cmd_server(args) -> int:
+    import socket
+
+    if not (hasattr(os, "fork") and hasattr(socket, "AF_UNIX") and hasattr(socket, "send_fds")):
+        print("citecheck: error: the server needs fork and Unix sockets, which this system lacks", file=sys.stderr)
+        return 2
+    from citecheck.server import daemon
+
+    if not args.site.is_dir():
+        print(f"citecheck: error: {args.site}: not a folder", file=sys.stderr)
+        return 2
+    config = _load_config(args)
+    root = config.root
+    status = daemon.ask(root, "stop" if args.action == "stop" else "status")
+    if args.action == "start":
+        if status is not None and not status["outdated"]:
+            print(f"citecheck: a server already runs for {root} (pid {status['pid']})")
+            return 0
+        daemon.wait_stopped(root)  # one that is stopping (citecheck was updated) lets go of the site first
+        if status is None:
+            daemon.terminate(root)  # one that holds the site without answering
+        pid, why = daemon.start(root, config, args.idle * 60)
+        if not pid:
+            print(f"citecheck: error: the server did not start: {why}", file=sys.stderr)
+            return 2
+        print(f"citecheck: server started for {root} (pid {pid}); `citecheck check` in this site runs through it")
+        return 0
+    if status is None and args.action == "stop" and (pid := daemon.terminate(root)) is not None:
+        print(f"citecheck: server stopped for {root} (pid {pid}, which did not answer)")
+        return 0
+    if status is None or status["outdated"] and args.action == "status":
+        print(f"citecheck: no server runs for {root}")
+        return 1 if args.action == "status" else 0
+    if args.action == "stop":
+        daemon.wait_stopped(root)
+        print(f"citecheck: server stopped for {root} (pid {status['pid']}, {status['requests']} runs)")
+        return 0
+    watching = ("watching the content folder" if status["watching"]
+                else f"listing the site each run ({status['why_unwatched']})")
+    print(f"citecheck: a server runs for {root}: pid {status['pid']}, {status['requests']} runs, {watching}")
+    return 0
 
 
 def _emit(args, result, fixed: int) -> None:

@@ -159,17 +159,34 @@ def _page_like(rel: str, path: str) -> bool:
     return rel.endswith(PAGE_SUFFIXES) or os.path.isdir(path)
 
 
+_kept: tuple[tuple[str, str, list[str]], tuple[list[Listed], list[str], list[str]]] | None = None
+
+
+def keep_listing(content_dir: Path, root: Path, exclude: list[str],
+                 listing: tuple[list[Listed], list[str], list[str]]) -> None:
+    """A listing of this content folder made elsewhere (by the server, which keeps it current
+    from the kernel's change notices): the next `Listing` of the same folder takes it instead of
+    walking the folder."""
+    global _kept
+    _kept = (os.path.abspath(content_dir), os.path.abspath(root), list(exclude)), listing
+
+
 class Listing:
     """`walk`, started in a forked child so that the parent can import and prepare the
     checks meanwhile: one stat per file of a large site is mostly system time, which the other
     core can spend. `take` waits for it; a later `take` lists again (the files may have changed)."""
 
     def __init__(self, content_dir: Path, root: Path, exclude: list[str], follow: bool = False):
+        global _kept
         self.args = (content_dir, root, exclude, follow)
         self.notes: list[str] = []  # about the links the last `take` left out
         self.other: list[str] = []  # the files besides pages the last `take` found
         self.child: tuple[int, BinaryIO] | None = None
-        if hasattr(os, "fork") and workers() > 1:
+        self.kept = None
+        if _kept is not None and not follow and _kept[0] == (os.path.abspath(content_dir), os.path.abspath(root),
+                                                            list(exclude)):
+            self.kept, _kept = _kept[1], None
+        elif hasattr(os, "fork") and workers() > 1:
             self.child = self._fork()
 
     def _fork(self) -> tuple[int, BinaryIO] | None:
@@ -193,7 +210,9 @@ class Listing:
         return pid, open(read_end, "rb")
 
     def take(self) -> list[Listed]:
-        listed = self._receive() if self.child is not None else None
+        listed, self.kept = self.kept, None
+        if self.child is not None:
+            listed = self._receive()
         found, self.notes, self.other = listed if listed is not None else walk(*self.args)
         return found
 

@@ -56,11 +56,20 @@ def builtin_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"
 
 
+# The built-in rule files as parsed, once per process: they are the package's own and do not
+# change while it runs (a server stops when they do). Read-only: Rule objects share them.
+_BUILTIN: dict[Path, dict[str, Any]] = {}
+
+
 def load_rule(path: Path, builtin: bool) -> Rule:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: invalid rule file: {exc}") from None
+    data = _BUILTIN.get(path) if builtin else None
+    if data is None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: invalid rule file: {exc}") from None
+        if builtin:
+            _BUILTIN[path] = data
     missing = [key for key in _REQUIRED if key not in data]
     if missing:
         raise ConfigError(f"{path}: rule file lacks {', '.join(missing)}")

@@ -29,11 +29,24 @@ from citecheck.site.index import SiteIndex
 Parse = Callable[..., Iterable[Parsed]]
 
 
-def cache_for(config: Config, enabled: bool) -> Cache:
-    if not enabled:
-        return Cache(None)
+def cache_path(config: Config) -> Path:
     path = Path(config.get("cache.path"))
-    return Cache(path if path.is_absolute() else config.root / path)
+    return path if path.is_absolute() else config.root / path
+
+
+def cache_for(config: Config, enabled: bool) -> Cache:
+    return Cache(cache_path(config) if enabled else None)
+
+
+_kept_files: tuple[Path, str, dict[str, tuple[int, int, str, str]]] | None = None
+
+
+def keep_files(path: Path, settings: str, table: dict[str, tuple[int, int, str, str]]) -> None:
+    """The file table of this cache as read earlier (by the server, between runs): the next Memo
+    of the same cache and settings takes it instead of reading it. A table older than the cache's
+    is safe: a row is used only while the file's mtime and size still match it."""
+    global _kept_files
+    _kept_files = path, settings, table
 
 
 class Memo:
@@ -60,6 +73,10 @@ class Memo:
     # --- read ---------------------------------------------------------------------------------
 
     def known_files(self) -> dict[str, tuple[int, int, str, str]]:
+        global _kept_files
+        if _kept_files is not None and _kept_files[:2] == (self.cache.path, self.settings):
+            table, _kept_files = _kept_files[2], None
+            return table
         return self.cache.files(self.settings)
 
     def remember_files(self, entries: list[Entry], known: dict, full_run: bool) -> None:
@@ -116,10 +133,10 @@ class Memo:
         """Digest of what the site index is built from: configuration, each page's facts, the
         site's other files, and the day (dated pages come out and go as days pass). Fields are NUL
         separated (no path or digest holds a NUL); the count keeps pages and files apart."""
-        pages = sorted((e.rel, e.ref or e.key) for e in entries if e.rel in in_site)
+        # "rel\0ref" strings sort as (rel, ref) pairs would: no rel holds a NUL, the least character.
+        pages = sorted([f"{e.rel}\0{e.ref or e.key}" for e in entries if e.rel in in_site])
         day = datetime.now(timezone.utc).date().isoformat()
-        fields = [self.cfg, str(len(pages)), *(f for page in pages for f in page), *sorted({*files, "day:" + day})]
-        return _digest("\0".join(fields))
+        return _digest("\0".join([self.cfg, str(len(pages)), *pages, *sorted({*files, "day:" + day})]))
 
     def saved_index(self, key: str, config: Config, static: set[str]) -> SiteIndex | None:
         """The index saved under this key, read shard by shard as its keys are asked for."""

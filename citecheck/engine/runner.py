@@ -86,13 +86,14 @@ def run(config: Config, options: Options) -> Result:
         if parsed.errors:
             errors.extend(parsed.errors)
             site = None  # built with a page that turned out unreadable
-        entries = [e for e in entries if e.rel in parsed]
+            entries = [e for e in entries if e.rel in parsed]
         clock(f"parse + page checks ({parsed.parsed_now} pages)")
         findings, skipped = _check(plan, memo, where, entries, parsed, parse, files, site, clock)
         _progress(options, "parse", len(where.targets))
         memo.remember_files(entries, known, full_run)
+        mine = [e for e in entries if e.rel in where.targets]
         if plan.remote_checks:
-            checked = [e for e in entries if e.rel in where.targets and not e.big]
+            checked = [e for e in mine if not e.big]
             findings, counts, warnings = _network(plan, memo, checked, parsed, findings, options)
             where.warnings.extend(warnings)
             clock(f"network ({counts['dois']} DOIs, {counts['urls']} URLs)")
@@ -100,12 +101,12 @@ def run(config: Config, options: Options) -> Result:
         memo.close()
     # A page left unlinted fails the run like an unreadable one: a clean exit would claim it passed.
     max_bytes = config.get("max-file-size")
-    for entry in entries:
-        if entry.rel in where.targets and entry.big:
+    for entry in mine:
+        if entry.big:
             errors.append(f"{entry.rel}: not linted: {entry.size:,} bytes, more than max-file-size ({max_bytes:,})")
     errors.extend(f"{rel}: not linted: {why}" for rel, why in sorted(skipped.items()) if not why.startswith("larger"))
     findings.sort(key=Finding.sort_key)
-    sources = _Sources({e.rel: e for e in entries if e.rel in where.targets and not e.big})
+    sources = _Sources({e.rel: e for e in mine if not e.big})
     return Result(findings, len(where.targets), len(where.in_site), parsed.parsed_now, errors, where.warnings,
                   plan.rules, sources, config.root, clock.phases, set(where.targets), counts)
 

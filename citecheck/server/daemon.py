@@ -1,0 +1,411 @@
+"""`citecheck server`: a process per site that has imported the engine and keeps the site's
+content listing current, and runs each `citecheck check` sent to it in a forked child.
+
+The child is the server's copy before any check ran, given the caller's standard streams, folder,
+environment and umask, and the listing as it is now: it runs `citecheck check` exactly as the
+command would, reading configuration, layouts and the cache from disk. So a server holds no
+results that could go stale; what it saves is starting Python, the imports, and listing the site.
+It stops when told, when citecheck's own files change (an update), or after `idle` seconds
+without a request.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import os
+import select
+import signal
+import socket
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from citecheck.server import protocol
+
+LOG = "server.log"
+LOCK = "server.lock"
+
+
+def folder_of(root: Path) -> Path:
+    return root / protocol.FOLDER
+
+
+def ask(root: Path, kind: str) -> dict | None:
+    """The server's status after a `status` or `stop` request; None if none runs for this site."""
+    try:
+        sock = protocol.connect(str(folder_of(root)))
+    except OSError:
+        return None
+    try:
+        sock.settimeout(10)
+        protocol.send_request(sock, {"kind": kind, "python": protocol.interpreter()})
+        reply = protocol.receive_reply(sock)
+    except OSError:
+        return None
+    finally:
+        sock.close()
+    return reply[1] if reply is not None and reply[0] == b"S" else None
+
+
+def holder(root: Path) -> int | None:
+    """The pid of the server that holds the site, whether or not it answers."""
+    try:
+        lock = os.open(folder_of(root) / LOCK, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return None  # nobody holds it
+    except BlockingIOError:
+        try:
+            return int(os.read(lock, 32) or b"0") or None
+        except ValueError:
+            return None
+    finally:
+        os.close(lock)
+
+
+def terminate(root: Path) -> int | None:
+    """Stop the server that holds the site but does not answer (another version's, or stuck)."""
+    pid = holder(root)
+    if pid is not None:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            return None
+        wait_stopped(root)
+    return pid
+
+
+def wait_stopped(root: Path, seconds: int = 10) -> None:
+    """Wait (at most `seconds`) until a server told to stop has let go of the site."""
+    try:
+        lock = os.open(folder_of(root) / LOCK, os.O_RDONLY)
+    except OSError:
+        return
+
+    def give_up(*_):
+        raise TimeoutError
+
+    old = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(seconds)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # held by the server until it exits
+    except TimeoutError:
+        pass
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+        os.close(lock)
+
+
+def start(root: Path, config, idle: float) -> tuple[int, str]:
+    """Start a server for the site in the background: (pid, "") once it listens, else (0, why)."""
+    folder = folder_of(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # detached from the caller's session and streams, twice forked so no zombie remains
+        os.close(read_end)
+        code = 1
+        try:
+            os.setsid()
+            if os.fork() == 0:
+                _daemon(root, config, idle, folder, write_end)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    with open(read_end, "rb") as stream:
+        said = stream.read().decode("utf-8", "replace")
+    if said.startswith("ready "):
+        return int(said.split()[1]), ""
+    return 0, said or "the server stopped before it listened (see .citecheck/server.log)"
+
+
+def _daemon(root: Path, config, idle: float, folder: Path, ready: int) -> None:
+    code = 1
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+        log = os.open(folder / LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        for fd, to in ((0, null), (1, null), (2, log)):
+            os.dup2(to, fd)
+        server = Server(root, config, idle, folder)
+        os.write(ready, f"ready {os.getpid()}".encode())
+        os.close(ready)
+        ready = -1
+        server.serve()
+        code = 0
+    except SystemExit:  # SIGTERM
+        code = 0
+    except BaseException as exc:  # said to the caller of `start` when it still waits, else logged
+        if ready >= 0:
+            os.write(ready, (str(exc) or type(exc).__name__).encode())
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+class Server:
+    def __init__(self, root: Path, config, idle: float, folder: Path):
+        self.root, self.idle, self.folder = root, idle, folder
+        self.lock = os.open(folder / LOCK, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"a server already runs for {root}") from None
+        os.ftruncate(self.lock, 0)
+        os.write(self.lock, str(os.getpid()).encode())  # for `stop` when the server no longer answers
+        self.stamp = _code_stamp()
+        self.listing = self._watch(config)
+        self.started, self.requests = time.time(), 0
+        self.children: set[int] = set()
+        self.config = config
+        self.files: tuple | None = None  # (cache path, parser settings, file table) as last read
+        self.files_blob: bytes | None = None  # the table as stored when it was read
+        self.cache_seen: tuple | None = None  # the cache files' (mtime, size) then
+        _preload()
+        self._read_files()
+        os.chdir(folder)  # the socket's path is given from here: a site's path may be too long for one
+        try:
+            os.unlink(protocol.SOCKET)  # a leftover: the lock shows no server uses it
+        except FileNotFoundError:
+            pass
+        old = os.umask(0o177)  # only this user may connect: a request runs with this user's rights
+        try:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.bind(protocol.SOCKET)
+        finally:
+            os.umask(old)
+        self.sock.listen(16)
+        self.inode = os.stat(protocol.SOCKET).st_ino
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        # A run that ends wakes the loop (a byte on this pipe), which then reads the file table the
+        # run may have written, while no run waits for it.
+        self.wake, wake_end = os.pipe()
+        os.set_blocking(self.wake, False)
+        os.set_blocking(wake_end, False)
+        signal.set_wakeup_fd(wake_end)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        gc.freeze()  # what every child shares, never walked by their collectors
+
+    def _watch(self, config):
+        from citecheck.server.watch import Unwatchable, WatchedListing
+
+        self.why_unwatched = ""
+        if config.get("follow-symlinks"):
+            self.why_unwatched = "follow-symlinks lists the site anew each run"
+            return None
+        try:
+            return WatchedListing(config.content_dir, config.root, config.get("exclude"))
+        except Unwatchable as exc:
+            self.why_unwatched = str(exc)
+            return None
+
+    def _read_files(self) -> None:
+        """Read the cache's file table again if a run changed it: each run then starts with it,
+        instead of reading and decoding 15,000 rows itself."""
+        from citecheck.engine.memo import cache_for, cache_path
+        from citecheck.engine.pages import parser_settings
+
+        path = cache_path(self.config)
+        seen = tuple(_state(Path(f"{path}{suffix}")) for suffix in ("", "-wal"))
+        if seen == self.cache_seen:
+            return  # no run wrote to the cache since
+        cache = cache_for(self.config, True)
+        try:
+            blob = cache.files_blob()
+            if blob != self.files_blob:
+                settings = parser_settings(self.config)
+                self.files, self.files_blob = (cache.path, settings, cache.files(settings)), blob
+        finally:
+            cache.close()
+        self.cache_seen = seen
+
+    def status(self) -> dict:
+        return {"pid": os.getpid(), "root": str(self.root), "started": self.started, "requests": self.requests,
+                "watching": self.listing is not None, "why_unwatched": self.why_unwatched,
+                "relists": self.listing.relists if self.listing else 0}
+
+    def serve(self) -> None:
+        try:
+            last = time.monotonic()
+            while True:
+                waits = [self.sock, self.wake] + ([self.listing.fd] if self.listing else [])
+                ready = select.select(waits, [], [], 60)[0]
+                if self.wake in ready:
+                    os.read(self.wake, 512)
+                self._reap()
+                if self.listing is not None and self.listing.fd in ready:
+                    self.listing.update()
+                if self.sock in ready:
+                    last = time.monotonic()
+                    if not self._answer():
+                        return
+                elif time.monotonic() - last > self.idle or not self._still_ours():
+                    return
+        finally:
+            self._close()
+
+    def _answer(self) -> bool:
+        """Answer one connection; False when the server should stop."""
+        conn, _ = self.sock.accept()
+        fds: list[int] = []
+        with conn:
+            try:
+                conn.settimeout(5)
+                request, fds = protocol.receive_request(conn)
+                kind, current = request.get("kind"), _code_stamp() == self.stamp
+                if kind in ("status", "stop"):
+                    protocol.send_data(conn, b"S", {**self.status(), "outdated": not current})
+                    return kind == "status" and current
+                if request.get("python") != protocol.interpreter():
+                    protocol.send_data(conn, b"D", "another Python")
+                    return True
+                if not current:
+                    protocol.send_data(conn, b"D", "citecheck changed since the server started")
+                    return False
+                if kind == "run" and len(fds) == 3:
+                    self.requests += 1
+                    self._run(conn, request, fds)
+            except (OSError, ValueError, EOFError, TypeError, KeyError):
+                pass  # a client that left or spoke nonsense: nothing was started for it
+            finally:
+                for fd in fds:
+                    os.close(fd)
+        return True
+
+    def _run(self, conn: socket.socket, request: dict, fds: list[int]) -> None:
+        listing = self.listing.take() if self.listing is not None else None
+        self._read_files()
+        pid = os.fork()
+        if pid:
+            self.children.add(pid)
+            return
+        code = 2
+        try:
+            self.sock.close()
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            if self.listing is not None:
+                self.listing.close()
+            os.close(self.lock)
+            conn.settimeout(None)
+            code = _child(conn, request, fds, listing, self.listing, self.files)
+        except BaseException:
+            traceback.print_exc()  # to the caller's stderr once it is handed over, else to the log
+        finally:
+            try:
+                protocol.send_int(conn, b"X", code)
+            finally:
+                os._exit(0)
+
+    def _reap(self) -> None:
+        for pid in list(self.children):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                self.children.discard(pid)
+                self._read_files()  # while no run waits: the run just ended may have written it
+
+    def _still_ours(self) -> bool:
+        """Whether the socket file is still this server's (`cache clear` or a new server may have
+        taken the folder)."""
+        try:
+            return os.stat(protocol.SOCKET).st_ino == self.inode
+        except OSError:
+            return False
+
+    def _close(self) -> None:
+        if self._still_ours():
+            os.unlink(protocol.SOCKET)
+        self.sock.close()
+
+
+def _child(conn: socket.socket, request: dict, fds: list[int], listing, watched, files) -> int:
+    """Become the caller's `citecheck check`: its streams, folder, environment; returns the exit code."""
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.umask(request["umask"])
+    encoding, errors = sys.stdout.encoding, sys.stdout.errors
+    sys.stdin = open(0, encoding=encoding, errors=errors, closefd=False)
+    sys.stdout = open(1, "w", buffering=1 if os.isatty(1) else -1, encoding=encoding, errors=errors, closefd=False)
+    sys.stderr = open(2, "w", buffering=1, encoding=encoding, errors="backslashreplace", closefd=False)
+    protocol.send_int(conn, b"P", os.getpid())
+    from citecheck import cli, discover
+    from citecheck.engine import memo
+
+    if listing is not None:
+        content_dir, root, exclude = watched.args
+        discover.keep_listing(Path(content_dir), Path(root), exclude, listing)
+    if files is not None:
+        memo.keep_files(*files)
+    try:
+        code = cli.run(request["argv"])
+    except SystemExit as exc:  # argparse's --help and usage errors
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+    except KeyboardInterrupt:
+        print("citecheck: interrupted", file=sys.stderr)
+        code = 130
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    return code
+
+
+def _state(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def _code_stamp() -> dict[str, int]:
+    """When each of citecheck's own files (code and rule catalog) last changed."""
+    from citecheck.engine.catalog import builtin_dir
+
+    package = Path(__file__).resolve().parent.parent
+    stamp = {}
+    for folder in (package, *package.iterdir(), builtin_dir()):
+        if folder.is_dir() and folder.name != "__pycache__":
+            for entry in os.scandir(folder):
+                if entry.name.endswith((".py", ".toml")):
+                    stamp[entry.path] = entry.stat().st_mtime_ns
+    return stamp
+
+
+def _preload() -> None:
+    """Import the engine, its checks and reports, and what they import, so that no run pays for
+    it (the audit and the server's own modules apart: a request is a `check`)."""
+    import importlib
+    import pkgutil
+
+    import citecheck
+
+    for module in pkgutil.walk_packages(citecheck.__path__, "citecheck."):
+        if module.name.startswith(("citecheck.audit", "citecheck.server", "citecheck.__main__")):
+            continue
+        try:
+            importlib.import_module(module.name)
+        except Exception:  # noqa: BLE001 - a module only some runs can import is left to them
+            pass
+    from citecheck.engine.catalog import load_catalog
+    from citecheck.parse import frontmatter
+
+    frontmatter.prepare_yaml()
+    load_catalog()  # the built-in rules, parsed once for every run
