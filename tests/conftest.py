@@ -26,6 +26,10 @@ CORPUS = Path(os.environ.get(CORPUS_ENV) or REPO.parent / "shared" / "corpus").r
 for _name in ("NO_PROXY", "no_proxy"):
     os.environ[_name] = ",".join(filter(None, (os.environ.get(_name), "127.0.0.1,localhost,::1")))
 
+# A `citecheck server` a developer runs for a site of their own must not answer the suite's checks;
+# the server's own tests turn this off.
+os.environ["CITECHECK_NO_SERVER"] = "1"
+
 HUGO_TOML = 'baseURL = "https://example.org/"\nuglyURLs = true\n'
 # The test sites are small wikis: they opt into the wiki's house conventions (front matter on
 # every post, with a title and a date; slug = file name), which a plain Hugo site does not need.

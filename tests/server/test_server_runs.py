@@ -1,0 +1,110 @@
+"""`citecheck server`: a check it runs says and exits what the same check run alone does, as the
+site changes under it, from any folder, and when the server is gone."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+
+import pytest
+
+from tests.conftest import run_cli, write_site
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the server is tested where inotify is")
+SERVED = {"CITECHECK_NO_SERVER": ""}
+ALONE = {"CITECHECK_NO_SERVER": "1"}
+
+
+def page(title: str, body: str) -> str:
+    return f"---\ntitle: {title}\ndate: 2024-01-01\n---\n\n{body}\n"
+
+
+@pytest.fixture
+def served(tmp_path):
+    root = write_site(tmp_path / "site", {
+        "content/posts/a.md": page("A", "See [B](/posts/b.html) and [C](/posts/c.html#part)."),
+        "content/posts/b.md": page("B", "Back to [A](/posts/a.html)."),
+    })
+    started = run_cli("server", "start", str(root), env=SERVED)
+    assert started.returncode == 0, started.stderr
+    assert "server started" in started.stdout
+    try:
+        yield root
+    finally:
+        stopped = run_cli("server", "stop", str(root), env=SERVED)
+        assert stopped.returncode == 0, stopped.stderr
+
+
+def runs(root) -> int:
+    status = run_cli("server", "status", str(root), env=SERVED)
+    assert status.returncode == 0, status.stdout + status.stderr
+    return int(status.stdout.split(", ")[1].split()[0])
+
+
+def same_as_alone(root, *args, cwd=None):
+    """The check through the server, after asserting it says and exits what it does alone."""
+    before = runs(root)
+    through = run_cli("check", *args, cwd=cwd or root, env=SERVED)
+    assert runs(root) == before + 1  # it was the server's
+    alone = run_cli("check", *args, cwd=cwd or root, env=ALONE)
+    assert (through.returncode, through.stdout, through.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    return through
+
+
+def codes(result) -> list[str]:
+    return found(result.stdout)
+
+
+def found(report: str) -> list[str]:
+    return sorted(f["code"] + " " + f["path"] for f in json.loads(report))
+
+
+def test_a_served_check_follows_the_site_as_it_changes(served):
+    posts = served / "content" / "posts"
+    first = same_as_alone(served, "--format", "json", "content/posts/a.md")
+    assert codes(first) == ["LNK001 content/posts/a.md"]  # c.html is missing
+    (posts / "c.md").write_text(page("C", "## Part\n\ntext"), encoding="utf-8")
+    assert codes(same_as_alone(served, "--format", "json", "content/posts/a.md")) == []
+    (posts / "c.md").write_text(page("C", "## Another\n\ntext"), encoding="utf-8")  # the anchor goes
+    assert codes(same_as_alone(served, "--format", "json", "content/posts/a.md")) == ["LNK003 content/posts/a.md"]
+    (posts / "b.md").unlink()
+    (posts / "c.md").unlink()
+    (posts / "new").mkdir()  # a new folder: the listing starts again
+    (posts / "new" / "d.md").write_text(page("D", "[A](/posts/a.html) [gone](/posts/b.html)"), encoding="utf-8")
+    assert codes(same_as_alone(served, "--format", "json")) == ["LNK001 content/posts/a.md",
+                                                                  "LNK001 content/posts/a.md",
+                                                                  "LNK001 content/posts/new/d.md"]
+
+
+def test_a_served_check_works_in_the_callers_folder_with_the_callers_streams(served):
+    posts = served / "content" / "posts"
+    result = same_as_alone(served, "a.md", "--format", "json", "--output", "report.json", cwd=posts)
+    assert result.returncode == 1 and result.stdout == ""
+    assert found((posts / "report.json").read_text(encoding="utf-8")) == ["LNK001 content/posts/a.md"]
+    usage = same_as_alone(served, "--no-such-option")
+    assert usage.returncode == 2 and "unrecognized arguments" in usage.stderr
+    missing = same_as_alone(served, "content/posts/none.md")
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_without_its_server_a_check_runs_alone(served):
+    pid = int(run_cli("server", "status", str(served), env=SERVED).stdout.split("pid ")[1].split(",")[0])
+    os.kill(pid, signal.SIGKILL)  # gone without a word: its socket file is left behind
+    alone = run_cli("check", "--format", "json", cwd=served, env=ALONE)
+    after = run_cli("check", "--format", "json", cwd=served, env=SERVED)
+    assert (after.returncode, after.stdout) == (alone.returncode, alone.stdout)
+    restarted = run_cli("server", "start", str(served), env=SERVED)
+    assert restarted.returncode == 0 and "server started" in restarted.stdout, restarted.stderr
+    same_as_alone(served, "--format", "json")
+
+
+def test_one_server_a_site_and_stop_says_so(served):
+    again = run_cli("server", "start", str(served), env=SERVED)
+    assert again.returncode == 0 and "already runs" in again.stdout
+    assert run_cli("server", "stop", str(served), env=SERVED).returncode == 0
+    status = run_cli("server", "status", str(served), env=SERVED)
+    assert status.returncode == 1 and "no server runs" in status.stdout
+    assert not (served / ".citecheck" / "server.sock").exists()
+    assert run_cli("server", "start", str(served), env=SERVED).returncode == 0  # for the fixture to stop
