@@ -8,6 +8,8 @@ Workloads, all run from the site root:
   warm       the same again, nothing changed
   one-file   one post gets a line appended, citecheck check --format json content/posts/<post>.md,
              then the post is restored
+  one-file-server  the same with `citecheck server start` run before (and stopped after): the check
+             is handed to the site's resident process
 
 Usage: python bench/offline.py SITE_DIR [--repeat 3] [--citecheck CMD] [--lychee CMD]
 """
@@ -120,6 +122,7 @@ def find_citecheck(override: str | None) -> tuple[list[str], dict]:
     env = dict(os.environ)
     # Measure an installed tool: bytecode cached, as pip leaves it (some shells disable that).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["CITECHECK_NO_SERVER"] = "1"  # only the one-file-server workload runs through a server
     if override:
         return shlex.split(override), env
     for exe in (venv_bin() / "citecheck", shutil.which("citecheck")):
@@ -165,7 +168,8 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "citecheck")], check=False)
     cc_err, _ = probe([*citecheck, "check", "--help"], cc_env)
     results: dict = {"lychee": None, "cold": None, "cold_1cpu": None, "nocache": None, "warm": None,
-                     "one_file": None}
+                     "one_file": None, "one_file_server": None}
+    server_rss = None
     cache_bytes = None
 
     if lychee_err:
@@ -203,15 +207,40 @@ def main() -> None:
             one.write_bytes(original)
             os.utime(one, ns=(st.st_atime_ns, st.st_mtime_ns))
 
-        results["one_file"] = measure("one-file", [*citecheck, "check", "--format", "json",
-                                                   str(one.relative_to(site))],
-                                      site, args.repeat, cc_env, before=edit, after=restore)
+        one_cmd = [*citecheck, "check", "--format", "json", str(one.relative_to(site))]
+        results["one_file"] = measure("one-file", one_cmd, site, args.repeat, cc_env, before=edit, after=restore)
+        served_env = {**cc_env, "CITECHECK_NO_SERVER": ""}
+        started = subprocess.run([*citecheck, "server", "start", "."], cwd=site, env={**os.environ, **served_env},
+                                 capture_output=True, text=True)
+        if started.returncode == 0:
+            try:
+                results["one_file_server"] = measure("one-file-server", one_cmd, site, args.repeat, served_env,
+                                                     before=edit, after=restore)
+                server_rss = peak_of(int(started.stdout.split("(pid ")[1].split(")")[0]))
+            finally:
+                subprocess.run([*citecheck, "server", "stop", "."], cwd=site, env={**os.environ, **served_env},
+                               capture_output=True)
+        else:
+            print(f"citecheck server did not start: {started.stderr.strip()}")
 
-    report(results, site, len(posts), size, lychee, lychee_version, citecheck, cc_err, args.repeat, cache_bytes)
+    report(results, site, len(posts), size, lychee, lychee_version, citecheck, cc_err, args.repeat, cache_bytes,
+           server_rss)
+
+
+def peak_of(pid: int) -> float | None:
+    """The peak RSS (MB) of a running process, from /proc (Linux)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def report(results: dict, site: Path, pages: int, size: int, lychee: list[str], lychee_version: str,
-           citecheck: list[str], cc_err: str | None, repeat: int, cache_bytes: int | None) -> None:
+           citecheck: list[str], cc_err: str | None, repeat: int, cache_bytes: int | None,
+           server_rss: float | None = None) -> None:
     print(f"\n{'workload':<10} {'median s':>9} {'peak MB':>8}  exit  runs (s)")
     for name, r in results.items():
         if r is None:
@@ -220,21 +249,25 @@ def report(results: dict, site: Path, pages: int, size: int, lychee: list[str], 
             print(f"{name:<10} {r['median_s']:>9.3f} {r['peak_rss_mb']:>8.1f}  "
                   f"{','.join(map(str, sorted(set(r['exit_codes'])))):>4}  {r['runs_s']}")
 
-    ly, cold, nocache, warm, one = (results[k] for k in ("lychee", "cold", "nocache", "warm", "one_file"))
+    ly, cold, nocache, warm, one, served = (results[k] for k in ("lychee", "cold", "nocache", "warm", "one_file",
+                                                                  "one_file_server"))
+    if server_rss is not None:
+        print(f"{'':<10} (the server's own peak RSS: {server_rss:.1f} MB; the column shows its client's)")
 
     def ratio(r: dict | None) -> float | None:
         return r["median_s"] / ly["median_s"] if r and ly else None
 
     # Exit 2 is citecheck's usage/internal error: a fast crash must not pass a target.
-    measured = ("cold", "cold_1cpu", "nocache", "warm", "one_file")
+    measured = ("cold", "cold_1cpu", "nocache", "warm", "one_file", "one_file_server")
     crashed = [k for k in measured if results[k] and 2 in results[k]["exit_codes"]]
-    peaks = [results[k]["peak_rss_mb"] for k in measured if results[k]]
+    peaks = [results[k]["peak_rss_mb"] for k in measured[:-1] if results[k]] + ([server_rss] if server_rss else [])
     le = lambda v, t: v <= t  # noqa: E731
     checks = [
         ("cold <= 3.0x lychee", ratio(cold), TARGETS["cold_ratio"], le, "x"),
         ("cold <= 2.0x lychee (moonshot)", ratio(cold), TARGETS["cold_moonshot"], le, "x"),
         ("warm <= 0.5x lychee", ratio(warm), TARGETS["warm_ratio"], le, "x"),
         ("one changed file <= 0.1 s", one and one["median_s"], TARGETS["one_file_s"], le, " s"),
+        ("  the same, server running", served and served["median_s"], TARGETS["one_file_s"], le, " s"),
         ("peak memory <= 2x lychee's", max(peaks) / ly["peak_rss_mb"] if peaks and ly else None,
          TARGETS["peak_ratio"], le, "x"),
         ("cache.db <= 0.5x content", cache_bytes / size if cache_bytes else None, TARGETS["cache_ratio"], le, "x"),
@@ -267,6 +300,7 @@ def report(results: dict, site: Path, pages: int, size: int, lychee: list[str], 
         "citecheck_error": cc_err,
         "workloads": results,
         "cache_bytes": cache_bytes,
+        "server_peak_rss_mb": server_rss,
         "targets": targets,
     }, indent=2) + "\n")
     print(f"\nresults written to {out}")

@@ -134,7 +134,7 @@ class Memo:
         site's other files, and the day (dated pages come out and go as days pass). Fields are NUL
         separated (no path or digest holds a NUL); the count keeps pages and files apart."""
         # "rel\0ref" strings sort as (rel, ref) pairs would: no rel holds a NUL, the least character.
-        pages = sorted([f"{e.rel}\0{e.ref or e.key}" for e in entries if e.rel in in_site])
+        pages = sorted([e.index_field or f"{e.rel}\0{e.ref or e.key}" for e in entries if e.rel in in_site])
         day = datetime.now(timezone.utc).date().isoformat()
         return _digest("\0".join([self.cfg, str(len(pages)), *pages, *sorted({*files, "day:" + day})]))
 

@@ -31,6 +31,9 @@ class Entry:
     _data: bytes | None = None
     ref: str | None = None  # digest of its site-index facts, when known from the last run
     fresh: bool = False  # hashed by this run: the saved file table does not know it as it is now
+    # "rel\0ref", what the site index's key takes from the page, made with the entry when its ref
+    # is known (then it never changes): made ahead with the entry, it is not made during the run.
+    index_field: str | None = None
 
     def forget(self) -> None:
         """Drop the bytes once used; `data` reads them again if asked (the OS keeps them cached)."""
@@ -59,9 +62,55 @@ def read_bytes(path: str, size: int) -> bytes:
         os.close(fd)
 
 
+@dataclass
+class ReadAhead:
+    """`read` of a listing against a file table, made before a run asks for it (by the server,
+    between runs)."""
+
+    files: list[Listed]
+    known: dict[str, tuple[int, int, str, str]]
+    max_bytes: int
+    entries: list[Entry]
+    errors: list[str]
+
+
+_kept_read: ReadAhead | None = None
+
+
+def read_ahead(files: list[Listed], known: dict[str, tuple[int, int, str, str]], max_bytes: int,
+               previous: ReadAhead | None = None) -> ReadAhead:
+    """`read`, kept for a later run. Given the previous one (same table, as many files, each read
+    into one entry), only the files the listing changed are read again: the server does this
+    between an edit and the check that follows it."""
+    if previous is not None and previous.known is known and previous.max_bytes == max_bytes \
+            and len(previous.files) == len(files) and not previous.errors:
+        changed = [i for i, (now, then) in enumerate(zip(files, previous.files)) if now is not then]
+        again, errors = read([files[i] for i in changed], known, max_bytes)
+        if not errors:
+            entries = list(previous.entries)
+            for i, entry in zip(changed, again):
+                entries[i] = entry
+            return ReadAhead(files, known, max_bytes, entries, [])
+    return ReadAhead(files, known, max_bytes, *read(files, known, max_bytes))
+
+
+def keep_read(ahead: ReadAhead) -> None:
+    """The next `read` whose files begin with `ahead.files`, against the same table, takes the
+    entries read ahead and reads only the rest (once: the entries are the run's to change)."""
+    global _kept_read
+    _kept_read = ahead
+
+
 def read(files: list[Listed], known: dict[str, tuple[int, int, str, str]], max_bytes: int) -> tuple[list[Entry], list[str]]:
     """files: (rel, path, mtime, size) as `discover.content_stats` lists them. A file whose size and
     mtime match the last run keeps its saved key; the others are hashed where they are parsed."""
+    global _kept_read
+    ahead, _kept_read = _kept_read, None
+    # The listing's own tuples: compared by identity first, so this costs no string compare.
+    if ahead is not None and ahead.known is known and ahead.max_bytes == max_bytes \
+            and files[:len(ahead.files)] == ahead.files:
+        entries, errors = read(files[len(ahead.files):], known, max_bytes)
+        return ahead.entries + entries, ahead.errors + errors
     entries, errors = [], []
     for rel, path, mtime, size in files:
         if not rel.isascii() and _bad_name(rel):
@@ -82,7 +131,8 @@ def read(files: list[Listed], known: dict[str, tuple[int, int, str, str]], max_b
             continue
         seen = known.get(rel)
         if seen is not None and seen[0] == mtime and seen[1] == size:
-            entries.append(Entry(rel, path, seen[2], mtime, size, False, None, seen[3]))
+            entries.append(Entry(rel, path, seen[2], mtime, size, False, None, seen[3], False,
+                                 f"{rel}\0{seen[3]}" if seen[3] else None))
         else:
             entries.append(Entry(rel, path, "", mtime, size, fresh=True))
     return entries, errors

@@ -167,8 +167,9 @@ class Server:
         self.files: tuple | None = None  # (cache path, parser settings, file table) as last read
         self.files_blob: bytes | None = None  # the table as stored when it was read
         self.cache_seen: tuple | None = None  # the cache files' (mtime, size) then
+        self.ahead = None  # the listing read against the file table (engine/pages.py)
         _preload()
-        self._read_files()
+        self._prepare()
         os.chdir(folder)  # the socket's path is given from here: a site's path may be too long for one
         try:
             os.unlink(protocol.SOCKET)  # a leftover: the lock shows no server uses it
@@ -241,6 +242,7 @@ class Server:
                 self._reap()
                 if self.listing is not None and self.listing.fd in ready:
                     self.listing.update()
+                    self._prepare()
                 if self.sock in ready:
                     last = time.monotonic()
                     if not self._answer():
@@ -278,9 +280,22 @@ class Server:
                     os.close(fd)
         return True
 
-    def _run(self, conn: socket.socket, request: dict, fds: list[int]) -> None:
-        listing = self.listing.take() if self.listing is not None else None
+    def _prepare(self) -> None:
+        """Bring the listing, the file table and the entries read from both up to date: done as
+        soon as a change is noticed, so that a run finds them ready."""
+        from citecheck.engine import pages
+
         self._read_files()
+        if self.listing is None or self.files is None:
+            return
+        found = self.listing.take()[0]  # the same list while nothing changed
+        ahead = self.ahead
+        if ahead is None or ahead.files is not found or ahead.known is not self.files[2]:
+            self.ahead = pages.read_ahead(found, self.files[2], self.config.get("max-file-size"), ahead)
+
+    def _run(self, conn: socket.socket, request: dict, fds: list[int]) -> None:
+        self._prepare()
+        listing = self.listing.take() if self.listing is not None else None
         pid = os.fork()
         if pid:
             self.children.add(pid)
@@ -294,7 +309,7 @@ class Server:
                 self.listing.close()
             os.close(self.lock)
             conn.settimeout(None)
-            code = _child(conn, request, fds, listing, self.listing, self.files)
+            code = _child(conn, request, fds, listing, self.listing, self.files, self.ahead)
         except BaseException:
             traceback.print_exc()  # to the caller's stderr once it is handed over, else to the log
         finally:
@@ -311,7 +326,7 @@ class Server:
                 done = pid
             if done:
                 self.children.discard(pid)
-                self._read_files()  # while no run waits: the run just ended may have written it
+                self._prepare()  # while no run waits: the run just ended may have written the cache
 
     def _still_ours(self) -> bool:
         """Whether the socket file is still this server's (`cache clear` or a new server may have
@@ -327,7 +342,7 @@ class Server:
         self.sock.close()
 
 
-def _child(conn: socket.socket, request: dict, fds: list[int], listing, watched, files) -> int:
+def _child(conn: socket.socket, request: dict, fds: list[int], listing, watched, files, ahead) -> int:
     """Become the caller's `citecheck check`: its streams, folder, environment; returns the exit code."""
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
@@ -343,8 +358,10 @@ def _child(conn: socket.socket, request: dict, fds: list[int], listing, watched,
     sys.stderr = open(2, "w", buffering=1, encoding=encoding, errors="backslashreplace", closefd=False)
     protocol.send_int(conn, b"P", os.getpid())
     from citecheck import cli, discover
-    from citecheck.engine import memo
+    from citecheck.engine import memo, pages
 
+    if ahead is not None:
+        pages.keep_read(ahead)
     if listing is not None:
         content_dir, root, exclude = watched.args
         discover.keep_listing(Path(content_dir), Path(root), exclude, listing)

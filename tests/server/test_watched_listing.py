@@ -109,3 +109,33 @@ def test_an_edited_page_is_stat_ed_again_without_a_new_listing(tmp_path):
         assert watched.relists == 2  # a new folder needs a watch of its own: listed again
     finally:
         watched.close()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(1, 3)), max_size=8))
+def test_entries_read_ahead_and_patched_are_the_entries_a_read_makes(edits):
+    """The server reads the listing ahead and, when files change, reads only those again: the
+    entries a run then takes are those `read` makes of the listing as it is."""
+    from citecheck.engine import pages
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        content = root / "content"
+        content.mkdir()
+        files = [content / f"p{i}.md" for i in range(6)]
+        for file in files:
+            file.write_text("# x\n")
+        known = {f"content/p{i}.md": (files[i].stat().st_mtime_ns, 4, f"k{i}", f"r{i}") for i in range(6)}
+        listing = discover.walk(content, root, [])[0]
+        ahead = pages.read_ahead(listing, known, 1000)
+        for index, size in edits:
+            files[index].write_text("#" * size)
+            listing = [item if item[0] != f"content/p{index}.md" else discover.walk(content, root, [])[0][index]
+                       for item in listing]
+            ahead = pages.read_ahead(listing, known, 1000, ahead)
+        fresh, _ = pages.read(listing, known, 1000)
+        assert [vars_of(e) for e in ahead.entries] == [vars_of(e) for e in fresh]
+
+
+def vars_of(entry) -> tuple:
+    return tuple(getattr(entry, name) for name in entry.__slots__)
