@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from pathlib import Path
@@ -57,6 +58,7 @@ def _template(value: str) -> str:
     return value
 
 
+@functools.cache  # built once per process (a server builds it before any run): parsing leaves it as it was
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="citecheck", description="Link and citation linter for Markdown content sites.")
     top.add_argument("--version", action="version", version=f"citecheck {__version__}")
@@ -308,7 +310,10 @@ def cmd_server(args) -> int:
         daemon.wait_stopped(root)  # one that is stopping (citecheck was updated) lets go of the site first
         if status is None:
             daemon.terminate(root)  # one that holds the site without answering
-        pid, why = daemon.start(root, config, args.idle * 60)
+        try:
+            pid, why = daemon.start(root, config, args.idle * 60)
+        except OSError as exc:
+            pid, why = 0, exc.strerror or str(exc)
         if not pid:
             print(f"citecheck: error: the server did not start: {why}", file=sys.stderr)
             return 2

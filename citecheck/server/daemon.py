@@ -18,6 +18,7 @@ import select
 import signal
 import socket
 import sys
+import sysconfig
 import time
 import traceback
 from pathlib import Path
@@ -284,14 +285,21 @@ class Server:
         """Bring the listing, the file table and the entries read from both up to date: done as
         soon as a change is noticed, so that a run finds them ready."""
         from citecheck.engine import pages
+        from citecheck.server.watch import Unwatchable
 
-        self._read_files()
-        if self.listing is None or self.files is None:
-            return
-        found = self.listing.take()[0]  # the same list while nothing changed
-        ahead = self.ahead
-        if ahead is None or ahead.files is not found or ahead.known is not self.files[2]:
-            self.ahead = pages.read_ahead(found, self.files[2], self.config.get("max-file-size"), ahead)
+        try:
+            self._read_files()
+            if self.listing is None or self.files is None:
+                return
+            found = self.listing.take()[0]  # the same list while nothing changed
+            ahead = self.ahead
+            if ahead is None or ahead.files is not found or ahead.known is not self.files[2]:
+                self.ahead = pages.read_ahead(found, self.files[2], self.config.get("max-file-size"), ahead)
+        except Unwatchable as exc:  # a new folder past the kernel's limit of watches: list each run
+            self.listing.close()
+            self.listing, self.ahead, self.why_unwatched = None, None, str(exc)
+        except OSError:  # runs read for themselves what could not be read ahead
+            self.ahead = None
 
     def _run(self, conn: socket.socket, request: dict, fds: list[int]) -> None:
         self._prepare()
@@ -392,8 +400,9 @@ def _state(path: Path) -> tuple[int, int] | None:
     return info.st_mtime_ns, info.st_size
 
 
-def _code_stamp() -> dict[str, int]:
-    """When each of citecheck's own files (code and rule catalog) last changed."""
+def _code_stamp() -> dict:
+    """When each of citecheck's own files (code and rule catalog) and the installed packages last
+    changed."""
     from citecheck.engine.catalog import builtin_dir
 
     package = Path(__file__).resolve().parent.parent
@@ -403,6 +412,9 @@ def _code_stamp() -> dict[str, int]:
             for entry in os.scandir(folder):
                 if entry.name.endswith((".py", ".toml")):
                     stamp[entry.path] = entry.stat().st_mtime_ns
+    # An install or upgrade of any package (pyromark, lxml…) adds and removes folders there.
+    for folder in {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}:
+        stamp[folder] = _state(Path(folder))
     return stamp
 
 
@@ -421,8 +433,10 @@ def _preload() -> None:
             importlib.import_module(module.name)
         except Exception:  # noqa: BLE001 - a module only some runs can import is left to them
             pass
+    from citecheck.cli import parser
     from citecheck.engine.catalog import load_catalog
     from citecheck.parse import frontmatter
 
     frontmatter.prepare_yaml()
     load_catalog()  # the built-in rules, parsed once for every run
+    parser()
