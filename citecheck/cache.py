@@ -188,14 +188,18 @@ class Cache:
                 error = exc
         warn(f"cache write failed ({error}); results are still correct")
 
-    def files_blob(self) -> bytes | None:
-        """The file table as stored: whether it changed since it was last read, without decoding it."""
+    def _first_row(self, sql: str) -> tuple | None:
+        """A query's first row; None also without a cache, or when the cache cannot be read."""
         if self.db is None:
             return None
         try:
-            row = self.db.execute("SELECT blob FROM files WHERE id = 1").fetchone()
+            return self.db.execute(sql).fetchone()
         except sqlite3.DatabaseError:
             return None
+
+    def files_blob(self) -> bytes | None:
+        """The file table as stored: whether it changed since it was last read, without decoding it."""
+        row = self._first_row("SELECT blob FROM files WHERE id = 1")
         return row[0] if row else None
 
     def files(self, settings: str) -> dict[str, tuple[int, int, str, str]]:
@@ -297,12 +301,7 @@ class Cache:
 
     def site_tables(self, fp: str, names: tuple[str, ...]) -> dict[str, ShardedTable] | None:
         """The saved site index, if it was saved for this fingerprint."""
-        if self.db is None:
-            return None
-        try:
-            row = self.db.execute("SELECT fp FROM site_meta").fetchone()
-        except sqlite3.DatabaseError:
-            return None
+        row = self._first_row("SELECT fp FROM site_meta")
         if row is None or row[0] != fp:
             return None
         return {name: ShardedTable(self, name) for name in names}
