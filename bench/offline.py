@@ -150,7 +150,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per workload; the median is reported")
     ap.add_argument("--citecheck", help="citecheck command (default: citecheck on PATH, else python -m citecheck)")
     ap.add_argument("--lychee", help="lychee command (default: the venv's lychee, else PATH)")
+    ap.add_argument("--only", help="comma-separated workloads to run (e.g. one_file,one_file_server); "
+                    "the others are reported as not run. The site's cache must exist for the warm ones")
     args = ap.parse_args()
+    wanted = set(args.only.split(",")) if args.only else None
+
+    def want(name: str) -> bool:
+        return wanted is None or name in wanted
 
     site = args.site.resolve()
     posts = sorted((site / "content" / "posts").glob("*.md"))
@@ -172,7 +178,9 @@ def main() -> None:
     server_rss = None
     cache_bytes = None
 
-    if lychee_err:
+    if not want("lychee"):
+        pass
+    elif lychee_err:
         print(f"lychee not runnable: {lychee_err}")
     else:
         results["lychee"] = measure("lychee", [*lychee, "--offline", "--root-dir", "content",
@@ -185,15 +193,18 @@ def main() -> None:
         full = [*citecheck, "check", "--format", "json", "--output", "/dev/null", "."]
         cache = site / ".citecheck"
         wipe = lambda i: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
-        results["nocache"] = measure("nocache", [*full[:-1], "--no-cache", "."], site, args.repeat, cc_env,
-                                     before=wipe)
-        if shutil.which("taskset"):
-            results["cold_1cpu"] = measure("cold-1cpu", ["taskset", "-c", "0", *full], site, args.repeat, cc_env,
-                                           before=wipe)
+        if want("nocache"):
+            results["nocache"] = measure("nocache", [*full[:-1], "--no-cache", "."], site, args.repeat, cc_env,
+                                         before=wipe)
+        if shutil.which("taskset") and want("cold_1cpu"):
+            results["cold_1cpu"] = measure("cold-1cpu", ["taskset", "-c", "0", *full], site, args.repeat,
+                                           cc_env, before=wipe)
         # Last of the cold ones: it leaves the cache the warm runs read.
-        results["cold"] = measure("cold", full, site, args.repeat, cc_env, before=wipe)
-        cache_bytes = sum(f.stat().st_size for f in cache.glob("cache.db*"))
-        results["warm"] = measure("warm", full, site, args.repeat, cc_env)
+        if want("cold"):
+            results["cold"] = measure("cold", full, site, args.repeat, cc_env, before=wipe)
+            cache_bytes = sum(f.stat().st_size for f in cache.glob("cache.db*"))
+        if want("warm"):
+            results["warm"] = measure("warm", full, site, args.repeat, cc_env)
 
         original, st = one.read_bytes(), one.stat()
 
@@ -208,20 +219,22 @@ def main() -> None:
             os.utime(one, ns=(st.st_atime_ns, st.st_mtime_ns))
 
         one_cmd = [*citecheck, "check", "--format", "json", str(one.relative_to(site))]
-        results["one_file"] = measure("one-file", one_cmd, site, args.repeat, cc_env, before=edit, after=restore)
+        if want("one_file"):
+            results["one_file"] = measure("one-file", one_cmd, site, args.repeat, cc_env, before=edit, after=restore)
         served_env = {**cc_env, "CITECHECK_NO_SERVER": ""}
-        started = subprocess.run([*citecheck, "server", "start", "."], cwd=site, env={**os.environ, **served_env},
-                                 capture_output=True, text=True)
-        if started.returncode == 0:
-            try:
-                results["one_file_server"] = measure("one-file-server", one_cmd, site, args.repeat, served_env,
-                                                     before=edit, after=restore)
-                server_rss = peak_of(int(started.stdout.split("(pid ")[1].split(")")[0]))
-            finally:
-                subprocess.run([*citecheck, "server", "stop", "."], cwd=site, env={**os.environ, **served_env},
-                               capture_output=True)
-        else:
-            print(f"citecheck server did not start: {started.stderr.strip()}")
+        if want("one_file_server"):
+            started = subprocess.run([*citecheck, "server", "start", "."], cwd=site,
+                                     env={**os.environ, **served_env}, capture_output=True, text=True)
+            if started.returncode == 0:
+                try:
+                    results["one_file_server"] = measure("one-file-server", one_cmd, site, args.repeat, served_env,
+                                                         before=edit, after=restore)
+                    server_rss = peak_of(int(started.stdout.split("(pid ")[1].split(")")[0]))
+                finally:
+                    subprocess.run([*citecheck, "server", "stop", "."], cwd=site, env={**os.environ, **served_env},
+                                   capture_output=True)
+            else:
+                print(f"citecheck server did not start: {started.stderr.strip()}")
 
     report(results, site, len(posts), size, lychee, lychee_version, citecheck, cc_err, args.repeat, cache_bytes,
            server_rss)

@@ -23,7 +23,7 @@ import time
 import traceback
 from pathlib import Path
 
-from citecheck.server import protocol
+from citecheck.server import child, protocol
 
 LOG = "server.log"
 LOCK = "server.lock"
@@ -169,6 +169,7 @@ class Server:
         self.files_blob: bytes | None = None  # the table as stored when it was read
         self.cache_seen: tuple | None = None  # the cache files' (mtime, size) then
         self.ahead = None  # the listing read against the file table (engine/pages.py)
+        self.spare: tuple | None = None  # (pid, channel, what it was forked with)
         _preload()
         self._prepare()
         os.chdir(folder)  # the socket's path is given from here: a site's path may be too long for one
@@ -250,6 +251,8 @@ class Server:
                         return
                 elif time.monotonic() - last > self.idle or not self._still_ours():
                     return
+                self._retire_stale_spare()
+                self._spawn_spare()
         finally:
             self._close()
 
@@ -301,23 +304,24 @@ class Server:
         except OSError:  # runs read for themselves what could not be read ahead
             self.ahead = None
 
+    def _kept(self) -> child.Kept:
+        listing = self.listing.take() if self.listing is not None else None
+        return child.Kept(self.listing.args if self.listing is not None else None, listing, self.files, self.ahead)
+
     def _run(self, conn: socket.socket, request: dict, fds: list[int]) -> None:
         self._prepare()
-        listing = self.listing.take() if self.listing is not None else None
+        kept = self._kept()
+        if self._hand_to_spare(conn, request, fds, kept):
+            return
         pid = os.fork()
         if pid:
             self.children.add(pid)
             return
         code = 2
         try:
-            self.sock.close()
-            signal.set_wakeup_fd(-1)
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            if self.listing is not None:
-                self.listing.close()
-            os.close(self.lock)
+            self._leave()
             conn.settimeout(None)
-            code = _child(conn, request, fds, listing, self.listing, self.files, self.ahead)
+            code = child.run_request(conn, request, fds, kept)
         except BaseException:
             traceback.print_exc()  # to the caller's stderr once it is handed over, else to the log
         finally:
@@ -325,6 +329,87 @@ class Server:
                 protocol.send_int(conn, b"X", code)
             finally:
                 os._exit(0)
+
+    def _leave(self) -> None:
+        """In a forked copy: let go of what only the server may use."""
+        self.sock.close()
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        if self.listing is not None:
+            self.listing.close()
+        os.close(self.lock)
+
+    # --- spares: a run's process forked while the server is idle --------------------------------
+
+    def _spawn_spare(self) -> None:
+        """Fork the process for the next run now, and let it copy the memory it will write to
+        (child.own_memory): the run then starts at once. On one core only while no run goes on
+        (the copying would take the core from it); only with a listing kept (the spare is told
+        what changed in it since)."""
+        from citecheck.engine.parallel import workers
+
+        if self.spare is not None or self.listing is None or self.ahead is None or self.children and workers() < 2:
+            return
+        kept = self._kept()
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid:
+            theirs.close()
+            self.children.add(pid)
+            self.spare = (pid, ours, kept)
+            return
+        conn, code = None, 2
+        try:
+            ours.close()
+            self._leave()
+            child.own_memory(lambda: bool(select.select([theirs], [], [], 0)[0]))
+            try:
+                handed, fds = protocol.receive_request(theirs, max_fds=4)
+            except (OSError, ValueError, EOFError):
+                os._exit(0)  # not needed after all: the server closed the channel
+            conn = socket.socket(fileno=fds[0])
+            kept = child.brought_up_to_date(kept, handed["changed"], handed["notes"], handed["other"])
+            code = child.run_request(conn, handed["request"], fds[1:], kept)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            try:
+                if conn is not None:
+                    protocol.send_int(conn, b"X", code)
+            finally:
+                os._exit(0)
+
+    def _hand_to_spare(self, conn: socket.socket, request: dict, fds: list[int], kept: child.Kept) -> bool:
+        """Give the run to the spare, with the listing's changes since it was forked; False when
+        there is none or it is out of date (then it ends, and the run is forked as it comes)."""
+        if self.spare is None:
+            return False
+        _, channel, then = self.spare
+        self.spare = None
+        try:
+            if not self._still_current(then, kept):
+                return False
+            changed = [(i, item) for i, (item, was) in enumerate(zip(kept.listing[0], then.listing[0]))
+                       if item is not was]
+            handed = {"request": request, "changed": changed, "notes": kept.listing[1], "other": kept.listing[2]}
+            protocol.send_request(channel, handed, [conn.fileno(), *fds])
+            return True
+        except OSError:
+            return False
+        finally:
+            channel.close()
+
+    @staticmethod
+    def _still_current(then: child.Kept, now: child.Kept) -> bool:
+        """Whether a spare forked with `then` can be brought up to `now` by the listing's changes:
+        the same file table and arguments, as many files (a file added or gone reorders them)."""
+        return (then.files is now.files and then.watched == now.watched and now.listing is not None
+                and then.ahead is not None and len(then.listing[0]) == len(now.listing[0]))
+
+    def _retire_stale_spare(self) -> None:
+        if self.spare is not None and not self._still_current(self.spare[2], self._kept()):
+            self.spare[1].close()  # it sees the channel close and ends
+            self.spare = None
 
     def _reap(self) -> None:
         for pid in list(self.children):
@@ -345,51 +430,11 @@ class Server:
             return False
 
     def _close(self) -> None:
+        if self.spare is not None:
+            self.spare[1].close()
         if self._still_ours():
             os.unlink(protocol.SOCKET)
         self.sock.close()
-
-
-def _child(conn: socket.socket, request: dict, fds: list[int], listing, watched, files, ahead) -> int:
-    """Become the caller's `citecheck check`: its streams, folder, environment; returns the exit code."""
-    for target, fd in enumerate(fds):
-        os.dup2(fd, target)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    os.chdir(request["cwd"])
-    os.environ.clear()
-    os.environ.update(request["env"])
-    os.umask(request["umask"])
-    encoding, errors = sys.stdout.encoding, sys.stdout.errors
-    sys.stdin = open(0, encoding=encoding, errors=errors, closefd=False)
-    sys.stdout = open(1, "w", buffering=1 if os.isatty(1) else -1, encoding=encoding, errors=errors, closefd=False)
-    sys.stderr = open(2, "w", buffering=1, encoding=encoding, errors="backslashreplace", closefd=False)
-    protocol.send_int(conn, b"P", os.getpid())
-    from citecheck import cli, discover
-    from citecheck.engine import memo, pages
-
-    if ahead is not None:
-        pages.keep_read(ahead)
-    if listing is not None:
-        content_dir, root, exclude = watched.args
-        discover.keep_listing(Path(content_dir), Path(root), exclude, listing)
-    if files is not None:
-        memo.keep_files(*files)
-    try:
-        code = cli.run(request["argv"])
-    except SystemExit as exc:  # argparse's --help and usage errors
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-        if isinstance(exc.code, str):
-            print(exc.code, file=sys.stderr)
-    except KeyboardInterrupt:
-        print("citecheck: interrupted", file=sys.stderr)
-        code = 130
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:
-        pass
-    return code
 
 
 def _state(path: Path) -> tuple[int, int] | None:
@@ -420,14 +465,16 @@ def _code_stamp() -> dict:
 
 def _preload() -> None:
     """Import the engine, its checks and reports, and what they import, so that no run pays for
-    it (the audit and the server's own modules apart: a request is a `check`)."""
+    it. Not the network stage (HTTP clients: a third of the server's memory, which every run
+    would copy, for checks that wait on the network anyway), the audit or the server itself."""
     import importlib
     import pkgutil
 
     import citecheck
 
     for module in pkgutil.walk_packages(citecheck.__path__, "citecheck."):
-        if module.name.startswith(("citecheck.audit", "citecheck.server", "citecheck.__main__")):
+        if module.name.startswith(("citecheck.audit", "citecheck.server", "citecheck.__main__", "citecheck.remote",
+                                   "citecheck.engine.network")):
             continue
         try:
             importlib.import_module(module.name)
