@@ -113,10 +113,11 @@ def write_site(root: Path, files: dict[str, str | bytes], config: str = "", hugo
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120,
-            prefix: tuple[str, ...] = (), env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+            prefix: tuple[str, ...] = (), env: dict[str, str] | None = None,
+            pythonpath: Path = REPO) -> subprocess.CompletedProcess:
     """The installed command as a user runs it (python -m keeps it independent of PATH); `prefix`
-    is a command it runs under, `env` variables set for it."""
-    env = {**os.environ, **(env or {}), "PYTHONPATH": str(REPO)}
+    is a command it runs under, `env` variables set for it, `pythonpath` the checkout it runs."""
+    env = {**os.environ, **(env or {}), "PYTHONPATH": str(pythonpath)}
     return subprocess.run([*prefix, sys.executable, "-m", "citecheck", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
 

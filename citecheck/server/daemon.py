@@ -23,7 +23,7 @@ import time
 import traceback
 from pathlib import Path
 
-from citecheck.server import child, protocol
+from citecheck.server import child, protocol, watch
 
 LOG = "server.log"
 LOCK = "server.lock"
@@ -161,6 +161,11 @@ class Server:
         os.ftruncate(self.lock, 0)
         os.write(self.lock, str(os.getpid()).encode())  # for `stop` when the server no longer answers
         self.stamp = _code_stamp()
+        try:  # told by the kernel when code changes, rather than checking each file at each run
+            self.code: watch.FolderChanges | None = watch.FolderChanges([folder for folder in self.stamp
+                                                                           if os.path.isdir(folder)])
+        except watch.Unwatchable:
+            self.code = None
         self.listing = self._watch(config)
         self.started, self.requests = time.time(), 0
         self.children: set[int] = set()
@@ -196,15 +201,13 @@ class Server:
         gc.freeze()  # what every child shares, never walked by their collectors
 
     def _watch(self, config):
-        from citecheck.server.watch import Unwatchable, WatchedListing
-
         self.why_unwatched = ""
         if config.get("follow-symlinks"):
             self.why_unwatched = "follow-symlinks lists the site anew each run"
             return None
         try:
-            return WatchedListing(config.content_dir, config.root, config.get("exclude"))
-        except Unwatchable as exc:
+            return watch.WatchedListing(config.content_dir, config.root, config.get("exclude"))
+        except watch.Unwatchable as exc:
             self.why_unwatched = str(exc)
             return None
 
@@ -264,7 +267,8 @@ class Server:
             try:
                 conn.settimeout(5)
                 request, fds = protocol.receive_request(conn)
-                kind, current = request.get("kind"), _code_stamp() == self.stamp
+                kind = request.get("kind")
+                current = not self.code.changed() if self.code is not None else _code_stamp() == self.stamp
                 if kind in ("status", "stop"):
                     protocol.send_data(conn, b"S", {**self.status(), "outdated": not current})
                     return kind == "status" and current
@@ -288,7 +292,6 @@ class Server:
         """Bring the listing, the file table and the entries read from both up to date: done as
         soon as a change is noticed, so that a run finds them ready."""
         from citecheck.engine import pages
-        from citecheck.server.watch import Unwatchable
 
         try:
             self._read_files()
@@ -298,7 +301,7 @@ class Server:
             ahead = self.ahead
             if ahead is None or ahead.files is not found or ahead.known is not self.files[2]:
                 self.ahead = pages.read_ahead(found, self.files[2], self.config.get("max-file-size"), ahead)
-        except Unwatchable as exc:  # a new folder past the kernel's limit of watches: list each run
+        except watch.Unwatchable as exc:  # a new folder past the kernel's limit of watches: list each run
             self.listing.close()
             self.listing, self.ahead, self.why_unwatched = None, None, str(exc)
         except OSError:  # runs read for themselves what could not be read ahead
@@ -337,6 +340,8 @@ class Server:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         if self.listing is not None:
             self.listing.close()
+        if self.code is not None:
+            self.code.close()
         os.close(self.lock)
 
     # --- spares: a run's process forked while the server is idle --------------------------------
@@ -382,6 +387,7 @@ class Server:
     def _hand_to_spare(self, conn: socket.socket, request: dict, fds: list[int], kept: child.Kept) -> bool:
         """Give the run to the spare, with the listing's changes since it was forked; False when
         there is none or it is out of date (then it ends, and the run is forked as it comes)."""
+        from citecheck.engine import pages
         if self.spare is None:
             return False
         _, channel, then = self.spare
@@ -389,8 +395,8 @@ class Server:
         try:
             if not self._still_current(then, kept):
                 return False
-            changed = [(i, item) for i, (item, was) in enumerate(zip(kept.listing[0], then.listing[0]))
-                       if item is not was]
+            found = kept.listing[0]
+            changed = [(i, found[i]) for i in pages.changed_positions(found, then.listing[0])]
             handed = {"request": request, "changed": changed, "notes": kept.listing[1], "other": kept.listing[2]}
             protocol.send_request(channel, handed, [conn.fileno(), *fds])
             return True
@@ -454,6 +460,7 @@ def _code_stamp() -> dict:
     stamp = {}
     for folder in (package, *package.iterdir(), builtin_dir()):
         if folder.is_dir() and folder.name != "__pycache__":
+            stamp[str(folder)] = _state(folder)
             for entry in os.scandir(folder):
                 if entry.name.endswith((".py", ".toml")):
                     stamp[entry.path] = entry.stat().st_mtime_ns

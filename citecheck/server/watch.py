@@ -36,25 +36,64 @@ class Unwatchable(OSError):
     """The kernel cannot watch this folder (no inotify, or too many folders for its limit)."""
 
 
-class WatchedListing:
-    """What `discover.walk(content_dir, root, exclude)` returns, kept current between runs."""
+class _Notices:
+    """An inotify instance: its descriptor, and the C library that speaks to it."""
 
-    def __init__(self, content_dir: Path, root: Path, exclude: list[str]):
-        self.args = (os.path.abspath(content_dir), os.path.abspath(root), list(exclude))
-        self.relists = 0  # whole listings made, the first included (`citecheck server status`)
-        libc_name = ctypes.util.find_library("c")
+    def __init__(self) -> None:
         try:
-            self._libc = ctypes.CDLL(libc_name, use_errno=True)
+            self._libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
             init = self._libc.inotify_init1
         except (OSError, AttributeError, TypeError) as exc:
             raise Unwatchable(errno.ENOSYS, f"no inotify here ({exc})") from None
         self.fd = init(_NONBLOCK | _CLOEXEC)
         if self.fd < 0:
             raise Unwatchable(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
-        self._relist()
 
     def close(self) -> None:
         os.close(self.fd)
+
+    def _drain(self) -> list[tuple[int, int, str]]:
+        """The notices queued: (watch, mask, name)."""
+        events = []
+        while True:
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                return events
+            offset = 0
+            while offset < len(data):
+                wd, mask, _, size = _EVENT.unpack_from(data, offset)
+                offset += _EVENT.size
+                name = data[offset:offset + size].split(b"\0", 1)[0]
+                offset += size
+                events.append((wd, mask, os.fsdecode(name)))
+
+
+class FolderChanges(_Notices):
+    """Whether anything in these folders (not their subfolders) changed since: for a server
+    that must not go on running citecheck's code once its files or the installed packages change."""
+
+    def __init__(self, folders: list[str]):
+        super().__init__()
+        self.seen = False
+        for folder in folders:
+            if self._libc.inotify_add_watch(self.fd, os.fsencode(folder), _MASK) < 0:
+                self.close()
+                raise Unwatchable(ctypes.get_errno(), f"{folder}: {os.strerror(ctypes.get_errno())}")
+
+    def changed(self) -> bool:
+        self.seen = self.seen or bool(self._drain())
+        return self.seen
+
+
+class WatchedListing(_Notices):
+    """What `discover.walk(content_dir, root, exclude)` returns, kept current between runs."""
+
+    def __init__(self, content_dir: Path, root: Path, exclude: list[str]):
+        super().__init__()
+        self.args = (os.path.abspath(content_dir), os.path.abspath(root), list(exclude))
+        self.relists = 0  # whole listings made, the first included (`citecheck server status`)
+        self._relist()
 
     def update(self) -> None:
         """Apply the notices received since the last call (the server does it as they come, so
@@ -114,22 +153,6 @@ class WatchedListing:
         self._order: list[str] | None = [item[0] for item in found]
         self._taken: tuple | None = None  # what `take` last returned, while nothing changed
         self.relists += 1
-
-    def _drain(self) -> list[tuple[int, int, str]]:
-        """The notices queued: (watch, mask, name)."""
-        events = []
-        while True:
-            try:
-                data = os.read(self.fd, 1 << 16)
-            except BlockingIOError:
-                return events
-            offset = 0
-            while offset < len(data):
-                wd, mask, _, size = _EVENT.unpack_from(data, offset)
-                offset += _EVENT.size
-                name = data[offset:offset + size].split(b"\0", 1)[0]
-                offset += size
-                events.append((wd, mask, os.fsdecode(name)))
 
     def _pending(self) -> bool:
         """Apply the queued notices file by file; True when only a new listing will do."""

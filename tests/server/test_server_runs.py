@@ -108,3 +108,39 @@ def test_one_server_a_site_and_stop_says_so(served):
     assert status.returncode == 1 and "no server runs" in status.stdout
     assert not (served / ".citecheck" / "server.sock").exists()
     assert run_cli("server", "start", str(served), env=SERVED).returncode == 0  # for the fixture to stop
+
+
+def test_a_server_whose_code_changed_declines_and_stops(tmp_path):
+    """After an update the server's imported code is not the code on disk: the check runs alone
+    (and the server ends), so what it says is the new code's."""
+    import shutil
+
+    from tests.conftest import REPO
+
+    checkout = tmp_path / "checkout"
+    shutil.copytree(REPO / "citecheck", checkout / "citecheck", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "rules", checkout / "rules")
+    root = write_site(tmp_path / "site", {"content/posts/a.md": page("A", "[gone](/posts/b.html)")})
+    env = {**SERVED, "PYTHONPATH": str(checkout)}
+
+    def cli(*args):
+        return run_cli(*args, env=env, cwd=root, pythonpath=checkout)
+
+    assert cli("server", "start").returncode == 0
+    try:
+        first = cli("check", "--format", "json")
+        assert runs_here(cli) == 1 and codes(first) == ["LNK001 content/posts/a.md"]
+        catalog = checkout / "rules" / "LNK001.toml"
+        catalog.write_text(catalog.read_text(encoding="utf-8").replace('severity = "error"', 'severity = "info"'),
+                           encoding="utf-8")
+        after = cli("check", "--format", "json")
+        assert [f["severity"] for f in json.loads(after.stdout)] == ["info"]  # the new catalog's word
+        assert after.returncode == 0
+        assert "no server runs" in cli("server", "status").stdout
+    finally:
+        cli("server", "stop")
+
+
+def runs_here(cli) -> int:
+    status = cli("server", "status")
+    return int(status.stdout.split(", ")[1].split()[0])
