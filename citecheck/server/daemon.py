@@ -173,6 +173,7 @@ class Server:
         self.files: tuple | None = None  # (cache path, parser settings, file table) as last read
         self.files_blob: bytes | None = None  # the table as stored when it was read
         self.cache_seen: tuple | None = None  # the cache files' (mtime, size) then
+        self.taken: tuple | None = None  # the listing's three lists (discover.walk's)
         self.ahead = None  # the listing read against the file table (engine/pages.py)
         self.spare: tuple | None = None  # (pid, channel, what it was forked with)
         _preload()
@@ -246,7 +247,6 @@ class Server:
                     os.read(self.wake, 512)
                 self._reap()
                 if self.listing is not None and self.listing.fd in ready:
-                    self.listing.update()
                     self._prepare()
                 if self.sock in ready:
                     last = time.monotonic()
@@ -295,21 +295,24 @@ class Server:
 
         try:
             self._read_files()
-            if self.listing is None or self.files is None:
+            if self.listing is None:
                 return
-            found = self.listing.take()[0]  # the same list while nothing changed
+            self.taken = self.listing.take()  # the same lists while nothing changed
+            if self.files is None:
+                return
+            found = self.taken[0]
             ahead = self.ahead
             if ahead is None or ahead.files is not found or ahead.known is not self.files[2]:
                 self.ahead = pages.read_ahead(found, self.files[2], self.config.get("max-file-size"), ahead)
         except watch.Unwatchable as exc:  # a new folder past the kernel's limit of watches: list each run
             self.listing.close()
-            self.listing, self.ahead, self.why_unwatched = None, None, str(exc)
+            self.listing, self.taken, self.ahead, self.why_unwatched = None, None, None, str(exc)
         except OSError:  # runs read for themselves what could not be read ahead
             self.ahead = None
 
     def _kept(self) -> child.Kept:
-        listing = self.listing.take() if self.listing is not None else None
-        return child.Kept(self.listing.args if self.listing is not None else None, listing, self.files, self.ahead)
+        """What a run is handed: the state as the last `_prepare` left it."""
+        return child.Kept(self.listing.args if self.listing is not None else None, self.taken, self.files, self.ahead)
 
     def _run(self, conn: socket.socket, request: dict, fds: list[int]) -> None:
         self._prepare()
