@@ -144,3 +144,16 @@ def test_a_server_whose_code_changed_declines_and_stops(tmp_path):
 def runs_here(cli) -> int:
     status = cli("server", "status")
     return int(status.stdout.split(", ")[1].split()[0])
+
+
+def test_a_served_check_reads_the_configuration_as_it_is_now(served):
+    """The server keeps the listing for the configuration it started with; a changed `exclude`
+    (or `follow-symlinks`) makes a run list the site itself, as the command would."""
+    config = served / "citecheck.toml"
+    assert codes(same_as_alone(served, "--format", "json")) == ["LNK001 content/posts/a.md"]
+    config.write_text('exclude = ["content/posts/a.md"]\n' + config.read_text(encoding="utf-8"), encoding="utf-8")
+    # a.md is no page now: b.md's link to it is what breaks
+    assert codes(same_as_alone(served, "--format", "json")) == ["LNK001 content/posts/b.md"]
+    config.write_text("follow-symlinks = true\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    (served / "content" / "posts" / "c.md").symlink_to(served / "content" / "posts" / "b.md")
+    same_as_alone(served, "--format", "json")
