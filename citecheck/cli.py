@@ -112,7 +112,7 @@ def parser() -> argparse.ArgumentParser:
 
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code")
-    server = sub.add_parser("server", help="keep a process that answers `check` at once for a site (Linux, macOS)")
+    server = sub.add_parser("server", help="keep a process per site that answers `check` at once")
     server.add_argument("action", choices=("start", "stop", "status"))
     server.add_argument("site", nargs="?", type=Path, default=Path("."), help="the site root (default: here)")
     server.add_argument("--idle", type=_minutes, default=480.0, metavar="MINUTES",
@@ -292,7 +292,7 @@ def cmd_audit(args) -> int:
 def cmd_server(args) -> int:
     import socket
 
-    if not (hasattr(os, "fork") and hasattr(socket, "AF_UNIX") and hasattr(socket, "send_fds")):
+    if not (hasattr(os, "fork") and hasattr(socket, "AF_UNIX") and hasattr(socket.socket, "sendmsg")):
         print("citecheck: error: the server needs fork and Unix sockets, which this system lacks", file=sys.stderr)
         return 2
     from citecheck.server import daemon

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from citecheck.engine.parallel import workers
+from citecheck.handoff import Handoff
 
 CONTENT_SUFFIXES = (".md", ".markdown")  # the pages citecheck lints
 # Hugo publishes a content file written in HTML (front matter and an HTML body) as a page: such
@@ -159,7 +160,7 @@ def _page_like(rel: str, path: str) -> bool:
     return rel.endswith(PAGE_SUFFIXES) or os.path.isdir(path)
 
 
-_kept: tuple[tuple[str, str, list[str]], tuple[list[Listed], list[str], list[str]]] | None = None
+_kept = Handoff()
 
 
 def keep_listing(content_dir: Path, root: Path, exclude: list[str],
@@ -167,8 +168,7 @@ def keep_listing(content_dir: Path, root: Path, exclude: list[str],
     """A listing of this content folder made elsewhere (by the server, which keeps it current
     from the kernel's change notices): the next `Listing` of the same folder takes it instead of
     walking the folder."""
-    global _kept
-    _kept = (os.path.abspath(content_dir), os.path.abspath(root), list(exclude)), listing
+    _kept.put((os.path.abspath(content_dir), os.path.abspath(root), list(exclude)), listing)
 
 
 class Listing:
@@ -177,16 +177,14 @@ class Listing:
     core can spend. `take` waits for it; a later `take` lists again (the files may have changed)."""
 
     def __init__(self, content_dir: Path, root: Path, exclude: list[str], follow: bool = False):
-        global _kept
         self.args = (content_dir, root, exclude, follow)
         self.notes: list[str] = []  # about the links the last `take` left out
         self.other: list[str] = []  # the files besides pages the last `take` found
         self.child: tuple[int, BinaryIO] | None = None
-        self.kept = None
-        if _kept is not None and not follow and _kept[0] == (os.path.abspath(content_dir), os.path.abspath(root),
-                                                            list(exclude)):
-            self.kept, _kept = _kept[1], None
-        elif hasattr(os, "fork") and workers() > 1:
+        key = (os.path.abspath(content_dir), os.path.abspath(root), list(exclude))
+        kept = _kept.take(key)
+        self.kept = None if follow else kept
+        if self.kept is None and hasattr(os, "fork") and workers() > 1:
             self.child = self._fork()
 
     def _fork(self) -> tuple[int, BinaryIO] | None:

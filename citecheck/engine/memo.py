@@ -21,6 +21,7 @@ from citecheck.cache import Cache
 from citecheck.config import Config
 from citecheck.engine import codec
 from citecheck.engine.pages import Entry, Parsed, parser_settings, skipped_page
+from citecheck.handoff import Handoff
 from citecheck.model import Page
 from citecheck.site.index import SiteIndex
 
@@ -38,15 +39,14 @@ def cache_for(config: Config, enabled: bool) -> Cache:
     return Cache(cache_path(config) if enabled else None)
 
 
-_kept_files: tuple[Path, str, dict[str, tuple[int, int, str, str]]] | None = None
+_kept_files = Handoff()
 
 
 def keep_files(path: Path, settings: str, table: dict[str, tuple[int, int, str, str]]) -> None:
     """The file table of this cache as read earlier (by the server, between runs): the next Memo
     of the same cache and settings takes it instead of reading it. A table older than the cache's
     is safe: a row is used only while the file's mtime and size still match it."""
-    global _kept_files
-    _kept_files = path, settings, table
+    _kept_files.put((path, settings), table)
 
 
 class Memo:
@@ -73,11 +73,8 @@ class Memo:
     # --- read ---------------------------------------------------------------------------------
 
     def known_files(self) -> dict[str, tuple[int, int, str, str]]:
-        global _kept_files
-        if _kept_files is not None and _kept_files[:2] == (self.cache.path, self.settings):
-            table, _kept_files = _kept_files[2], None
-            return table
-        return self.cache.files(self.settings)
+        table = _kept_files.take((self.cache.path, self.settings))
+        return table if table is not None else self.cache.files(self.settings)
 
     def remember_files(self, entries: list[Entry], known: dict, full_run: bool) -> None:
         """Save each file's (mtime, size, key, ref), so that the next run reads only what changed.

@@ -15,6 +15,7 @@ from citecheck.discover import Listed
 from citecheck.engine import codec, parallel
 from citecheck.engine.checking import local_findings
 from citecheck.engine.plan import Plan
+from citecheck.handoff import Handoff
 from citecheck.model import Page
 from citecheck.parse.page import PARSER_VERSION, line_starts, parse_page
 
@@ -76,7 +77,7 @@ class ReadAhead:
     errors: list[str]
 
 
-_kept_read: ReadAhead | None = None
+_kept_read = Handoff()
 
 
 def read_ahead(files: list[Listed], known: dict[str, tuple[int, int, str, str]], max_bytes: int,
@@ -105,15 +106,13 @@ def changed_positions(now: list, then: list) -> list[int]:
 def keep_read(ahead: ReadAhead) -> None:
     """The next `read` whose files begin with `ahead.files`, against the same table, takes the
     entries read ahead and reads only the rest (once: the entries are the run's to change)."""
-    global _kept_read
-    _kept_read = ahead
+    _kept_read.put(None, ahead)
 
 
 def read(files: list[Listed], known: dict[str, tuple[int, int, str, str]], max_bytes: int) -> tuple[list[Entry], list[str]]:
     """files: (rel, path, mtime, size) as `discover.content_stats` lists them. A file whose size and
     mtime match the last run keeps its saved key; the others are hashed where they are parsed."""
-    global _kept_read
-    ahead, _kept_read = _kept_read, None
+    ahead = _kept_read.take(None)
     # The listing's own tuples: compared by identity first, so this costs no string compare.
     if ahead is not None and ahead.known is known and ahead.max_bytes == max_bytes \
             and files[:len(ahead.files)] == ahead.files:
