@@ -295,23 +295,23 @@ def cmd_server(args) -> int:
     if not (hasattr(os, "fork") and hasattr(socket, "AF_UNIX") and hasattr(socket.socket, "sendmsg")):
         print("citecheck: error: the server needs fork and Unix sockets, which this system lacks", file=sys.stderr)
         return 2
-    from citecheck.server import daemon
+    from citecheck.server import control
 
     if not args.site.is_dir():
         print(f"citecheck: error: {args.site}: not a folder", file=sys.stderr)
         return 2
     config = _load_config(args)
     root = config.root
-    status = daemon.ask(root, "stop" if args.action == "stop" else "status")
+    status = control.ask(root, "stop" if args.action == "stop" else "status")
     if args.action == "start":
         if status is not None and not status["outdated"]:
             print(f"citecheck: a server already runs for {root} (pid {status['pid']})")
             return 0
-        daemon.wait_stopped(root)  # one that is stopping (citecheck was updated) lets go of the site first
+        control.wait_stopped(root)  # one that is stopping (citecheck was updated) lets go of the site first
         if status is None:
-            daemon.terminate(root)  # one that holds the site without answering
+            control.terminate(root)  # one that holds the site without answering
         try:
-            pid, why = daemon.start(root, config, args.idle * 60)
+            pid, why = control.start(root, config, args.idle * 60)
         except OSError as exc:
             pid, why = 0, exc.strerror or str(exc)
         if not pid:
@@ -319,14 +319,14 @@ def cmd_server(args) -> int:
             return 2
         print(f"citecheck: server started for {root} (pid {pid}); `citecheck check` in this site runs through it")
         return 0
-    if status is None and args.action == "stop" and (pid := daemon.terminate(root)) is not None:
+    if status is None and args.action == "stop" and (pid := control.terminate(root)) is not None:
         print(f"citecheck: server stopped for {root} (pid {pid}, which did not answer)")
         return 0
     if status is None or status["outdated"] and args.action == "status":
         print(f"citecheck: no server runs for {root}")
         return 1 if args.action == "status" else 0
     if args.action == "stop":
-        daemon.wait_stopped(root)
+        control.wait_stopped(root)
         print(f"citecheck: server stopped for {root} (pid {status['pid']}, {status['requests']} runs)")
         return 0
     watching = ("watching the content folder" if status["watching"]

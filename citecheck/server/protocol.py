@@ -21,6 +21,8 @@ import sys
 
 FOLDER = ".citecheck"  # in the site root, whatever the cache's path: a client finds it by walking up
 SOCKET = "server.sock"
+LOCK = "server.lock"  # held by the server while it runs; holds its pid
+LOG = "server.log"
 _LENGTH = struct.Struct("!I")
 _INT = struct.Struct("!i")
 
