@@ -10,7 +10,7 @@ import re
 
 import pyromark
 
-from citecheck.model import Heading, HtmlChunk, Link, TextRun
+from citecheck.model import HtmlChunk, Link, TextRun
 
 _OPTIONS = (
     pyromark.Options.ENABLE_TABLES

@@ -6,7 +6,7 @@ import os
 import posixpath
 from pathlib import Path
 
-from citecheck.discover import PAGE_SUFFIXES, relative
+from citecheck.discover import relative
 
 
 def walk(folder: Path) -> list[str]:
