@@ -157,3 +157,27 @@ def test_a_served_check_reads_the_configuration_as_it_is_now(served):
     config.write_text("follow-symlinks = true\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
     (served / "content" / "posts" / "c.md").symlink_to(served / "content" / "posts" / "b.md")
     same_as_alone(served, "--format", "json")
+
+
+def test_a_served_check_of_a_site_mounting_its_content(tmp_path):
+    """Content mounted from folders of other names (and from outside the site's folder): the
+    server watches the configured content folder only, and a run reads the rest itself."""
+    hugo = ('baseURL = "https://example.org/"\nuglyURLs = true\n'
+            '[[module.mounts]]\nsource = "pages"\ntarget = "content"\n'
+            '[[module.mounts]]\nsource = "../shared-posts"\ntarget = "content/shared"\n')
+    root = write_site(tmp_path / "site", {
+        "pages/posts/a.md": page("A", "[B](/shared/b.html) [C](/posts/c.html)"),
+        "content/posts/ignored.md": page("I", "[gone](/nowhere.html)"),
+    }, hugo=hugo)
+    (tmp_path / "shared-posts").mkdir()
+    (tmp_path / "shared-posts" / "b.md").write_text(page("B", "text"), encoding="utf-8")
+    assert run_cli("server", "start", str(root), env=SERVED).returncode == 0
+    try:
+        first = same_as_alone(root, "--format", "json")
+        (root / "pages" / "posts" / "c.md").write_text(page("C", "text"), encoding="utf-8")
+        (tmp_path / "shared-posts" / "b.md").unlink()
+        second = same_as_alone(root, "--format", "json")
+        subjects = [[f["subject"] for f in json.loads(r.stdout)] for r in (first, second)]
+        assert subjects == [["/posts/c.html"], ["/shared/b.html"]]
+    finally:
+        run_cli("server", "stop", str(root), env=SERVED)
