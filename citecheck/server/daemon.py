@@ -292,6 +292,7 @@ class Server:
         """Give the run to the spare, with the listing's changes since it was forked; False when
         there is none or it is out of date (then it ends, and the run is forked as it comes)."""
         from citecheck.engine import pages
+
         if self.spare is None:
             return False
         _, channel, then = self.spare
