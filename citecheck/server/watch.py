@@ -102,7 +102,8 @@ class WatchedListing(_Notices):
             self._relist()
 
     def take(self) -> tuple[list[discover.Listed], list[str], list[str]]:
-        """The listing as it is now. The page list is shared between calls while nothing changes: not to be changed by the caller."""
+        """The listing as it is now. The page list is the same object from call to call while
+        nothing changes (so a change shows as a new list): not for the caller to change."""
         self.update()
         if self._taken is None:
             if self._order is None:
