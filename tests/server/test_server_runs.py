@@ -181,3 +181,27 @@ def test_a_served_check_of_a_site_mounting_its_content(tmp_path):
         assert subjects == [["/posts/c.html"], ["/shared/b.html"]]
     finally:
         run_cli("server", "stop", str(root), env=SERVED)
+
+
+def test_the_pre_commit_hook_runs_through_the_server(tmp_path):
+    """The hook as README shows it for a server (local, language: system): pre-commit's check of
+    the commit is the server's, and fails the commit on the broken link as it would alone."""
+    import subprocess
+
+    from tests.e2e.test_pre_commit import BIN, BROKEN, TARGET, _local_hooks, _pre_commit
+
+    repo = write_site(tmp_path / "wiki", {"content/posts/a.md": BROKEN, "content/posts/overview-magnesium.md": TARGET})
+    env = {**os.environ, **SERVED, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
+    (repo / ".pre-commit-config.yaml").write_text(_local_hooks(), encoding="utf-8")
+    for args in (["init", "-q"], ["add", "-A"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, env=env)
+    assert run_cli("server", "start", str(repo), env=SERVED).returncode == 0
+    try:
+        hook = subprocess.run([*_pre_commit(), "run", "--all-files"], cwd=repo, env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert hook.returncode == 1 and "LNK001" in hook.stdout, hook.stdout + hook.stderr
+        assert runs(repo) == 1
+    finally:
+        run_cli("server", "stop", str(repo), env=SERVED)
