@@ -18,7 +18,8 @@ from citecheck.server.watch import Unwatchable, WatchedListing
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
 
 FOLDERS = ["", "posts/", "posts/bundle/", "docs/", ".hidden/"]
-NAMES = ["a.md", "b.markdown", "c.html", "d.png", ".e.md", "f.txt", "index.md"]
+# "\udcff": the byte 0xff of a file name that is not UTF-8, as Python names it.
+NAMES = ["a.md", "b.markdown", "c.html", "d.png", ".e.md", "f.txt", "index.md", "\udcff.md", "é.md"]
 paths = st.tuples(st.sampled_from(FOLDERS), st.sampled_from(NAMES)).map("".join)
 folders = st.sampled_from([f for f in FOLDERS if f]).map(lambda f: f.rstrip("/"))
 file_operations = st.one_of(
