@@ -14,6 +14,7 @@ from citecheck.config import Config, ConfigError
 from citecheck.engine import codec
 from citecheck.engine.catalog import Rule, load_catalog
 from citecheck.engine.selection import answered_locally, check_rule_options, enabled_rules, rule_options, severity_of
+from citecheck.site.index import SiteIndex
 
 
 @dataclass
@@ -64,7 +65,7 @@ def build_checks(rules: list[Rule], config: Config) -> list[tuple[Rule, Check, s
 def fingerprint(config: Config, rules: list[Rule]) -> str:
     """Everything besides the pages that shapes findings: config, Hugo settings, rule files."""
     hugo = config.hugo
-    state = [__version__, codec.FORMAT, config.values, vars(hugo),
+    state = [__version__, codec.FORMAT, SiteIndex.TABLES, config.values, vars(hugo),
              [(r.code, r.kind, r.severity, r.message, r.fix, r.options) for r in rules],
              _listing_version(config, rules)]
     text = json.dumps(state, sort_keys=True, default=_plain)

@@ -71,7 +71,7 @@ class SiteIndex:
     """
 
     TABLES = ("refs", "by_key", "aliases", "fuzzy", "page_ids", "slugs", "listings", "hidden", "logical",
-              "names", "files", "held_files", "bundle_files", "assets")
+              "names", "files", "held_files", "bundle_files", "assets", "adapters")
 
     def __init__(self, config: Config, static: set[str], tables: dict | None = None):
         self.config = config
@@ -306,10 +306,36 @@ class SiteIndex:
             _, url, publishes, _ = min(claims)
             folder = url[: -len(".html")] + "/" if url.endswith(".html") else url
             name = logical[len(owner) + 1 :] if owner != "/" else logical[1:]
+            if posixpath.basename(name) == ADAPTER:
+                self._add_adapter(rel, posixpath.dirname(logical), folder + posixpath.dirname(name))
+                continue
             # A bundle held back (a draft, an expired page) publishes its files when it is published:
             # for its own pages they are there, for any other page they are not.
             self.tables["files" if publishes else "held_files"][folder + name] = 1
             self.tables["bundle_files"][f"{owner.lower()}|{name.lower()}"] = folder + name
+
+    def _add_adapter(self, rel: str, logical_dir: str, url_dir: str) -> None:
+        """A content adapter (`_content.gotmpl`, Hugo 0.126 and later): a template that makes pages
+        and files when the site is built, often from data fetched then. What it makes cannot be
+        known here, so a link that finds nothing where it may make something is not judged: below
+        its folder, or anywhere when it gives its pages a `url` or `aliases` or its section has a
+        permalink pattern."""
+        try:
+            text = (self.config.root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        section = logical_dir.strip("/").split("/", 1)[0]
+        anywhere = bool(_PLACED_ELSEWHERE.search(text)) or section in self.config.hugo.permalinks
+        self.tables["adapters"].setdefault("all", []).append(
+            (url_dir.rstrip("/") + "/", logical_dir.rstrip("/") + "/", anywhere))
+
+    def _adapter_may_make(self, path: str, logical: bool = False) -> bool:
+        """Whether a content adapter may make what `path` (a URL path below the baseURL, or with
+        `logical` a content path) names."""
+        for url_dir, logical_dir, anywhere in self.tables["adapters"].get("all") or ():
+            if anywhere or ("/" + path.lstrip("/")).lower().startswith((logical_dir if logical else url_dir).lower()):
+                return True
+        return False
 
     def _add_alias(self, rel: str, alias: str) -> None:
         key, path, tiki = _alias_key(alias)
@@ -610,6 +636,8 @@ class SiteIndex:
         if not path:
             return Resolution("page", own, fragment=fragment, path=own.url)
         rel = self.get_page(path, own, by_name=True)
+        if rel is None and self._adapter_may_make(path, logical=True):
+            return Resolution("skip")
         if rel is None:
             return Resolution("missing", path=path, hint="; ref finds no page (hugo stops the build)")
         result = self._page_or_hidden(self.ref(rel), path)
@@ -657,6 +685,8 @@ class SiteIndex:
         hidden = self.tables["hidden"].get(key)
         if hidden:
             return self._page_or_hidden(self.ref(hidden[0]), path)
+        if self._adapter_may_make(decoded):
+            return Resolution("skip")
         return Resolution("missing", path=path)
 
     def _redirected(self, path: str, destination: str, redirects: bool, hops: int) -> Resolution:
@@ -683,6 +713,9 @@ class SiteIndex:
 
 
 _SHORTCODE = re.compile(r"\{\{[<%]")
+ADAPTER = "_content.gotmpl"
+# An adapter that sets these for its pages may put them at any address.
+_PLACED_ELSEWHERE = re.compile(r"[\"`](?:url|aliases)[\"`]")
 
 
 def _alias_key(alias: str) -> tuple[str, str, int | None]:
