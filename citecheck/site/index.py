@@ -289,6 +289,11 @@ class SiteIndex:
         hugo = self.config.hugo
         for rel, (logical, mount_lang) in ((rel, place) for rel in resources
                                            for place in hugo_pages.content_placements(rel, roots, hugo.default_language)):
+            if posixpath.basename(logical) == ADAPTER:  # no file of the site: a template making pages
+                folder = posixpath.dirname(logical).rstrip("/") + "/"
+                self._add_adapter(rel, folder, hugo.lang_prefix(mount_lang or hugo.default_language)
+                                  + hugo_pages.make_path(folder, hugo))
+                continue
             owner = hugo_pages.bundle_of(posixpath.dirname(logical), leaf_dirs) or posixpath.dirname(logical)
             claims = bundles.get(owner)
             while claims is None and owner.count("/") > 1:  # a plain folder: the nearest bundle above owns it
@@ -306,9 +311,6 @@ class SiteIndex:
             _, url, publishes, _ = min(claims)
             folder = url[: -len(".html")] + "/" if url.endswith(".html") else url
             name = logical[len(owner) + 1 :] if owner != "/" else logical[1:]
-            if posixpath.basename(name) == ADAPTER:
-                self._add_adapter(rel, posixpath.dirname(logical), folder + posixpath.dirname(name))
-                continue
             # A bundle held back (a draft, an expired page) publishes its files when it is published:
             # for its own pages they are there, for any other page they are not.
             self.tables["files" if publishes else "held_files"][folder + name] = 1
@@ -326,14 +328,17 @@ class SiteIndex:
             text = ""
         section = logical_dir.strip("/").split("/", 1)[0]
         anywhere = bool(_PLACED_ELSEWHERE.search(text)) or section in self.config.hugo.permalinks
-        self.tables["adapters"].setdefault("all", []).append(
-            (url_dir.rstrip("/") + "/", logical_dir.rstrip("/") + "/", anywhere))
+        self.tables["adapters"].setdefault("all", []).append((url_dir, logical_dir, anywhere))
 
     def _adapter_may_make(self, path: str, logical: bool = False) -> bool:
         """Whether a content adapter may make what `path` (a URL path below the baseURL, or with
-        `logical` a content path) names."""
-        for url_dir, logical_dir, anywhere in self.tables["adapters"].get("all") or ():
-            if anywhere or ("/" + path.lstrip("/")).lower().startswith((logical_dir if logical else url_dir).lower()):
+        `logical` a content path as `ref` takes it; a relative one or a bare name may find a page
+        anywhere) names."""
+        adapters = self.tables["adapters"].get("all") or ()
+        if logical and not path.startswith("/"):
+            return bool(adapters)
+        for url_dir, logical_dir, anywhere in adapters:
+            if anywhere or path.lower().startswith((logical_dir if logical else url_dir).lower()):
                 return True
         return False
 
