@@ -38,3 +38,21 @@ def test_links_an_adapter_may_answer_are_not_judged_and_the_others_are(tmp_path,
     else:  # below /books/ nothing is judged; outside it, what hugo does not publish is broken
         assert not (public / "posts/missing/index.html").exists() and not (public / "elsewhere/index.html").exists()
         assert found == [("LNK001", "/elsewhere/"), ("LNK001", "/posts/missing/")]
+
+
+def test_an_adapter_of_a_language_fills_that_language_s_folder(tmp_path):
+    config = ('baseURL = "https://example.org/"\ndefaultContentLanguage = "en"\n'
+              '[languages.en]\nweight = 1\ncontentDir = "content/en"\n'
+              '[languages.fr]\nweight = 2\ncontentDir = "content/fr"\n')
+    root = site(tmp_path, {
+        "content/fr/Livres/_content.gotmpl": ADAPTER.replace("EXTRA", ""),
+        "content/fr/posts/a.md": front("A") + ("[L1](/fr/livres/the-hunchback/) [L2](/fr/livres/autre/) "
+                                               "[L3](/fr/posts/manque/) [L4](/livres/the-hunchback/)\n"),
+        "content/en/posts/b.md": front("B") + "text\n",
+    }, config)
+    built = hugo(root)
+    assert built.returncode == 0, built.stderr
+    assert (root / "public/fr/livres/the-hunchback/index.html").is_file()
+    assert not (root / "public/livres/the-hunchback/index.html").exists()
+    found = sorted((f["code"], f["subject"]) for f in lint(root))
+    assert found == [("LNK001", "/fr/posts/manque/"), ("LNK001", "/livres/the-hunchback/")]
