@@ -164,21 +164,21 @@ def test_a_served_check_of_a_site_mounting_its_content(tmp_path):
     server watches the configured content folder only, and a run reads the rest itself."""
     hugo = ('baseURL = "https://example.org/"\nuglyURLs = true\n'
             '[[module.mounts]]\nsource = "pages"\ntarget = "content"\n'
-            '[[module.mounts]]\nsource = "../shared-posts"\ntarget = "content/shared"\n')
+            '[[module.mounts]]\nsource = "../common-posts"\ntarget = "content/common"\n')
     root = write_site(tmp_path / "site", {
-        "pages/posts/a.md": page("A", "[B](/shared/b.html) [C](/posts/c.html)"),
+        "pages/posts/a.md": page("A", "[B](/common/b.html) [C](/posts/c.html)"),
         "content/posts/ignored.md": page("I", "[gone](/nowhere.html)"),
     }, hugo=hugo)
-    (tmp_path / "shared-posts").mkdir()
-    (tmp_path / "shared-posts" / "b.md").write_text(page("B", "text"), encoding="utf-8")
+    (tmp_path / "common-posts").mkdir()
+    (tmp_path / "common-posts" / "b.md").write_text(page("B", "text"), encoding="utf-8")
     assert run_cli("server", "start", str(root), env=SERVED).returncode == 0
     try:
         first = same_as_alone(root, "--format", "json")
         (root / "pages" / "posts" / "c.md").write_text(page("C", "text"), encoding="utf-8")
-        (tmp_path / "shared-posts" / "b.md").unlink()
+        (tmp_path / "common-posts" / "b.md").unlink()
         second = same_as_alone(root, "--format", "json")
         subjects = [[f["subject"] for f in json.loads(r.stdout)] for r in (first, second)]
-        assert subjects == [["/posts/c.html"], ["/shared/b.html"]]
+        assert subjects == [["/posts/c.html"], ["/common/b.html"]]
     finally:
         run_cli("server", "stop", str(root), env=SERVED)
 
