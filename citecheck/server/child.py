@@ -43,6 +43,8 @@ def run_request(conn, request: dict, fds: list[int], kept: Kept) -> int:
     sys.stdout = open(1, "w", buffering=1 if os.isatty(1) else -1, encoding=encoding, errors=errors, closefd=False)
     sys.stderr = open(2, "w", buffering=1, encoding=encoding, errors="backslashreplace", closefd=False)
     protocol.send_int(conn, b"P", os.getpid())
+    if "-v" in request["argv"] or "--verbose" in request["argv"]:
+        print(f"citecheck: run by the site's server (pid {os.getppid()})", file=sys.stderr)
     from citecheck import cli, discover
     from citecheck.engine import memo, pages
 

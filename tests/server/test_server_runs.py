@@ -87,6 +87,8 @@ def test_a_served_check_works_in_the_callers_folder_with_the_callers_streams(ser
     assert usage.returncode == 2 and "unrecognized arguments" in usage.stderr
     missing = same_as_alone(served, "content/posts/none.md")
     assert missing.returncode == 2 and "no such file" in missing.stderr
+    verbose = run_cli("check", "-v", cwd=served, env=SERVED)  # says whose run it was
+    assert verbose.stderr.startswith("citecheck: run by the site's server (pid ")
 
 
 def test_without_its_server_a_check_runs_alone(served):
