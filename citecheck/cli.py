@@ -307,9 +307,10 @@ def cmd_server(args) -> int:
         if status is not None and not status["outdated"]:
             print(f"citecheck: a server already runs for {root} (pid {status['pid']})")
             return 0
-        control.wait_stopped(root)  # one that is stopping (citecheck was updated) lets go of the site first
         if status is None:
             control.terminate(root)  # one that holds the site without answering
+        else:
+            control.wait_stopped(root)  # one that is stopping (citecheck was updated) lets go of the site first
         try:
             pid, why = control.start(root, config, args.idle * 60)
         except OSError as exc:

@@ -81,13 +81,14 @@ _kept_read = Handoff()
 
 
 def read_ahead(files: list[Listed], known: dict[str, tuple[int, int, str, str]], max_bytes: int,
-               previous: ReadAhead | None = None) -> ReadAhead:
+               previous: ReadAhead | None = None, changed: list[int] | None = None) -> ReadAhead:
     """`read`, kept for a later run. Given the previous one (same table, as many files, each read
-    into one entry), only the files the listing changed are read again: the server does this
-    between an edit and the check that follows it."""
+    into one entry), only the files the listing changed are read again (at `changed`, when the
+    caller knows): the server does this between an edit and the check that follows it."""
     if previous is not None and previous.known is known and previous.max_bytes == max_bytes \
             and len(previous.files) == len(files) and not previous.errors:
-        changed = changed_positions(files, previous.files)
+        if changed is None:
+            changed = changed_positions(files, previous.files)
         again, errors = read([files[i] for i in changed], known, max_bytes)
         if not errors:
             entries = list(previous.entries)

@@ -93,8 +93,7 @@ def _targets(options, config: Config, rels: dict[str, Path]) -> tuple[dict[str, 
     """The pages to lint: everything under the given folders, the given files, or the whole site."""
     warnings: list[str] = []
     # Pages mounted from outside the site's folder (`../README.md`) are linked to, never linted here.
-    # Such rels come from mounts outside the site, or from a content folder outside it (then all).
-    if config.outside_mounts or rels and next(iter(rels)).startswith("../"):
+    if config.outside_mounts:  # the only source of such rels (`outside_listed`)
         rels = {rel: path for rel, path in rels.items() if not rel.startswith("../")}
     if options.only is not None:
         return {rel: rels[rel] for rel in options.only if rel in rels}, warnings

@@ -82,7 +82,7 @@ def brought_up_to_date(kept: Kept, changed: list[tuple[int, tuple]], notes: list
         found[index] = tuple(item)
     ahead = kept.ahead
     return Kept(kept.watched, (found, notes, other), kept.files,
-                pages.read_ahead(found, ahead.known, ahead.max_bytes, ahead))
+                pages.read_ahead(found, ahead.known, ahead.max_bytes, ahead, [index for index, _ in changed]))
 
 
 def own_memory(stop: Callable[[], bool]) -> None:

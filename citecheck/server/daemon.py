@@ -21,7 +21,9 @@ import sys
 import sysconfig
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from citecheck.server import child, protocol, watch
 
@@ -224,16 +226,25 @@ class Server:
         if pid:
             self.children.add(pid)
             return
-        code = 2
+        self._run_and_exit(lambda: (conn, request, fds, kept))
+
+    def _run_and_exit(self, take: Callable[[], tuple | None]) -> NoReturn:
+        """In a forked copy: run the check `take` hands over ((connection, request, streams,
+        kept state), or None when there is none after all), tell the caller its exit code, exit."""
+        conn, code = None, 2
         try:
             self._leave()
-            conn.settimeout(None)
-            code = child.run_request(conn, request, fds, kept)
+            taken = take()
+            if taken is not None:
+                conn, request, fds, kept = taken
+                conn.settimeout(None)
+                code = child.run_request(conn, request, fds, kept)
         except BaseException:
             traceback.print_exc()  # to the caller's stderr once it is handed over, else to the log
         finally:
             try:
-                protocol.send_int(conn, b"X", code)
+                if conn is not None:
+                    protocol.send_int(conn, b"X", code)
             finally:
                 os._exit(0)
 
@@ -267,26 +278,18 @@ class Server:
             self.children.add(pid)
             self.spare = (pid, ours, kept)
             return
-        conn, code = None, 2
-        try:
-            ours.close()
-            self._leave()
+        ours.close()
+
+        def take() -> tuple | None:
             child.own_memory(lambda: bool(select.select([theirs], [], [], 0)[0]))
             try:
                 handed, fds = protocol.receive_request(theirs, max_fds=4)
             except (OSError, ValueError, EOFError):
-                os._exit(0)  # not needed after all: the server closed the channel
-            conn = socket.socket(fileno=fds[0])
-            kept = child.brought_up_to_date(kept, handed["changed"], handed["notes"], handed["other"])
-            code = child.run_request(conn, handed["request"], fds[1:], kept)
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            try:
-                if conn is not None:
-                    protocol.send_int(conn, b"X", code)
-            finally:
-                os._exit(0)
+                return None  # not needed after all: the server closed the channel
+            return (socket.socket(fileno=fds[0]), handed["request"], fds[1:],
+                    child.brought_up_to_date(kept, handed["changed"], handed["notes"], handed["other"]))
+
+        self._run_and_exit(take)
 
     def _hand_to_spare(self, conn: socket.socket, request: dict, fds: list[int], kept: child.Kept) -> bool:
         """Give the run to the spare, with the listing's changes since it was forked; False when
