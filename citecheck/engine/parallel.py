@@ -39,14 +39,13 @@ def workers() -> int:
 
 def map_chunks(func: Callable[[list], list], items: list, threshold: int,
                meanwhile: Callable[[], None] | None = None) -> Iterator[Any]:
-    """Yield the results of func(chunk) over chunks of `items`; forked workers when worth it.
-    `meanwhile` is work of the parent's own, done while the workers run (or first, inline)."""
+    """The results of func(chunk) over chunks of `items`, in order; forked workers when worth it.
+    `meanwhile` is work of the parent's own, done while the workers run (or first, inline).
+    Workers start now, not when the first result is asked for: the caller's own work until then
+    (the site index's first steps) overlaps with theirs."""
     count = workers()
     if len(items) < threshold or count < 2 or not hasattr(os, "fork"):
-        if meanwhile is not None:
-            meanwhile()
-        yield from func(items)
-        return
+        return _inline(func, items, meanwhile)
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -59,8 +58,28 @@ def map_chunks(func: Callable[[list], list], items: list, threshold: int,
     # (and so copy, page by page) the whole heap it inherited, again and again.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = pool.map(func, chunks)  # every chunk submitted, every worker forked
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+        results = pool.map(func, chunks)  # every chunk submitted, every worker forked
+    except BaseException:
+        gc.unfreeze()
+        raise
+    taking = _taking(pool, results, meanwhile)
+    next(taking)  # inside its `try` from here on: closing it, even unread, shuts the pool down
+    return taking
+
+
+def _inline(func: Callable[[list], list], items: list, meanwhile: Callable[[], None] | None) -> Iterator[Any]:
+    if meanwhile is not None:
+        meanwhile()
+    yield from func(items)
+
+
+def _taking(pool, results: Iterator[list], meanwhile: Callable[[], None] | None) -> Iterator[Any]:
+    import gc
+
+    try:
+        with pool:
+            yield None  # primed by map_chunks: not a result
             if meanwhile is not None:
                 meanwhile()
             for chunk in results:
