@@ -25,8 +25,41 @@ def render(findings: list[Finding]) -> str:
     """A JSON array, one finding per line: readable, diffable, and written by the C encoder."""
     if not findings:
         return "[]\n"
+    line = _line_writer()
+    return "[\n" + ",\n".join(map(line, findings)) + "\n]\n"
+
+
+def _line_writer() -> Callable[[Finding], str]:
+    """`finding_dict` encoded, as `JSONEncoder(ensure_ascii=False, default=str).encode` writes it
+    (tested), but filling one template: the fields are strings and numbers, and building a dict
+    per finding to walk it again was half of a 30,000-finding report's time."""
     encode = _encoder()
-    return "[\n" + ",\n".join(encode(finding_dict(f)) for f in findings) + "\n]\n"
+    try:
+        from json.encoder import encode_basestring as string
+    except ImportError:  # pragma: no cover - every CPython has it
+        return lambda f: encode(finding_dict(f))
+
+    def value(v: Any) -> str:
+        kind = type(v)
+        if kind is str:
+            return string(v)
+        if kind is int:
+            return int.__repr__(v)
+        return "null" if v is None else encode(v)
+
+    def line(f: Finding) -> str:
+        fix = "null" if f.fix is None else encode(finding_dict(f)["fix"])
+        line, column, end_line, end_column = f.line, f.column, f.end_line, f.end_column
+        if type(line) is int and type(column) is int and type(end_line) is int and type(end_column) is int:
+            place = f'"line": {line}, "column": {column}, "end": {{"line": {end_line}, "column": {end_column}}}'
+        else:
+            place = (f'"line": {value(line)}, "column": {value(column)}, '
+                     f'"end": {{"line": {value(end_line)}, "column": {value(end_column)}}}')
+        return (f'{{"code": {value(f.code)}, "name": {value(f.name)}, "severity": {value(f.severity)}, '
+                f'"path": {value(f.path)}, {place}, "message": {value(f.message)}, '
+                f'"subject": {value(f.subject)}, "evidence": {value(f.evidence)}, "fix": {fix}}}')
+
+    return line
 
 
 def _encoder() -> Callable[[Any], str]:
