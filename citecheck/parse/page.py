@@ -58,6 +58,7 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     body_text = text[fm.body_start :]
     body_start = offset + (fm.body_start if text.isascii() else len(text[: fm.body_start].encode("utf-8")))
     page.fm_end = body_start
+    del text  # a big page's three copies of itself (text, body text, body bytes) go as soon as they can
     body_bytes = data[body_start:]
 
     typographer = ":plain" not in anchor_style  # Goldmark's typographer: on unless the site turns it off
@@ -74,6 +75,7 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     _add_html(page, data, markup, body_start)
     _add_ref_shortcodes(page, body_bytes, body_start)
     _add_shortcode_calls(page, body_bytes)
+    del body_text, body_bytes
     page.links.sort(key=_START)
 
     _add_anchors(page, body, anchor_style)
