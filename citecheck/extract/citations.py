@@ -43,15 +43,22 @@ def extract_citations(page: Page, data: bytes) -> list[Citation]:
     return [_block(*mention, lines) for mention in mentions]
 
 
-def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
+def _mentions(page: Page, data: bytes, spare: bool = True) -> list[tuple[str, int, int, int, bool]]:
     """(doi, line, start, end, titled), one per DOI per source line: a link's text and href naming
     the same DOI, or the same DOI written twice on one line, are one mention. `titled`: the DOI is
-    the target of a link whose text is prose (a paper's or a news item's title), not a citation."""
+    the target of a link whose text is prose (a paper's or a news item's title), not a citation.
+    `spare`: a URL of the prose that is a link of its own is not read again (the same mentions)."""
     found: list[tuple[int, int, str, bool]] = []
+    linked: set[tuple[int, str]] = set()  # bare links whose mention stands for their URL's in the prose
     for link in page.links:
         named = _url_doi(link.url) if "10." in link.url else None
         if named is not None:
             found.append((link.start, link.end, doilib.normalise(named[0]), _names_a_paper(link.text)))
+        # Read from the prose, the URL's DOI would start where the link starts and end where the
+        # DOI does: the same mention unless the URL goes on past its DOI (a fragment, a suffix).
+        if link.form == "bare" and spare and "10." in link.url and (
+                named is None or named[1].via != "resolver" or link.url_start is None or named[1].end == len(link.url)):
+            linked.add((link.start, link.url))
         if link.form != "html" and "10." in link.text:  # an <a>'s text is also a prose run
             for doi, start, end in doilib.in_text(link.text):
                 start, end = _text_span(link.text, start, end, link.text_start, link.text_end, data, link)
@@ -61,7 +68,7 @@ def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
         if "10." not in run.text or run.block == "link":
             continue
         spans = None
-        for doi, start, end in _text_dois(run.text):
+        for doi, start, end in _text_dois(run, linked):
             spans = spans or RunSpans(run)
             start, end = spans(start, end)
             if code is None:
@@ -80,13 +87,19 @@ def _mentions(page: Page, data: bytes) -> list[tuple[str, int, int, int, bool]]:
     return out
 
 
-def _text_dois(text: str) -> Iterator[tuple[str, int, int]]:
+def _text_dois(run: TextRun, linked: set[tuple[int, str]]) -> Iterator[tuple[str, int, int]]:
     """DOIs written in prose: bare (`doi: 10.…`), and in a resolver URL the reader sees as text
     (`doi:http://dx.doi.org/10.…`, which linkify leaves unlinked; a linked one is the same mention
-    as its link, and counted once)."""
+    as its link, and counted once: those in `linked`, (start, URL), are not read again)."""
+    text = run.text
     yield from doilib.in_text(text)
     if "doi" in text:
-        for url, start, _ in find_bare_urls(text, linked_only=False):
+        spans = None
+        for url, start, end in find_bare_urls(text, linked_only=False):
+            if linked:
+                spans = spans or RunSpans(run)
+                if ((spans(start, end)[0] if run.exact else run.start), url) in linked:
+                    continue
             named = _url_doi(url)
             if named is not None and named[1].via == "resolver":
                 yield named[0], start, start + named[1].end
