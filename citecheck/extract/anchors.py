@@ -12,17 +12,15 @@ _WORDS = re.compile(r"[^\W_]+")
 
 
 def hugo_anchor(text: str, style: str = "github") -> str:
-    """`style` is Hugo's markup.goldmark.parser.autoHeadingIDType: github, github-ascii or blackfriday,
-    with `:plain` when the typographer extension is off (other `:flags` are the page parser's).
+    """`style` is Hugo's markup.goldmark.parser.autoHeadingIDType: github, github-ascii or blackfriday
+    (its `:flags` are the page parser's). `text` is what the id is made from, the typographer's
+    replacements made (parse/heading_ids.py).
 
     Letters, digits, `_` and `-` are kept, each white-space character becomes `-`, the rest goes.
-    The typographer (on by default) first turns `---` and `--` into dashes, which then go.
     """
-    style, *flags = style.split(":")
+    style = style.split(":", 1)[0]
     if style == "blackfriday":
         return _blackfriday(text)
-    if "plain" not in flags and "--" in text:
-        text = text.replace("---", "\u2014").replace("--", "\u2013")
     if style == "github-ascii" and not text.isascii():  # accents come off before non-ASCII goes
         import unicodedata
 

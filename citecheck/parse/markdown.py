@@ -11,6 +11,7 @@ import re
 import pyromark
 
 from citecheck.model import HtmlChunk, Link, TextRun
+from citecheck.parse.heading_ids import IdText, typography
 
 _OPTIONS = (
     pyromark.Options.ENABLE_TABLES
@@ -44,25 +45,30 @@ class Body:
 
     def __init__(self) -> None:
         self.links: list[Link] = []
-        self.headings: list[tuple[int, str, str | None, int, int]] = []
-        self.terms: list[tuple[int, str]] = []  # definition terms: (start, text)
+        # (level, text, explicit id, start, end, the text its id is made from)
+        self.headings: list[tuple[int, str, str | None, int, int, str]] = []
+        self.terms: list[tuple[int, str, str]] = []  # definition terms: (start, text, id text)
         self.attribute_ids: list[str] = []  # `{#id}` lines after a block (Goldmark's block attributes)
         self.texts: list[TextRun] = []
         self.html: list[HtmlChunk] = []
 
 
-def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True) -> Body:
+def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True, style: str = "github") -> Body:
     """`typographer`: Goldmark's typographer is on (Hugo's default), which reads `<<` as « before
-    any raw HTML: in `<<interface>>` no tag opens."""
+    any raw HTML: in `<<interface>>` no tag opens. `style`: the site's anchor_style, whose
+    typographer settings shape heading ids."""
     out = Body()
+    marks = typography(style) if typographer else None
+    linkify = ":nolinkify" not in style
     texts, html = out.texts, out.html
     code_depth = 0
     blocks: list[tuple[str, int]] = [("document", base)]
     links: list[_OpenLink] = []
-    heading: list | None = None  # [level, id, start, end, parts]
-    term: list | None = None  # [start, parts] of a definition term
+    heading: list | None = None  # [level, id, start, end, parts, id text]
+    term: list | None = None  # [start, parts, id text] of a definition term
     html_block: tuple[int, int] | None = None
     collect: list[str] | None = None  # where text goes besides the run: the heading's or term's parts
+    ident: IdText | None = None  # the heading's or term's id text, while one is open
     # The prose run being built: its pieces (text events that touch in the source) and their
     # range in `body_bytes` (the offset `base` is added when the run is complete).
     pieces: list[str] = []
@@ -88,6 +94,8 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True) -> B
                 pieces = [text]
                 run_start = start
             run_end = span["end"]
+            if ident is not None:
+                ident.text(text, body_bytes, start, run_end)
             if links:
                 top = links[-1]
                 top.parts.append(text)
@@ -110,6 +118,8 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True) -> B
             tag = event["End"]
             if type(tag) is not str:  # {"Heading": level}, {"List": ordered}, {"BlockQuote": kind}
                 tag = next(iter(tag))
+            if ident is not None and tag in _INLINE:
+                ident.close()
             if tag not in _OWN_ENDS:  # the end of a Paragraph, Item, Strong, List…
                 if len(blocks) > 1:
                     blocks.pop()
@@ -120,15 +130,15 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True) -> B
                 code_depth -= 1
             elif tag == "Heading":
                 if heading is not None:
-                    level, explicit, h_start, h_end, parts = heading
-                    out.headings.append((level, "".join(parts).strip(), explicit, h_start, h_end))
+                    level, explicit, h_start, h_end, parts, idt = heading
+                    out.headings.append((level, "".join(parts).strip(), explicit, h_start, h_end, idt.value()))
                     heading = None
-                    collect = term[1] if term is not None else None
+                    collect, ident = (term[1], term[2]) if term is not None else (None, None)
             elif tag == "DefinitionListTitle":
                 if term is not None:
-                    out.terms.append((term[0], "".join(term[1]).strip()))
+                    out.terms.append((term[0], "".join(term[1]).strip(), term[2].value()))
                     term = None
-                    collect = heading[4] if heading is not None else None
+                    collect, ident = (heading[4], heading[5]) if heading is not None else (None, None)
                 if len(blocks) > 1:
                     blocks.pop()
             elif tag == "HtmlBlock":
@@ -144,14 +154,16 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True) -> B
                 texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
                 pieces = []
             if type(value) is str:  # a tag without details: Paragraph, Item, Strong, TableCell…
+                if ident is not None and value in _INLINE:
+                    ident.open()
                 if value == "HtmlBlock":
                     html_block = (span["start"] + base, span["end"] + base)
                 elif value == "DefinitionListTitle":
                     start = span["start"] + base
-                    term = [start, []]
+                    term = [start, [], IdText(marks, linkify)]
                     blocks.append(("definitionlisttitle", start))
                     if heading is None:
-                        collect = term[1]
+                        collect, ident = term[1], term[2]
                 else:
                     blocks.append((_BLOCK_NAMES.get(value) or value.lower(), span["start"] + base))
                 continue
@@ -161,14 +173,17 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True) -> B
                 code_depth += 1
             elif tag == "Link" or tag == "Image":
                 link_type = detail["link_type"]
+                if ident is not None:
+                    ident.open(opaque=link_type in ("Autolink", "Email"))
                 form = _LINK_FORMS.get(link_type, "markdown")
                 dest = detail["dest_url"]
                 if link_type == "Email" and not dest.lower().startswith("mailto:"):
                     dest = "mailto:" + dest  # what <someone@example.org> renders as: not a site path
                 links.append(_OpenLink(dest, form, start, span["end"] + base, tag == "Image"))
             elif tag == "Heading":
-                heading = [int(detail["level"][1:]), detail.get("id") or None, start, span["end"] + base, []]
-                collect = heading[4]
+                heading = [int(detail["level"][1:]), detail.get("id") or None, start, span["end"] + base, [],
+                           IdText(marks, linkify)]
+                collect, ident = heading[4], heading[5]
             else:
                 blocks.append((_BLOCK_NAMES.get(tag) or tag.lower(), start))
             continue
@@ -177,15 +192,20 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True) -> B
         if pieces:  # line breaks and rules too: they only end the run
             texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
             pieces = []
-        if "InlineHtml" in event:
-            if not code_depth and not (typographer and _guillemet(body_bytes, span["start"])):
-                html.append(HtmlChunk(event["InlineHtml"], span["start"] + base, span["end"] + base, inline=True))
-        elif "Code" in event:
+        if "Code" in event:
             value = event["Code"]
             if links:
                 links[-1].parts.append(value)
             if collect is not None:
                 collect.append(value)
+            if ident is not None:
+                ident.code(value)
+            continue
+        if ident is not None:  # raw HTML, a line break, a footnote reference: no text for the id
+            ident.other()
+        if "InlineHtml" in event:
+            if not code_depth and not (typographer and _guillemet(body_bytes, span["start"])):
+                html.append(HtmlChunk(event["InlineHtml"], span["start"] + base, span["end"] + base, inline=True))
     if pieces:
         texts.append(_run(pieces, run_start + base, run_end + base, links, blocks))
     return out
@@ -207,6 +227,8 @@ def _run(pieces: list[str], start: int, end: int, links: list[_OpenLink], blocks
     return TextRun(text, start, end, exact, block, block_start)
 
 
+# Inline containers: of these only the first piece of text counts towards an id.
+_INLINE = frozenset(("Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript", "Link", "Image"))
 # End tags that do more than close the innermost block.
 _OWN_ENDS = frozenset(("Link", "Image", "CodeBlock", "Heading", "DefinitionListTitle", "HtmlBlock"))
 _BLOCK_ATTRIBUTE = re.compile(r"\{[^{}#]*#([\w-]+)[^{}]*\}")

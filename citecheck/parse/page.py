@@ -18,7 +18,7 @@ from citecheck.parse.frontmatter import plain, split
 from citecheck.parse.markdown import Body, walk
 from citecheck.parse.shortcodes import call_spans, inside, markup_spans
 
-PARSER_VERSION = "8"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "9"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
@@ -63,7 +63,7 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
 
     typographer = ":plain" not in anchor_style  # Goldmark's typographer: on unless the site turns it off
     body = _html_body(body_text, body_start) if rel.endswith(HTML_SUFFIXES) \
-        else walk(body_text, body_bytes, body_start, typographer)
+        else walk(body_text, body_bytes, body_start, typographer, anchor_style)
     page.texts = body.texts
     # `{{<mermaid align="center">}}` holds what reads as a tag; hugo replaces the call before any
     # HTML is rendered.
@@ -102,14 +102,16 @@ def _add_anchors(page: Page, body, anchor_style: str) -> None:
     if "attrs" in flags:
         explicit.update(body.attribute_ids)
         page.html_ids.extend(body.attribute_ids)
-    named = [(start, text) for _, text, explicit_id, start, _ in body.headings if not explicit_id and auto]
+    # (start, the text its id is made from) of each heading and term that gets a generated id
+    named = [(start, id_text) for _, _, explicit_id, start, _, id_text in body.headings
+             if not explicit_id and auto and id_text]  # a heading of raw HTML alone gets no id
     if "dt" in flags and body.terms:
-        named = sorted(named + body.terms)
+        named = sorted(named + [(start, id_text) for start, _, id_text in body.terms if id_text])
     ids = dict(zip(named, unique_anchors([text for _, text in named], anchor_style, explicit)))
-    page.headings = [Heading(level, text, explicit_id or ids.get((start, text), ""), start, end)
-                     for level, text, explicit_id, start, end in body.headings]
+    page.headings = [Heading(level, text, explicit_id or ids.get((start, id_text), ""), start, end)
+                     for level, text, explicit_id, start, end, id_text in body.headings]
     if "dt" in flags:
-        page.html_ids.extend(ids[term] for term in body.terms)
+        page.html_ids.extend(ids[(start, id_text)] for start, _, id_text in body.terms if id_text)
 
 
 def _add_shortcode_calls(page: Page, body: bytes) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from citecheck.parse.heading_ids import style_flags
 from citecheck.site.host_redirects import host_redirects, redirects_templates, writes_aliases
 from citecheck.site.link_hook import LinkHook, read_hook
 
@@ -225,6 +226,8 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     if _table(goldmark, "extensions").get("typographer") in (False, {"disable": True}) or \
             _table(goldmark, "extensions", "typographer").get("disable") is True:
         hugo.anchor_style += ":plain"
+    else:  # what the typographer writes for `--`, quotes…: part of a heading's id where it is a letter or `-`
+        hugo.anchor_style += style_flags(_table(goldmark, "extensions", "typographer"))
     _languages(hugo, data)
     _mounts(hugo, data)
     embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()
