@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 
-_DROP = re.compile(r"[^\w\s-]+")
-_DROP_ASCII = re.compile(r"[^A-Za-z0-9_\s-]+")
-_SPACE = re.compile(r"\s")
+_DROP_ASCII = re.compile(r"[^A-Za-z0-9_ -]+")
 _WORDS = re.compile(r"[^\W_]+")
 
 
@@ -16,17 +15,20 @@ def hugo_anchor(text: str, style: str = "github") -> str:
     (its `:flags` are the page parser's). `text` is what the id is made from, the typographer's
     replacements made (parse/heading_ids.py).
 
-    Letters, digits, `_` and `-` are kept, each white-space character becomes `-`, the rest goes.
+    Letters, digits, `_` and `-` are kept, each space becomes `-`, the rest goes.
     """
     style = style.split(":", 1)[0]
     if style == "blackfriday":
         return _blackfriday(text)
+    text = text.strip().lower()
     if style == "github-ascii" and not text.isascii():  # accents come off before non-ASCII goes
-        import unicodedata
-
         text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    drop = _DROP_ASCII if style == "github-ascii" else _DROP
-    return _SPACE.sub("-", drop.sub("", text.strip().lower()))
+    if text.isascii() or style == "github-ascii":
+        return _DROP_ASCII.sub("", text).replace(" ", "-")
+    # Letters (any script), decimal digits, `_` and `-` stay; a space becomes `-`; other white
+    # space (a no-break space, a thin space) goes with the rest, as in Hugo.
+    return "".join("-" if c == " " else c for c in text
+                   if c.isalpha() or c in "_- " or unicodedata.category(c) == "Nd")
 
 
 def _blackfriday(text: str) -> str:
@@ -35,13 +37,15 @@ def _blackfriday(text: str) -> str:
     return "-".join(_WORDS.findall(text.lower()))
 
 
-def unique_anchors(texts: list[str], style: str = "github", taken: set[str] | None = None) -> list[str]:
-    """Ids for headings in document order; repeats get -1, -2 … as Hugo does."""
+def unique_anchors(texts: list[str], style: str = "github", taken: set[str] | None = None,
+                   kinds: list[str] | None = None) -> list[str]:
+    """Ids for headings in document order; repeats get -1, -2 … as Hugo does. `kinds`: what each
+    text belongs to, "heading" or "term", the id of one whose text leaves nothing."""
     seen = set(taken or ())
     last: dict[str, int] = {}  # base -> last suffix tried: every lower one is taken for good
     ids = []
-    for text in texts:
-        base = hugo_anchor(text, style) or "heading"
+    for k, text in enumerate(texts):
+        base = hugo_anchor(text, style) or (kinds[k] if kinds else "heading")
         candidate, n = base, last.get(base, 0)
         if n:
             candidate = f"{base}-{n}"

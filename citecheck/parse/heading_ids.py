@@ -11,7 +11,7 @@ Measured against hugo 0.168 (tests/hugo/test_heading_ids.py):
   replacement, `[`, backtick or URL, or through its first run of `*`, `_` or `~`.
   `## *Don't* panic` is `don-panic`, `## [a *b* c](/x)` is `a`.
 - URLs (`<https://…>`, and bare ones that linkify links) give nothing; a heading of raw HTML
-  alone gets no id at all.
+  alone gets no id at all; of a heading over several lines, only the last line counts.
 - Named entities are decoded (`caf&eacute;` is `café`), numeric ones are not (`&#233;` is `233`).
 """
 
@@ -70,47 +70,56 @@ def typography(style: str) -> dict[str, str] | None:
 class IdText:
     """Collects one heading's id text from the walk's events inside it."""
 
-    __slots__ = ("marks", "linkify", "parts", "depth", "state", "piece", "protected", "piece_end", "before", "quotes",
-                 "source")
+    __slots__ = ("marks", "linkify", "end", "parts", "depth", "links", "brackets", "state", "piece", "offsets",
+                 "piece_end", "quotes", "source")
 
-    def __init__(self, marks: dict[str, str] | None, linkify: bool = True):
+    def __init__(self, marks: dict[str, str] | None, linkify: bool = True, end: int = 1 << 62):
         self.marks = marks  # the typographer's replacements, or None when it is off
         self.linkify = linkify
+        self.end = end  # where the heading's text ends in the source (closing `#`s and the newline left out)
         self.parts: list[str] = []
         self.depth = 0  # inline containers open
+        self.links: list[int] = []  # depths of the links and images open: no URL in them is linked again
+        self.brackets = 0  # `[` written as text and not closed: linkify links no URL after one
         self.state = "top"  # "top", or in a container: "want" its first text, "take" it, "done"
         self.piece: list[str] = []  # the text run being read (goldmark's text node, before replacements)
-        self.protected: list[bool] = []  # per character: escaped or from an entity, never replaced
+        # Per character, its offset in the source; -1 for an escaped one or one from an entity,
+        # which the typographer never replaces.
+        self.offsets: list[int] = []
         self.piece_end = -1
-        self.before = "\n"  # the character before the run, in the source
         self.quotes = [0, 0]  # single and double quotes opened and not closed, across the heading
         self.source = b""
 
     def text(self, text: str, source: bytes, start: int, end: int) -> None:
         """A text event and its source bytes [start, end)."""
-        if self.state == "done":
-            return
         escaped = _escaped(source, start, text)  # its first character (the range leaves the backslash out)
+        if self.state == "done":
+            self._brackets(text[escaped:])
+            return
         if self.piece and start != self.piece_end + escaped:
             self._flush()
             if self.state == "done":
                 return
-        if not self.piece:
-            self.before = _char_before(source, start - escaped)
-            if self.state == "want":
-                self.state = "take"
+        if not self.piece and self.state == "want":
+            self.state = "take"
         if escaped:
             self.piece.append(text[0])
-            self.protected.append(True)
+            self.offsets.append(-1)
             text, start = text[1:], start + 1
         raw = source[start:end]
-        if (len(text) == len(raw) and text.isascii()) or text.encode("utf-8") == raw:
+        if len(text) == len(raw) and text.isascii():
             self.piece.extend(text)
-            self.protected.extend([False] * len(text))
+            self.offsets.extend(range(start, end))
+        elif text.encode("utf-8") == raw:
+            at = start
+            for c in text:
+                self.piece.append(c)
+                self.offsets.append(at)
+                at += len(c.encode("utf-8"))
         else:  # an entity: what it stands for, never part of a typographic pair
             shown = raw.decode("utf-8", "replace") if raw.startswith(b"&#") else text
             self.piece.extend(shown)
-            self.protected.extend([True] * len(shown))
+            self.offsets.extend([-1] * len(shown))
         self.source, self.piece_end = source, end
 
     def code(self, value: str) -> None:
@@ -120,15 +129,21 @@ class IdText:
         if self.state == "want":
             self.state = "done"
 
-    def other(self) -> None:
-        """Raw HTML, a line break, a footnote reference: no text of its own; ends a run."""
+    def other(self, line_break: bool = False) -> None:
+        """Raw HTML, a line break, a footnote reference: no text of its own; ends a run. Of a
+        heading over several lines (setext), only the last line makes the id."""
         self._flush()
         if self.state == "want":
             self.state = "done"
+        if line_break and self.depth == 0:
+            self.parts.clear()
 
-    def open(self, opaque: bool = False) -> None:
-        """An inline container; `opaque`: one whose text is no part of an id (an autolink)."""
+    def open(self, opaque: bool = False, link: bool = False) -> None:
+        """An inline container; `opaque`: one whose text is no part of an id (an autolink);
+        `link`: a link or an image."""
         self._flush()
+        if link:
+            self.links.append(self.depth)
         if self.depth == 0 or self.state == "want":
             self.state = "done" if opaque else "want"
         elif self.state == "take":
@@ -138,6 +153,8 @@ class IdText:
     def close(self) -> None:
         self._flush()
         self.depth = max(self.depth - 1, 0)
+        if self.links and self.links[-1] == self.depth:
+            self.links.pop()
         if self.depth == 0:
             self.state = "top"
         elif self.state == "take":
@@ -151,42 +168,75 @@ class IdText:
     def _flush(self) -> None:
         if not self.piece:
             return
-        piece, protected = self.piece, self.protected
-        after = self.source[self.piece_end:self.piece_end + 4].decode("utf-8", "replace")[:1] or " "
-        self.piece, self.protected, self.piece_end = [], [], -1
+        piece, offsets, source = self.piece, self.offsets, self.source
+        self.piece, self.offsets, self.piece_end = [], [], -1
         out: list[str] = []
         marks = self.marks
         top = self.state == "top"
-        urls = [(a, b) for _, a, b in find_bare_urls("".join(piece), marks is not None)] if self.linkify else []
-        i, n = 0, len(piece)
+        n = len(piece)
+        opened = [0] * n  # `[` open before each character
+        for k in range(n):
+            opened[k] = self.brackets
+            if offsets[k] >= 0:
+                self._brackets(piece[k])
+        urls = [(a, b) for _, a, b in find_bare_urls("".join(piece), marks is not None) if not opened[a]] \
+            if self.linkify and not self.links else []
+        i = 0
         while i < n:
             if urls and i == urls[0][0]:
                 if not top:  # a link of its own: the container's first text ends before it
                     break
                 i = urls.pop(0)[1]  # an autolink gives no text
                 continue
-            if not top and not protected[i]:
-                c = piece[i]
+            c, at = piece[i], offsets[i]
+            if not top and at >= 0:
                 if c in "[`":
                     break
                 if c in "*_~":  # a delimiter run: its text node ends after it
-                    while i < n and piece[i] == c and not protected[i]:
+                    while i < n and piece[i] == c and offsets[i] >= 0:
                         out.append(c)
                         i += 1
                     break
-            found = _replacement(piece, protected, i, self.before, after, self.quotes) if marks is not None else None
+            found = _replacement(source, at, self.end, self.quotes) \
+                if marks is not None and at >= 0 and c in "-.<>'\"" else None
             if found is None:
-                out.append(piece[i])
+                out.append(c)
                 i += 1
                 continue
             name, width = found
             if not top:  # a replacement is a node of its own: the container's first text ends
                 break
             out.append(marks[name])
-            i += width
+            i += width  # ASCII characters: as many as bytes
         self.parts.append("".join(out))
         if not top:
             self.state = "done"
+
+    def _brackets(self, text: str) -> None:
+        if "[" in text or "]" in text:
+            for c in text:
+                if c == "[":
+                    self.brackets += 1
+                elif c == "]" and self.brackets:
+                    self.brackets -= 1
+
+
+def text_end(source: bytes, start: int, end: int) -> int:
+    """Where the text of the heading (or term) at [start, end) of the source ends: an ATX heading's
+    line without its closing `#`s, a setext heading's lines without the underline, trailing white
+    space left out."""
+    raw = source[start:end]
+    if raw.lstrip(b" ").startswith(b"#"):
+        line = raw.split(b"\n", 1)[0].rstrip(b" \t\r")
+        closing = line.rstrip(b"#")
+        if closing != line and (closing.endswith((b" ", b"\t")) or not closing.lstrip(b" #")):
+            line = closing.rstrip(b" \t")
+        return start + len(line)
+    body = raw.rstrip(b" \t\r\n")
+    cut = body.rfind(b"\n")
+    if cut >= 0 and body[cut + 1:].strip(b" \t\r").strip(b"=-") == b"":  # a setext underline
+        body = body[:cut].rstrip(b" \t\r\n")
+    return start + len(body)
 
 
 def _escaped(source: bytes, start: int, text: str) -> int:
@@ -200,85 +250,95 @@ def _escaped(source: bytes, start: int, text: str) -> int:
     return slashes % 2
 
 
-def _char_before(source: bytes, start: int) -> str:
-    if start == 0:
+def _rune(data: bytes, at: int) -> str:
+    """The character that starts at byte `at` (U+FFFD inside one, as Go's DecodeRune), or ""."""
+    if at >= len(data):
+        return ""
+    if 0x80 <= data[at] < 0xC0:
+        return "\ufffd"
+    return data[at:at + 4].decode("utf-8", "replace")[:1]
+
+
+def _preceding(source: bytes, at: int) -> str:
+    """The character before byte `at` in the source; a line start reads as a newline."""
+    if at == 0:
         return "\n"
-    lo = start - 1
+    lo = at - 1
     while lo > 0 and 0x80 <= source[lo] < 0xC0:
         lo -= 1
-    return source[lo:start].decode("utf-8", "replace") or "\n"
+    return source[lo:at].decode("utf-8", "replace") or "\n"
 
 
-def _replacement(piece: list[str], protected: list[bool], i: int, outside: str, following: str, quotes: list[int]
-                 ) -> tuple[str, int] | None:
-    """What Goldmark's typographer makes of the characters at `i`: (replacement name, width).
-    `outside`, `following`: the source characters just before and after the run."""
-    if protected[i]:
-        return None
-    c = piece[i]
-    rest = len(piece) - i
-
-    def plain(k: int) -> bool:
-        return i + k < len(piece) and not protected[i + k]
-
-    if c == "-":
-        if rest > 2 and plain(1) and plain(2) and piece[i + 1] == "-" and piece[i + 2] == "-":
+def _replacement(source: bytes, at: int, text_end: int, quotes: list[int]) -> tuple[str, int] | None:
+    """What Goldmark's typographer makes of the source at byte `at`: (replacement name, width in
+    characters), reading ahead in the source line as it does (byte lengths: the newline of a line
+    before the heading's last included, nothing past `text_end`)."""
+    end = source.find(b"\n", at)
+    line = source[at:min(len(source) if end < 0 else end + 1, text_end)]
+    size = len(line)
+    c = line[:1]
+    if c == b"-":
+        if size > 2 and line[1:3] == b"--":
             return "emdash", 3
-        if rest > 1 and plain(1) and piece[i + 1] == "-":
-            return "endash", 2
-        return None
-    if c == ".":
-        return ("ellipsis", 3) if rest > 2 and plain(1) and plain(2) and piece[i + 1] == piece[i + 2] == "." else None
-    if c in "<>":
-        return ("laquo" if c == "<" else "raquo", 2) if rest > 1 and plain(1) and piece[i + 1] == c else None
-    if c not in "'\"":
-        return None
-    before = piece[i - 1] if i else outside
-    after = piece[i + 1] if rest > 1 else following
+        return ("endash", 2) if size > 1 and line[1:2] == b"-" else None
+    if c == b".":
+        return ("ellipsis", 3) if size > 2 and line[1:3] == b".." else None
+    if c in (b"<", b">"):
+        return ("laquo" if c == b"<" else "raquo", 2) if size > 1 and line[1:2] == c else None
+    before = _preceding(source, at)
+    after = _rune(line, 1) if size > 1 else " "
     can_open, can_close = _left_flanking(before, after), _right_flanking(before, after)
     if not can_open and not can_close:
         return None
-    if c == "'":
-        if can_open and not can_close and rest > 3 and piece[i + 1].isdigit() and piece[i + 2].isdigit() \
-                and piece[i + 3] == "s" and (rest == 4 or _space(piece[i + 4]) or _punct(piece[i + 4])):
-            return "apos", 1  # '90s
-        if rest > 1 and (_punct(before) or _space(before)) and piece[i + 1] in "tenl":
+    if c == b"'":
+        if can_open and not can_close and size > 3 and line[1:3].isdigit() and line[3:4] == b"s":
+            following = _rune(line, 4) if size > 4 else " "
+            if _space(following) or _punct(following):
+                return "apos", 1  # '90s
+        if size > 1 and (_punct(before) or _space(before)) and line[1:2] in (b"t", b"e", b"n", b"l"):
             return "apos", 1  # 'twas, 'em, 'net
-        if rest > 1 and (before.isdigit() or before.isalpha()) and piece[i + 1].isalpha():
+        if size > 1 and (_digit(before) or before.isalpha()) and _rune(line, 1).isalpha():
             return "apos", 1  # between letters: don't
         if can_open and not can_close:
             name = "lsquo"
-            if rest > 1 and piece[i + 1] in "smtd" and (rest < 3 or _ascii_punct(piece[i + 2]) or _space(piece[i + 2])):
-                name = "rsquo"
-            if rest > 2 and piece[i + 1] + piece[i + 2] in ("ve", "ll", "re") and \
-                    (rest < 4 or _ascii_punct(piece[i + 3]) or _space(piece[i + 3])):
-                name = "rsquo"
+            if size > 1 and line[1:2] in (b"s", b"m", b"t", b"d") and (size < 3 or _byte_punct_or_space(line[2])):
+                name = "rsquo"  # Alice's, I'm, Don't
+            if size > 2 and line[1:3] in (b"ve", b"ll", b"re") and (size < 4 or _byte_punct_or_space(line[3])):
+                name = "rsquo"  # I've, I'll, you're
             if name == "lsquo":
                 quotes[0] += 1
             return name, 1
-        if rest > 2 and not piece[i + 1].isdigit():
+        if size > 2 and not _digit(_rune(line, 1)):
             return "rsquo", 1  # Smiths', doin'
-        if quotes[0] > 0 and _closes(piece, i, can_open, can_close):
+        if quotes[0] > 0 and _closes(line, can_open, can_close):
             quotes[0] -= 1
             return "rsquo", 1
         return None
     if can_open and not can_close:
         quotes[1] += 1
         return "ldquo", 1
-    if quotes[1] > 0 and _closes(piece, i, can_open, can_close):
-        if rest > 1 and piece[i + 1] == '"' and before.isdigit():
+    if quotes[1] > 0 and _closes(line, can_open, can_close):
+        if size > 1 and line[1:2] == b'"' and _digit(before):
             return None  # "Monitor 21""
         quotes[1] -= 1
         return "rdquo", 1
     return None
 
 
-def _closes(piece: list[str], i: int, can_open: bool, can_close: bool) -> bool:
-    rest = len(piece) - i
+def _closes(line: bytes, can_open: bool, can_close: bool) -> bool:
     if can_close and not can_open:
         return True
-    return can_close and can_open and rest > 1 and _punct(piece[i + 1]) and (
-        rest == 2 or _ascii_punct(piece[i + 2]) or _space(piece[i + 2]))
+    size = len(line)
+    return can_close and can_open and size > 1 and _punct(_rune(line, 1)) and (
+        size == 2 or _byte_punct_or_space(line[2]))
+
+
+def _byte_punct_or_space(b: int) -> bool:
+    return chr(b) in _ASCII_PUNCT or b in b" \t\n\v\f\r"
+
+
+def _digit(c: str) -> bool:
+    return bool(c) and unicodedata.category(c) == "Nd"  # as Go's unicode.IsDigit (`²` is none)
 
 
 def _space(c: str) -> bool:
@@ -286,11 +346,8 @@ def _space(c: str) -> bool:
 
 
 def _punct(c: str) -> bool:
-    return c in _ASCII_PUNCT or unicodedata.category(c).startswith("P")
-
-
-def _ascii_punct(c: str) -> bool:
-    return c in _ASCII_PUNCT
+    """Punctuation or a symbol, as CommonMark's flanking rules have it."""
+    return bool(c) and (c in _ASCII_PUNCT or unicodedata.category(c)[0] in "PS")
 
 
 def _left_flanking(before: str, after: str) -> bool:

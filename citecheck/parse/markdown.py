@@ -11,7 +11,7 @@ import re
 import pyromark
 
 from citecheck.model import HtmlChunk, Link, TextRun
-from citecheck.parse.heading_ids import IdText, typography
+from citecheck.parse.heading_ids import IdText, text_end, typography
 
 _OPTIONS = (
     pyromark.Options.ENABLE_TABLES
@@ -160,7 +160,7 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True, styl
                     html_block = (span["start"] + base, span["end"] + base)
                 elif value == "DefinitionListTitle":
                     start = span["start"] + base
-                    term = [start, [], IdText(marks, linkify)]
+                    term = [start, [], IdText(marks, linkify, text_end(body_bytes, span["start"], span["end"]))]
                     blocks.append(("definitionlisttitle", start))
                     if heading is None:
                         collect, ident = term[1], term[2]
@@ -174,7 +174,7 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True, styl
             elif tag == "Link" or tag == "Image":
                 link_type = detail["link_type"]
                 if ident is not None:
-                    ident.open(opaque=link_type in ("Autolink", "Email"))
+                    ident.open(opaque=link_type in ("Autolink", "Email"), link=True)
                 form = _LINK_FORMS.get(link_type, "markdown")
                 dest = detail["dest_url"]
                 if link_type == "Email" and not dest.lower().startswith("mailto:"):
@@ -182,7 +182,7 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True, styl
                 links.append(_OpenLink(dest, form, start, span["end"] + base, tag == "Image"))
             elif tag == "Heading":
                 heading = [int(detail["level"][1:]), detail.get("id") or None, start, span["end"] + base, [],
-                           IdText(marks, linkify)]
+                           IdText(marks, linkify, text_end(body_bytes, span["start"], span["end"]))]
                 collect, ident = heading[4], heading[5]
             else:
                 blocks.append((_BLOCK_NAMES.get(tag) or tag.lower(), start))
@@ -202,7 +202,7 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True, styl
                 ident.code(value)
             continue
         if ident is not None:  # raw HTML, a line break, a footnote reference: no text for the id
-            ident.other()
+            ident.other(event == "SoftBreak" or event == "HardBreak")
         if "InlineHtml" in event:
             if not code_depth and not (typographer and _guillemet(body_bytes, span["start"])):
                 html.append(HtmlChunk(event["InlineHtml"], span["start"] + base, span["end"] + base, inline=True))

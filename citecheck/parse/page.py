@@ -102,12 +102,13 @@ def _add_anchors(page: Page, body, anchor_style: str) -> None:
     if "attrs" in flags:
         explicit.update(body.attribute_ids)
         page.html_ids.extend(body.attribute_ids)
-    # (start, the text its id is made from) of each heading and term that gets a generated id
-    named = [(start, id_text) for _, _, explicit_id, start, _, id_text in body.headings
+    # (start, the text its id is made from, kind) of each heading and term that gets a generated id
+    named = [(start, id_text, "heading") for _, _, explicit_id, start, _, id_text in body.headings
              if not explicit_id and auto and id_text]  # a heading of raw HTML alone gets no id
     if "dt" in flags and body.terms:
-        named = sorted(named + [(start, id_text) for start, _, id_text in body.terms if id_text])
-    ids = dict(zip(named, unique_anchors([text for _, text in named], anchor_style, explicit)))
+        named = sorted(named + [(start, id_text, "term") for start, _, id_text in body.terms if id_text])
+    made = unique_anchors([text for _, text, _ in named], anchor_style, explicit, [kind for _, _, kind in named])
+    ids = {(start, text): made_id for (start, text, _), made_id in zip(named, made)}
     page.headings = [Heading(level, text, explicit_id or ids.get((start, id_text), ""), start, end)
                      for level, text, explicit_id, start, end, id_text in body.headings]
     if "dt" in flags:

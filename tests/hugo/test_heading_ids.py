@@ -20,10 +20,11 @@ pytestmark = pytest.mark.skipif(oracle.hugo_binary() is None, reason="the hugo b
 
 SEED = int(os.environ.get("CITECHECK_HUGO_SEED", "12"))
 HEADINGS = 70
-WORDS = ["alpha", "Beta", "2019", "x", "Über", "vitamin", "D3", "q"]
+WORDS = ["alpha", "Beta", "2019", "x", "Über", "vitamin", "D3", "q", "x²", "中文", "no\u00a0break", "ß"]
 # Pieces that touch each other in a heading: what the typographer, the id and the parser make of them.
 PUNCT = ["--", "---", "-", "...", "....", ". ", "'", "'s", "s'", "'90s ", "\"", "<<", ">>", "!", "?", "&amp;",
-         "&eacute;", "&#233;", "&#45;&#45;", "\\-\\-", "\\'", "\\*", "_", "(", ")", "/", ":", " - ", " -- "]
+         "&eacute;", "&#233;", "&#45;&#45;", "\\-\\-", "\\'", "\\*", "_", "(", ")", "/", ":", " - ", " -- ",
+         "&nbsp;", "\u2009", " www.example.org ", " https://example.org/a--b "]
 
 
 def inline(rng: random.Random, depth: int = 0) -> str:
@@ -87,6 +88,18 @@ def test_a_link_to_a_flag_heading_is_judged_by_the_id_hugo_writes(tmp_path):
     assert {"--name", "--listen-urls", "don-panic"} <= ids and not {"name", "dont-panic"} & ids
     assert sorted(f["subject"] for f in lint(root) if f["code"] == "LNK003") == ["../flags/#dont-panic",
                                                                                   "../flags/#name"]
+
+
+def test_a_heading_over_two_lines_takes_its_id_from_the_last(tmp_path):
+    written = headings(SEED + 200)
+    body = "".join(f"Line {first}\nthen {second}\n---\n\n" for first, second in zip(written[::2], written[1::2]))
+    config = 'baseURL = "https://example.org/"\n[markup.goldmark.extensions.typographer]\nenDash = "--"\n'
+    root = site(tmp_path, {"content/p.md": front("P") + "\n" + body}, config)
+    built = hugo(root)
+    assert built.returncode == 0, built.stderr
+    published = re.findall(r'<h2(?: id="([^"]*)")?>', (root / "public/p/index.html").read_text(encoding="utf-8"))
+    page = parse_page("content/p.md", (root / "content/p.md").read_bytes(), anchor_style=load(root).hugo.anchor_style)
+    assert [h.anchor for h in page.headings] == published
 
 
 def test_definition_term_ids_are_the_ones_hugo_writes(tmp_path):
