@@ -74,7 +74,8 @@ class Hugo:
     link_hook: LinkHook | None = None  # the site's (or its theme's) own link render hook, as its template reads
     disable_aliases: bool = False
     raw_html: bool = True  # raw HTML in Markdown is published (`markup.goldmark.renderer.unsafe`; off in Hugo's defaults)
-    id_shortcodes: frozenset[str] = frozenset()  # shortcodes whose templates write id attributes
+    # shortcodes whose ids cannot be told (`NAME`), and each id one writes as it stands (`NAME#ID`)
+    id_shortcodes: frozenset[str] = frozenset()
     layout_ids: frozenset[str] = frozenset()  # ids that page templates write as they stand (`id="main"`)
     # (folder under layouts/, file): a page template there renders that file's Markdown (`readFile`)
     layout_includes: tuple[tuple[str, str], ...] = ()
@@ -337,12 +338,11 @@ def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[st
     theme's of the same path):
 
     - shortcodes whose template (any variant: `NAME.html`, `NAME.en.html`, under `shortcodes/` or
-      `_shortcodes/`) writes an `id` attribute, or Markdown headings or definition terms (which get
-      ids when called as `{{% %}}`), or ranges over pages rendering their `.Content` or
-      `.RenderShortcodes`, by itself or through the partials it calls: the ids they give a page
-      cannot be read from the page;
+      `_shortcodes/`) gives a page ids, by itself or through the partials it calls (`_gives_ids`):
+      `NAME#ID` for each id it writes as it stands, the calling page has it; `NAME` where the ids
+      cannot be read from the page (Hugo's shortcode names hold no `#`);
     - ids that page templates (layouts, partials, base templates; not render hooks) write as they
-      stand;
+      stand (`.TableOfContents` writes `TableOfContents`);
     - files whose Markdown a page template renders into its pages
       (`{{ readFile "content/manual/setup.md" | markdownify }}`), by the template's folder:
       `manual/single.html` renders the pages under /manual, `_default/` and partials any page."""
@@ -371,23 +371,48 @@ def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[st
             if top in ("partials", "_partials"):
                 partials.setdefault(inner, text)
             ids.update(a or b for a, b in _LITERAL_ID.findall(text))
+            if re.search(r"\.TableOfContents\b", text):
+                ids.add("TableOfContents")
             if _RENDERS_MARKDOWN.search(text):
                 folder = posixpath.dirname(rel) if inner and not top.startswith("_") and top != "partials" else ""
                 includes.update((folder, _clean(a or b)) for a, b in _READ_FILE.findall(text)
                                 if (a or b).lower().endswith((".md", ".markdown")))
-    writers = frozenset(name for name, text in shortcodes.items() if _gives_ids(text, partials, set()))
-    return writers, frozenset(ids), tuple(sorted(includes))
+    writers: set[str] = set()
+    for name, text in shortcodes.items():
+        given = _gives_ids(text, partials, set())
+        writers.update([name] if given is None else (f"{name}#{one}" for one in given))
+    return frozenset(writers), frozenset(ids), tuple(sorted(includes))
 
 
-def _gives_ids(text: str, partials: dict[str, str], seen: set[str]) -> bool:
-    """Whether a template writes ids or renders other pages, itself or in a partial it calls."""
-    if _WRITES_IDS.search(text) or (_RANGES_PAGES.search(text) and _RENDERS_PAGES.search(text)):
+def _gives_ids(text: str, partials: dict[str, str], seen: set[str]) -> frozenset[str] | None:
+    """The ids a template writes as they stand (`id="toc"`, the `nav` of `.TableOfContents`),
+    itself or in the partials it calls; None when the ids it gives cannot be told: an id made by
+    an action (`id="{{ .Get "id" }}"`, `id="x-{{ $n }}"`), Markdown headings or definition terms
+    (ids when called as `{{% %}}`), pages it ranges over and renders, or ids written beside what
+    cannot be read: Markdown it renders, a page's content, a partial not found or named by a value."""
+    written: set[str] = set()
+    unread = False
+
+    def read(text: str) -> bool:
+        """Adds what one template writes; False where its ids are made by actions."""
+        nonlocal unread
+        if _WRITES_IDS.search(_LITERAL_ID.sub("", text)) or (
+                _RANGES_PAGES.search(text) and _RENDERS_PAGES.search(text)):
+            return False
+        written.update(a or b for a, b in _LITERAL_ID.findall(text))
+        if re.search(r"\.TableOfContents\b", text):
+            written.add("TableOfContents")
+        calls = _PARTIAL_CALL.findall(text)
+        unread = unread or bool(_RENDERS_MARKDOWN.search(text) or _RENDERS_PAGES.search(text)) or \
+            len(re.findall(r"\bpartial(?:Cached)?\b", text)) > len(calls)
+        for quoted, raw in calls:
+            name = quoted or raw
+            name = name if name.endswith(".html") else name + ".html"
+            if name not in seen:
+                seen.add(name)
+                unread = unread or name not in partials
+                if name in partials and not read(partials[name]):
+                    return False
         return True
-    for quoted, raw in _PARTIAL_CALL.findall(text):
-        name = quoted or raw
-        name = name if name.endswith(".html") else name + ".html"
-        if name not in seen:
-            seen.add(name)
-            if name in partials and _gives_ids(partials[name], partials, seen):
-                return True
-    return False
+
+    return None if not read(text) or (written and unread) else frozenset(written)

@@ -217,12 +217,13 @@ class SiteIndex:
                         listings[listing[0]] = listing[1]
 
     def _add_included_ids(self, calls: dict[str, list]) -> None:
-        """Ids that shortcodes and page templates put on a page: a shortcode that writes ids leaves
-        the page's ids unknown; a shortcode given a content path, or a page template rendering a
-        file (an include), brings that page's ids along, or leaves them unknown when the path finds
-        no page. Includes of includes follow, as Hugo renders them."""
+        """Ids that shortcodes and page templates put on a page: a shortcode that writes ids as they
+        stand gives the page those; one whose ids cannot be told leaves the page's ids unknown; a
+        shortcode given a content path, or a page template rendering a file (an include), brings
+        that page's ids along, or leaves them unknown when the path finds no page. Includes of
+        includes follow, as Hugo renders them."""
         refs = self.tables["refs"]
-        writers = self.config.hugo.id_shortcodes
+        writers, written = _shortcode_ids(self.config.hugo.id_shortcodes)
         includes = self._layout_includes()
         for rel, shortcodes in calls.items():
             row = refs.get(rel)
@@ -230,8 +231,10 @@ class SiteIndex:
                 continue
             own = self.ref(rel)
             unknown = False
+            given: set[str] = set()
             for name, paths in shortcodes:
                 unknown = unknown or name in writers
+                given.update(written.get(name, ()))
                 for path in paths:
                     if not _CONTENT_PATH.fullmatch(path):
                         continue  # a URL, or a file other than Markdown (figure src="a/b.png")
@@ -240,8 +243,8 @@ class SiteIndex:
                         unknown = True
                     elif found != rel:
                         includes.setdefault(rel, []).append(found)
-            if unknown:
-                refs[rel] = (row[0], row[1], True, *row[3:])
+            if unknown or not given.issubset(row[1]):
+                refs[rel] = (row[0], sorted(given.union(row[1])), row[2] or unknown, *row[3:])
         for rel, found in includes.items():
             if None in found:  # a file that is no page: what it brings is unknown
                 found[:] = [other for other in found if other is not None]
@@ -751,6 +754,20 @@ def _alias_url(alias: str) -> str:
     """Where Hugo writes an alias's redirect page: the file it names, else a folder's index.html."""
     path = alias if alias.startswith("/") else "/" + alias
     return path if path.endswith(".html") else path.rstrip("/") + "/"
+
+
+def _shortcode_ids(entries: frozenset[str]) -> tuple[set[str], dict[str, set[str]]]:
+    """Hugo's `id_shortcodes` read: the shortcodes whose ids cannot be told (`NAME`), and the ids
+    each other one writes as they stand (`NAME#ID`)."""
+    writers: set[str] = set()
+    written: dict[str, set[str]] = {}
+    for entry in entries:
+        name, mark, one = entry.partition("#")
+        if mark:
+            written.setdefault(name, set()).add(one)
+        else:
+            writers.add(name)
+    return writers, written
 
 
 def section_of(rel: str, content_rel: str) -> str:

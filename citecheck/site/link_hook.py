@@ -2,10 +2,12 @@
 
 Only what the template says plainly is believed: destinations it compares literally with the
 destination (`eq .Destination "g"`, `eq $u.Path "g"`, `hasPrefix .Destination "x:"`) are its own
-business; a `GetPage` call means destinations are looked up as content paths, as Hugo's embedded
-hook does; writing the destination itself into `href` means the rest pass through unchanged, after
-the string functions the template applies to it on the way (`$dest = replaceRE `\.md$` "" $dest`). A
-template that does neither, or writes what a partial made of the destination, cannot be read safely.
+business, unless the `if` they decide only adds attributes or text to a link whose href is the
+destination as written (`{{ if hasPrefix .Destination "http" }} target="_blank"{{ end }}`); a
+`GetPage` call means destinations are looked up as content paths, as Hugo's embedded hook does;
+writing the destination itself into `href` means the rest pass through unchanged, after the string
+functions the template applies to it on the way (`$dest = replaceRE `\.md$` "" $dest`). A template
+that does neither, or writes what a partial made of the destination, cannot be read safely.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ _DEST = r"\.Destination"
 _ASSIGN = re.compile(r"\$(\w+)\s*:?=\s*(?:[^\n}]|\}(?!\}))*?" + _DEST)  # within the action: a "${1}" may hold a brace
 _COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.S)
 _STRING = r"\"((?:[^\"\\]|\\.)*)\"|`([^`]*)`"
+_ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
+_LINK = re.compile(r"<a\b", re.I)
+# What may make a value later written into the href: a variable set, a call whose result is unseen.
+_MAKES_VALUE = re.compile(r"\$\w+\s*:?=|\b(?:partial|partialCached|template|return)\b|\.(?:Set|Add|SetInMap)\b")
 
 
 @dataclass(frozen=True)
@@ -73,11 +79,12 @@ def read_template(text: str) -> LinkHook:
     literals = set()
     for pattern in (rf"\beq\s+\(?\s*{dest}\s*\)?\s+(?:{_STRING})", rf"\beq\s+(?:{_STRING})\s+\(?\s*{dest}"):
         for m in re.finditer(pattern, text):
-            literals.add(m.group(1) if m.group(1) is not None else m.group(2) or "")
+            if _may_change_href(text, m.start(), dest):
+                literals.add(m.group(1) if m.group(1) is not None else m.group(2) or "")
     prefixes = set()
     for m in re.finditer(rf"\b(?:strings\.)?HasPrefix\s+\(?\s*{dest}\s*\)?\s+(?:{_STRING})", text, re.I):
         value = m.group(1) if m.group(1) is not None else m.group(2)
-        if value:
+        if value and _may_change_href(text, m.start(), dest):
             prefixes.add(value)
     get_page = re.search(r"\bGetPage\b", text) is not None
     passthrough = re.search(rf"""href\W{{0,8}}\{{\{{-?\s*{dest}(?![\w.])|"href"\s+{dest}(?![\w.])""", text) is not None
@@ -86,6 +93,57 @@ def read_template(text: str) -> LinkHook:
     found_rewrites, readable = _rewrites(text, dest)
     return LinkHook(tuple(sorted(literals)), tuple(sorted(prefixes)), get_page, passthrough and readable,
                     found_rewrites)
+
+
+def _may_change_href(text: str, at: int, dest: str) -> bool:
+    """Whether the destinations a condition (at `at`) picks out may get another href than the
+    others. Not when it is an `if`/`with` whose branches (its own and the ones after it) only add
+    attributes or text: no variable set or partial called there, and any `href` or whole link
+    written there has the destination itself as its href (`| safeURL` at most). A condition
+    elsewhere (`cond`, an assignment) may change anything."""
+    actions = list(_ACTION.finditer(text))
+    start = next((n for n, action in enumerate(actions) if action.start() <= at < action.end()), None)
+    if start is None or not re.match(r"(?:else\s+)?(?:if|with)\b", actions[start].group(1)):
+        return True
+    chain = _branches(text, actions, start)
+    if chain is None or _in_href_value(text, actions[start].start()):
+        return True
+    branches, final_else = chain
+    joined = "".join(branches)
+    href = re.compile(rf"""\bhref\s*=\s*["']?\{{\{{-?\s*{dest}\s*(?:\|\s*safeURL\s*)?-?\}}\}}""", re.I)
+    if _MAKES_VALUE.search(joined) or len(re.findall(r"\bhref\b", joined, re.I)) != len(href.findall(joined)):
+        return True
+    if _LINK.search(joined):  # whole links: every destination must get one, with its own href
+        links = [(len(_LINK.findall(branch)), len(href.findall(branch))) for branch in branches]
+        return not final_else or any(not 0 < count <= plain for count, plain in links)
+    return False
+
+
+def _branches(text: str, actions: list[re.Match], start: int) -> tuple[list[str], bool] | None:
+    """The text of each branch from the `if`/`with` (or `else if`) action `start` to the `end` of
+    its chain, and whether the chain ends in a plain `else` (without one, some destinations get
+    none of the branches); None when the chain is not closed."""
+    branches: list[str] = []
+    depth, begin, final_else = 0, actions[start].end(), False
+    for action in actions[start + 1:]:
+        words = action.group(1).split()
+        word = words[0] if words else ""
+        if word in ("if", "with", "range", "block", "define"):
+            depth += 1
+        elif word == "end" and depth:
+            depth -= 1
+        elif word in ("else", "end") and not depth:
+            branches.append(text[begin:action.start()])
+            if word == "end":
+                return branches, final_else
+            final_else, begin = len(words) == 1, action.end()
+    return None
+
+
+def _in_href_value(text: str, at: int) -> bool:
+    """Whether `at` is inside an href attribute's value: what is written there is part of the href."""
+    tag = _ACTION.sub("", text[:at].rsplit("<", 1)[-1])
+    return re.search(r"""\bhref\s*=\s*(?:"[^"]*|'[^']*|[^\s"'>]*)$""", tag, re.I) is not None
 
 
 def _rewrites(text: str, dest: str) -> tuple[tuple[tuple[re.Pattern, str], ...], bool]:

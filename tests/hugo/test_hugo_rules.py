@@ -396,6 +396,52 @@ def test_ids_a_shortcode_gives_through_a_partial_or_by_rendering_other_pages(tmp
     assert said == truth
 
 
+def test_ids_a_shortcode_writes_as_they_stand_are_the_calling_pages(tmp_path):
+    """A shortcode whose ids are written as they stand (`id="toc"`, the nav `.TableOfContents`
+    writes, an id in a partial it calls) adds them to the pages calling it, and leaves the rest
+    of their ids judged: a fragment naming no id there is LNK003, as on a page without it."""
+    root = site(tmp_path, {
+        "layouts/_shortcodes/toc.html": '<div id="toc">{{ .Page.TableOfContents }}</div>',
+        "layouts/_shortcodes/notice.html": '{{ partial "notice.html" . }}',
+        "layouts/_partials/notice.html": '<aside id="notice">{{ .Get 0 }}</aside>',
+        "content/community.md": front("Community") + "{{< toc >}}\n\n## Community meetings & Issue triage\n\n"
+                                                       "Every other Thursday.\n",
+        "content/news.md": front("News") + '{{< notice "Closed on Friday" >}}\n\n## Opening hours\n',
+        "content/plain.md": front("Plain") + "## Plain part\n",
+        "content/triage.md": front("Triage") + "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
+            ["/community/#community-meetings--issue-triage", "/community/#community-meetings", "/community/#toc",
+             "/community/#TableOfContents", "/news/#notice", "/news/#opening-hours", "/news/#closing",
+             "/plain/#toc", "/plain/#plain-part"], 1)),
+    })
+    truth, said = agreement(root)
+    assert truth == {"L1": "ok", "L2": "fragment", "L3": "ok", "L4": "ok", "L5": "ok", "L6": "ok", "L7": "fragment",
+                     "L8": "fragment", "L9": "ok"}
+    assert said == truth
+
+
+def test_ids_a_shortcode_makes_as_it_runs_leave_the_pages_ids_unknown(tmp_path):
+    """Ids made from a shortcode's arguments, by an action, in Markdown it renders, or beside a
+    partial named by a value cannot be told from the page: no fragment into a page calling one is
+    judged, a wrong one included (hugo's ids are there, as the first links show)."""
+    root = site(tmp_path, {
+        "layouts/_shortcodes/anchor.html": '<span id="{{ .Get "id" }}"></span>',
+        "layouts/_shortcodes/step.html": '{{ $n := .Get 0 }}<h3 id="step-{{ $n }}">Step {{ $n }}</h3>',
+        "layouts/_shortcodes/box.html": '<div id="box">{{ .Inner | markdownify }}</div>',
+        "layouts/_shortcodes/card.html": '<div id="card">{{ partial (print "card-" (.Get 0) ".html") . }}</div>',
+        "layouts/_partials/card-wide.html": '<h4 id="wide-card">Wide</h4>',
+        "content/anchor.md": front("Anchor") + '{{< anchor id="here" >}}\n\n## Own\n',
+        "content/step.md": front("Step") + "{{< step 2 >}}\n\n## Own\n",
+        "content/box.md": front("Box") + "{{< box >}}\n## Inner heading\n{{< /box >}}\n\n## Own\n",
+        "content/card.md": front("Card") + '{{< card "wide" >}}\n\n## Own\n',
+        "content/triage.md": front("Triage") + "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
+            ["/anchor/#here", "/step/#step-2", "/box/#inner-heading", "/card/#wide-card",
+             "/anchor/#gone", "/step/#gone", "/box/#gone", "/card/#gone"], 1)),
+    })
+    truth, said = agreement(root)
+    assert truth == {f"L{n}": "ok" if n <= 4 else "fragment" for n in range(1, 9)}
+    assert said == {label: "ok" for label in truth}
+
+
 def test_an_example_site_below_its_themes_own_config_is_a_site_of_its_own(tmp_path):
     """A theme's repository: its own `hugo.toml` at the top, an `exampleSite` configured by
     `config/_default/` that uses the theme from two folders up. The example site is the site."""

@@ -190,3 +190,83 @@ def test_a_pattern_python_could_read_otherwise_or_slowly_leaves_the_hook_unread(
                            "layouts/_markup/render-link.html": "{{ $d := .Destination }}"
                            f"{{{{ $d = replaceRE `{pattern}` `` $d }}}}<a href=\"{{{{ $d }}}}\">{{{{ .Text }}}}</a>"})
     assert [(f["code"], f["subject"]) for f in lint(root)] == [("LNK001", "a" * 40 + "!.md")]
+
+
+# Links to the site's own host, as its pages are linked from elsewhere: what each hook below does
+# with them decides whether citecheck may judge them as written.
+SELF_LINKS = ["https://example.org/community/#meetings", "/community/#meetings", "https://example.org/nowhere/",
+              "/nowhere/", "https://example.org/community/#meetings--triage", "https://example.org/community/"]
+# The condition only opens such links in a new tab: their href is the destination either way.
+NEW_TAB_PLAIN = """<a href="{{ .Destination | safeURL }}"{{ if hasPrefix .Destination "http" }} target="_blank"\
+{{ end }}>{{ .Text }}</a>"""
+# Both branches write the destination itself as the href; one marks the link as leaving the site.
+MARKED = """{{- if hasPrefix .Destination "http" -}}
+<a href="{{ .Destination | safeURL }}" class="external">{{ .Text }}</a> &#8599;
+{{- else -}}
+<a href="{{ .Destination | safeURL }}">{{ .Text }}</a>
+{{- end -}}"""
+# The condition sends such links through an exit page: their href is the hook's own.
+EXIT_PAGE = """{{- if hasPrefix .Destination "http" -}}
+<a href="/leaving/?to={{ .Destination | urlquery }}">{{ .Text }}</a>
+{{- else -}}
+<a href="{{ .Destination | safeURL }}">{{ .Text }}</a>
+{{- end -}}"""
+
+
+@pytest.mark.parametrize("name, hook", [("new_tab", NEW_TAB), ("new_tab_plain", NEW_TAB_PLAIN), ("marked", MARKED),
+                                        ("exit_page", EXIT_PAGE)])
+def test_absolute_links_to_the_site_are_judged_unless_the_hook_writes_their_href(tmp_path, name, hook):
+    root = site(tmp_path, {
+        "content/community.md": front("Community") + "## Meetings & triage\n\nEvery other Thursday.\n",
+        "content/leaving.md": front("Leaving") + "You are leaving the site.\n",
+        "content/triage.md": front("Triage") + "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(SELF_LINKS, 1)),
+        "layouts/_markup/render-link.html": hook,
+    })
+    assert oracle.build(root).returncode == 0
+    published = oracle.rendered_links(root / "public", "")
+    # The site's own host is the host the oracle serves public/ at.
+    truth = {label: oracle.verdict(root / "public", "", url.replace("https://example.org/", "http://site.test/", 1))
+             for label, url in published.items()}
+    said = {label: "ok" for label in truth}
+    absolute = set()
+    lines = (root / "content/triage.md").read_text(encoding="utf-8").splitlines()
+    for finding in lint(root):
+        [label] = re.findall(r"\[(L\d+)\]", lines[finding["line"] - 1])
+        if finding["code"] == "LNK004":
+            absolute.add(label)
+        else:
+            said[label] = {"LNK001": "broken", "LNK003": "fragment"}[finding["code"]]
+    assert said == truth
+    rewritten = name == "exit_page"
+    assert truth == {"L1": "ok" if rewritten else "fragment", "L2": "fragment", "L3": "ok" if rewritten else "broken",
+                     "L4": "broken", "L5": "ok", "L6": "ok"}
+    assert absolute == (set() if rewritten else {"L1", "L3", "L5", "L6"})
+
+
+@pytest.mark.parametrize("template, owned", [
+    (NEW_TAB_PLAIN, ()),
+    (MARKED, ()),
+    ('<a href="{{ .Destination }}">{{ .Text }}{{ if hasPrefix .Destination "http" }} &#8599;{{ end }}</a>', ()),
+    (EXIT_PAGE, ("http",)),
+    # Where part of the href is written under the condition, or a value made there may be.
+    ('<a href="{{ if hasPrefix .Destination "/" }}https://example.org{{ end }}{{ .Destination }}">{{ .Text }}</a>',
+     ("/",)),
+    (('{{ $t := "" }}{{ if hasPrefix .Destination "http" }}{{ $t = "_blank" }}{{ end }}'
+      '<a href="{{ .Destination }}" target="{{ $t }}">{{ .Text }}</a>'), ("http",)),
+    (('<a href="{{ .Destination }}" target="{{ cond (hasPrefix .Destination "http") "_blank" "_self" }}">'
+      '{{ .Text }}</a>'), ("http",)),
+    # Destinations some branch writes no link for, or the chain has no branch for.
+    (('{{ if hasPrefix .Destination "mailto:" }}{{ .Text }}{{ else }}'
+      '<a href="{{ .Destination }}">{{ .Text }}</a>{{ end }}'), ("mailto:",)),
+    ('{{ if hasPrefix .Destination "http" }}<a href="{{ .Destination }}" target="_blank">{{ .Text }}</a>{{ end }}',
+     ("http",)),
+])
+def test_a_condition_is_the_hooks_own_only_where_it_may_change_the_href(template, owned):
+    assert read_template(template).prefixes == owned
+
+
+def test_an_else_if_that_only_adds_attributes_leaves_its_destinations_judged():
+    hook = read_template('{{ if eq .Destination "g" }}<a href="/glossary/">{{ .Text }}</a>'
+                         '{{ else if hasPrefix .Destination "http" }}<a href="{{ .Destination }}" rel="external">'
+                         '{{ .Text }}</a>{{ else }}<a href="{{ .Destination | safeURL }}">{{ .Text }}</a>{{ end }}')
+    assert (hook.literals, hook.prefixes) == (("g",), ())
