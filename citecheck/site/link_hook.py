@@ -3,7 +3,8 @@
 Only what the template says plainly is believed: destinations it compares literally with the
 destination (`eq .Destination "g"`, `eq $u.Path "g"`, `hasPrefix .Destination "x:"`) are its own
 business, unless the `if` they decide only adds attributes or text to a link whose href is the
-destination as written (`{{ if hasPrefix .Destination "http" }} target="_blank"{{ end }}`); a
+destination as written (`{{ if hasPrefix .Destination "http" }} target="_blank"{{ end }}`, or the
+same through a variable, `$isExternal := hasPrefix …`, wherever the variable decides); a
 `GetPage` call means destinations are looked up as content paths, as Hugo's embedded hook does;
 writing the destination itself into `href` means the rest pass through unchanged, after the string
 functions the template applies to it on the way (`$dest = replaceRE `\.md$` "" $dest`). A template
@@ -103,7 +104,13 @@ def _may_change_href(text: str, at: int, dest: str) -> bool:
     elsewhere (`cond`, an assignment) may change anything."""
     actions = list(_ACTION.finditer(text))
     start = next((n for n, action in enumerate(actions) if action.start() <= at < action.end()), None)
-    if start is None or not re.match(r"(?:else\s+)?(?:if|with)\b", actions[start].group(1)):
+    if start is None:
+        return True
+    named = re.match(r"\$(\w+)\s*:?=\s*(?:\(\s*)?(?:strings\.)?(?:hasPrefix|eq)\b", actions[start].group(1), re.I)
+    if named:  # `$isExternal := hasPrefix .Destination "http"`: judged where the variable decides
+        uses = [m.start() for m in re.finditer(rf"\${named.group(1)}(?!\w)", text) if m.start() >= actions[start].end()]
+        return not uses or any(_may_change_href(text, use, dest) for use in uses)
+    if not re.match(r"(?:else\s+)?(?:if|with)\b", actions[start].group(1)):
         return True
     chain = _branches(text, actions, start)
     if chain is None or _in_href_value(text, actions[start].start()):

@@ -199,6 +199,12 @@ SELF_LINKS = ["https://example.org/community/#meetings", "/community/#meetings",
 # The condition only opens such links in a new tab: their href is the destination either way.
 NEW_TAB_PLAIN = """<a href="{{ .Destination | safeURL }}"{{ if hasPrefix .Destination "http" }} target="_blank"\
 {{ end }}>{{ .Text }}</a>"""
+# The same through a variable, as a docs theme writes it.
+NEW_TAB_NAMED = """{{ $isExternal := hasPrefix .Destination "http" -}}
+<a href="{{ .Destination | safeURL }}"
+  {{- with .Title}} title="{{ . }}"{{ end -}}
+  {{- if $isExternal }} target="_blank" rel="noopener"{{ end -}}
+>{{- .Text | safeHTML -}}</a>"""
 # Both branches write the destination itself as the href; one marks the link as leaving the site.
 MARKED = """{{- if hasPrefix .Destination "http" -}}
 <a href="{{ .Destination | safeURL }}" class="external">{{ .Text }}</a> &#8599;
@@ -214,7 +220,7 @@ EXIT_PAGE = """{{- if hasPrefix .Destination "http" -}}
 
 
 @pytest.mark.parametrize("name, hook", [("new_tab", NEW_TAB), ("new_tab_plain", NEW_TAB_PLAIN), ("marked", MARKED),
-                                        ("exit_page", EXIT_PAGE)])
+                                        ("new_tab_named", NEW_TAB_NAMED), ("exit_page", EXIT_PAGE)])
 def test_absolute_links_to_the_site_are_judged_unless_the_hook_writes_their_href(tmp_path, name, hook):
     root = site(tmp_path, {
         "content/community.md": front("Community") + "## Meetings & triage\n\nEvery other Thursday.\n",
@@ -246,6 +252,10 @@ def test_absolute_links_to_the_site_are_judged_unless_the_hook_writes_their_href
 @pytest.mark.parametrize("template, owned", [
     (NEW_TAB_PLAIN, ()),
     (MARKED, ()),
+    (NEW_TAB_NAMED, ()),
+    # A variable that decides the href.
+    (('{{ $out := hasPrefix .Destination "http" }}{{ if $out }}<a href="/leaving/">{{ .Text }}</a>{{ else }}'
+      '<a href="{{ .Destination }}">{{ .Text }}</a>{{ end }}'), ("http",)),
     ('<a href="{{ .Destination }}">{{ .Text }}{{ if hasPrefix .Destination "http" }} &#8599;{{ end }}</a>', ()),
     (EXIT_PAGE, ("http",)),
     # Where part of the href is written under the condition, or a value made there may be.
