@@ -32,6 +32,9 @@ _SETTINGS = {"endash": "endash", "emdash": "emdash", "ellipsis": "ellipsis", "le
 _DEFAULTS = {"endash": "\u2013", "emdash": "\u2014", "ellipsis": "\u2026", "laquo": "\u00ab", "raquo": "\u00bb",
              "lsquo": "\u2018", "rsquo": "\u2019", "ldquo": "\u201c", "rdquo": "\u201d", "apos": "\u2019"}
 _NAMED_ENTITY = re.compile(r"&[A-Za-z][A-Za-z0-9]*;")
+_TRIGGERS = re.compile(r"--|\.\.\.|<<|>>|['\"]")  # where the typographer may replace something
+_STOPS = re.compile(r"--|\.\.\.|<<|>>|['\"\[`*_~]")  # where a container's first text may end
+_DELIMITERS = re.compile(r"[\[`*_~]")  # the same with the typographer off
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
@@ -70,22 +73,23 @@ def typography(style: str) -> dict[str, str] | None:
 class IdText:
     """Collects one heading's id text from the walk's events inside it."""
 
-    __slots__ = ("marks", "linkify", "end", "parts", "depth", "links", "brackets", "state", "piece", "offsets",
+    __slots__ = ("marks", "linkify", "span", "end", "parts", "depth", "links", "brackets", "state", "chunks",
                  "piece_end", "quotes", "source")
 
-    def __init__(self, marks: dict[str, str] | None, linkify: bool = True, end: int = 1 << 62):
+    def __init__(self, marks: dict[str, str] | None, linkify: bool = True, span: tuple[int, int] | None = None):
         self.marks = marks  # the typographer's replacements, or None when it is off
         self.linkify = linkify
-        self.end = end  # where the heading's text ends in the source (closing `#`s and the newline left out)
+        self.span = span  # the heading's (or term's) range in the source
+        self.end = -1  # where its text ends (closing `#`s and the newline left out), once asked
         self.parts: list[str] = []
         self.depth = 0  # inline containers open
         self.links: list[int] = []  # depths of the links and images open: no URL in them is linked again
         self.brackets = 0  # `[` written as text and not closed: linkify links no URL after one
         self.state = "top"  # "top", or in a container: "want" its first text, "take" it, "done"
-        self.piece: list[str] = []  # the text run being read (goldmark's text node, before replacements)
-        # Per character, its offset in the source; -1 for an escaped one or one from an entity,
-        # which the typographer never replaces.
-        self.offsets: list[int] = []
+        # The text run being read (goldmark's text node, before replacements), as (text, its
+        # offset in the source) pairs; -1 for an escaped character or an entity's, which the
+        # typographer never replaces.
+        self.chunks: list[tuple[str, int]] = []
         self.piece_end = -1
         self.quotes = [0, 0]  # single and double quotes opened and not closed, across the heading
         self.source = b""
@@ -96,30 +100,20 @@ class IdText:
         if self.state == "done":
             self._brackets(text[escaped:])
             return
-        if self.piece and start != self.piece_end + escaped:
+        if self.chunks and start != self.piece_end + escaped:
             self._flush()
             if self.state == "done":
                 return
-        if not self.piece and self.state == "want":
+        if not self.chunks and self.state == "want":
             self.state = "take"
         if escaped:
-            self.piece.append(text[0])
-            self.offsets.append(-1)
+            self.chunks.append((text[0], -1))
             text, start = text[1:], start + 1
         raw = source[start:end]
-        if len(text) == len(raw) and text.isascii():
-            self.piece.extend(text)
-            self.offsets.extend(range(start, end))
-        elif text.encode("utf-8") == raw:
-            at = start
-            for c in text:
-                self.piece.append(c)
-                self.offsets.append(at)
-                at += len(c.encode("utf-8"))
+        if (len(text) == len(raw) and text.isascii()) or text.encode("utf-8") == raw:
+            self.chunks.append((text, start))
         else:  # an entity: what it stands for, never part of a typographic pair
-            shown = raw.decode("utf-8", "replace") if raw.startswith(b"&#") else text
-            self.piece.extend(shown)
-            self.offsets.extend([-1] * len(shown))
+            self.chunks.append((raw.decode("utf-8", "replace") if raw.startswith(b"&#") else text, -1))
         self.source, self.piece_end = source, end
 
     def code(self, value: str) -> None:
@@ -166,22 +160,38 @@ class IdText:
         return "".join(self.parts)
 
     def _flush(self) -> None:
-        if not self.piece:
+        if not self.chunks:
             return
-        piece, offsets, source = self.piece, self.offsets, self.source
-        self.piece, self.offsets, self.piece_end = [], [], -1
-        out: list[str] = []
+        chunks, source = self.chunks, self.source
+        self.chunks, self.piece_end = [], -1
         marks = self.marks
         top = self.state == "top"
-        n = len(piece)
-        opened = [0] * n  # `[` open before each character
-        for k in range(n):
-            opened[k] = self.brackets
-            if offsets[k] >= 0:
-                self._brackets(piece[k])
-        urls = [(a, b) for _, a, b in find_bare_urls("".join(piece), marks is not None) if not opened[a]] \
-            if self.linkify and not self.links else []
-        i = 0
+        text = chunks[0][0] if len(chunks) == 1 else "".join(chunk for chunk, _ in chunks)
+        piece = offsets = opened = None
+        if "[" in text or "]" in text:
+            piece, offsets = _characters(chunks)
+            opened = [0] * len(piece)  # `[` open before each character
+            for k, c in enumerate(piece):
+                opened[k] = self.brackets
+                if offsets[k] >= 0:
+                    self._brackets(c)
+        urls = [(a, b) for _, a, b in find_bare_urls(text, marks is not None)
+                if not (opened[a] if opened else self.brackets)] \
+            if self.linkify and not self.links and ("://" in text or "www." in text.lower()) else []
+        if top:
+            stops = _TRIGGERS if marks is not None else None
+        else:
+            stops = _STOPS if marks is not None else _DELIMITERS
+        if not urls and (stops is None or not stops.search(text)):
+            # Nothing in the run is replaced, linked or ends it (most headings).
+            self.parts.append(text)
+            if not top:
+                self.state = "done"
+            return
+        if piece is None:
+            piece, offsets = _characters(chunks)
+        out: list[str] = []
+        i, n = 0, len(piece)
         while i < n:
             if urls and i == urls[0][0]:
                 if not top:  # a link of its own: the container's first text ends before it
@@ -197,7 +207,7 @@ class IdText:
                         out.append(c)
                         i += 1
                     break
-            found = _replacement(source, at, self.end, self.quotes) \
+            found = _replacement(source, at, self._text_end(), self.quotes) \
                 if marks is not None and at >= 0 and c in "-.<>'\"" else None
             if found is None:
                 out.append(c)
@@ -211,6 +221,11 @@ class IdText:
         self.parts.append("".join(out))
         if not top:
             self.state = "done"
+
+    def _text_end(self) -> int:
+        if self.end < 0:
+            self.end = text_end(self.source, *self.span) if self.span else len(self.source)
+        return self.end
 
     def _brackets(self, text: str) -> None:
         if "[" in text or "]" in text:
@@ -237,6 +252,23 @@ def text_end(source: bytes, start: int, end: int) -> int:
     if cut >= 0 and body[cut + 1:].strip(b" \t\r").strip(b"=-") == b"":  # a setext underline
         body = body[:cut].rstrip(b" \t\r\n")
     return start + len(body)
+
+
+def _characters(chunks: list[tuple[str, int]]) -> tuple[list[str], list[int]]:
+    """The run's characters and each one's source offset (-1: never replaced)."""
+    piece: list[str] = []
+    offsets: list[int] = []
+    for chunk, at in chunks:
+        piece.extend(chunk)
+        if at < 0:
+            offsets.extend([-1] * len(chunk))
+        elif chunk.isascii():
+            offsets.extend(range(at, at + len(chunk)))
+        else:
+            for c in chunk:
+                offsets.append(at)
+                at += len(c.encode("utf-8"))
+    return piece, offsets
 
 
 def _escaped(source: bytes, start: int, text: str) -> int:

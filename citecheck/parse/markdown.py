@@ -11,7 +11,7 @@ import re
 import pyromark
 
 from citecheck.model import HtmlChunk, Link, TextRun
-from citecheck.parse.heading_ids import IdText, text_end, typography
+from citecheck.parse.heading_ids import IdText, typography
 
 _OPTIONS = (
     pyromark.Options.ENABLE_TABLES
@@ -160,7 +160,7 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True, styl
                     html_block = (span["start"] + base, span["end"] + base)
                 elif value == "DefinitionListTitle":
                     start = span["start"] + base
-                    term = [start, [], IdText(marks, linkify, text_end(body_bytes, span["start"], span["end"]))]
+                    term = [start, [], IdText(marks, linkify, (span["start"], span["end"]))]
                     blocks.append(("definitionlisttitle", start))
                     if heading is None:
                         collect, ident = term[1], term[2]
@@ -182,7 +182,7 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True, styl
                 links.append(_OpenLink(dest, form, start, span["end"] + base, tag == "Image"))
             elif tag == "Heading":
                 heading = [int(detail["level"][1:]), detail.get("id") or None, start, span["end"] + base, [],
-                           IdText(marks, linkify, text_end(body_bytes, span["start"], span["end"]))]
+                           IdText(marks, linkify, (span["start"], span["end"]))]
                 collect, ident = heading[4], heading[5]
             else:
                 blocks.append((_BLOCK_NAMES.get(tag) or tag.lower(), start))
