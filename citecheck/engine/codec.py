@@ -7,6 +7,7 @@ index and the site-wide checks, and findings.
 
 from __future__ import annotations
 
+import functools
 import marshal
 
 from citecheck.compress import error as _corrupt
@@ -91,10 +92,19 @@ def decode_findings(blob: bytes) -> list[Finding] | None:
 
 def encode_result(skipped: str | None, findings: list[Finding]) -> bytes:
     """A page's final result: why it was skipped (if it was) and its findings."""
+    if skipped is None and not findings:
+        return _nothing()  # half the pages of a site: one blob, made once
     return pack(marshal.dumps((skipped, encode_findings(findings))))
 
 
+@functools.cache
+def _nothing() -> bytes:
+    return pack(marshal.dumps((None, encode_findings([]))))
+
+
 def decode_result(blob: bytes) -> tuple[str | None, list[Finding]] | None:
+    if blob == _nothing():
+        return None, []
     try:
         skipped, findings = marshal.loads(unpack(blob))
     except (ValueError, EOFError, TypeError, _corrupt):
