@@ -23,7 +23,10 @@ class FrontMatter:
 
 
 _FENCES = {"---": "yaml", "+++": "toml"}
-_CLOSE = {kind: re.compile(r"^" + re.escape(fence) + r"[ \t]*\r?$", re.M) for fence, kind in _FENCES.items()}
+# A closing fence starts a line; what follows it on that line is the body's (hugo 0.168).
+_CLOSE = {kind: re.compile(r"^" + re.escape(fence), re.M) for fence, kind in _FENCES.items()}
+_REST_OF_LINE = re.compile(r"[ \t]*\r?(?:\n|\Z)")
+_LEADING_SPACE = re.compile(r"[ \t\r\n]*")
 _KEY_LINE = {  # each at a line start, the newline before it included
     "yaml": re.compile(r"\n([A-Za-z_][\w.-]*)\s*:"),
     "toml": re.compile(r"\n([A-Za-z_][\w.-]*)\s*="),
@@ -32,26 +35,34 @@ _KEY_LINE = {  # each at a line start, the newline before it included
 
 
 def split(text: str) -> FrontMatter:
-    """Find and parse the front matter at the start of `text` (a BOM already removed)."""
-    if text.startswith("{"):
-        return _json(text)
-    first_end = text.find("\n")
-    first = (text if first_end < 0 else text[:first_end]).rstrip("\r ")
-    kind = _FENCES.get(first)
+    """Find and parse the front matter at the start of `text` (a BOM already removed), delimited
+    as Hugo delimits it: white space before it is skipped (blank lines, indentation), the
+    opening fence's line may go on with the first field (`+++ title = "x"`), and the closing
+    fence is the first line starting with it, whatever follows it on that line being the body's.
+    `----` opens YAML that starts with `-`, as in Hugo (which then fails on it)."""
+    start = _LEADING_SPACE.match(text).end()
+    if text.startswith("{", start):
+        return _json(text, start)
+    kind = _FENCES.get(text[start:start + 3])
     if kind is None:
         return FrontMatter(None, None, 0, "the file has no front matter")
+    fence = text[start:start + 3]
+    content = start + 3
+    first_end = text.find("\n", content)
     close = _CLOSE[kind].search(text, first_end + 1) if first_end >= 0 else None
     if close is None:
-        return FrontMatter(None, kind, 0, f"front matter opened with {first} is never closed")
-    raw = text[first_end + 1 : close.start()]
-    body_start = close.end()
-    if body_start < len(text) and text[body_start] == "\n":
-        body_start += 1
-    lines = _key_lines(kind, raw, first_line=2)
+        return FrontMatter(None, kind, 0, f"front matter opened with {fence} is never closed")
+    raw = text[content : close.start()]
+    after = close.start() + 3
+    rest = _REST_OF_LINE.match(text, after)
+    body_start = rest.end() if rest else after
+    lines = _key_lines(kind, raw, first_line=text.count("\n", 0, start) + 1)
     try:
         data = _load_yaml(raw) if kind == "yaml" else _load_toml(raw)
     except _Invalid as exc:
-        return FrontMatter(None, kind, body_start, str(exc), first_end + 1 + exc.offset_in(raw), lines)
+        # Where the parser says, else the first line after the opening fence.
+        at = content + exc.offset_in(raw) if exc.line else first_end + 1
+        return FrontMatter(None, kind, body_start, str(exc), at, lines)
     try:
         _check_shape(data, aliases=kind == "yaml" and "&" in raw and "*" in raw)
     except _Invalid as exc:
@@ -160,9 +171,9 @@ def _short(exc: Exception) -> str:
 _DECODER = json.JSONDecoder()
 
 
-def _json(text: str) -> FrontMatter:
+def _json(text: str, start: int = 0) -> FrontMatter:
     try:
-        data, end = _DECODER.raw_decode(text)
+        data, end = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as exc:
         return FrontMatter(None, "json", 0, f"invalid JSON front matter: {exc.msg}", exc.pos)
     except RecursionError:
