@@ -40,24 +40,57 @@ def scope(options, config: Config) -> Scope:
 
 
 def outside_listed(config: Config, other: list[str]) -> list:
-    """The files of content mounts from outside the site's folder, as (rel, path, mtime, size)
-    with rels such as `../README.md`; their other files are added to `other`."""
+    """The files of content mounts that the listing of the content folder does not reach, as
+    (rel, path, mtime, size): mounts from outside the site's folder (rels such as `../README.md`),
+    and mounts that name a path inside a hidden folder (`hidden_mounts`); their other files are
+    added to `other`. Each file once, however many mounts name it."""
     found = []
     for source in config.outside_mounts:
-        path = config.root / source
-        if path.is_file():
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            if source.endswith(discover.PAGE_SUFFIXES):
-                found.append((source, str(path), stat.st_mtime_ns, stat.st_size))
-            else:
-                other.append(source)
-        elif path.is_dir():
-            pages, _, rest = discover.walk(path, path, [], config.get("follow-symlinks"))  # `exclude` is the site's
-            found.extend((f"{source}/{rel}", file, mtime, size) for rel, file, mtime, size in pages)
-            other.extend(f"{source}/{rel}" for rel in rest)
+        found.extend(_mounted(config, source, other))
+    exclude = config.get("exclude")
+    for source in hidden_mounts(config):
+        found.extend(item for item in _mounted(config, source, other) if not discover.excluded(item[0], exclude))
+    seen: set[str] = set()
+    return [item for item in found if not (item[0] in seen or seen.add(item[0]))]
+
+
+def _mounted(config: Config, source: str, other: list[str]) -> list:
+    """The files one content mount reads: the file it names, or its folder's files but hidden
+    ones (a file whose own name starts with "." is skipped by Hugo even when named)."""
+    path = config.root / source
+    if path.is_file():
+        if path.name.startswith("."):
+            return []
+        try:
+            stat = path.stat()
+        except OSError:
+            return []
+        if source.endswith(discover.PAGE_SUFFIXES):
+            return [(source, str(path), stat.st_mtime_ns, stat.st_size)]
+        other.append(source)
+    elif path.is_dir():
+        pages, _, rest = discover.walk(path, path, [], config.get("follow-symlinks"))  # `exclude` is the site's
+        other.extend(f"{source}/{rel}" for rel in rest)
+        return [(f"{source}/{rel}", file, mtime, size) for rel, file, mtime, size in pages]
+    return []
+
+
+def hidden_mounts(config: Config) -> list[str]:
+    """Content mounts whose source lies in a hidden folder (a name starting with ".") below the
+    listed content folder, or is one: Hugo skips hidden files and folders below a mount's source,
+    as the listing does, but reads what a mount names, even inside a hidden folder
+    (`content/docs/.common/intro.md` mounted as `content/docs/a/intro.md`)."""
+    if config.values["content"] or not config.hugo.found:
+        return []
+    listed = discover.relative(config.content_dir, config.root)
+    head = "" if listed in (".", "") else listed + "/"
+    found = []
+    for mount in config.hugo.content_mounts:
+        source = mount.source
+        if source == ".." or source.startswith("../") or not source.startswith(head):
+            continue
+        if any(part.startswith(".") for part in source[len(head):].split("/")):
+            found.append(source)
     return found
 
 

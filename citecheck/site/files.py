@@ -9,25 +9,27 @@ from pathlib import Path
 from citecheck.discover import relative
 
 
-def walk(folder: Path) -> list[str]:
-    """Every file below `folder`, "/" separated and relative to it (hidden files left out)."""
+def walk(folder: Path, hidden: bool = False) -> list[str]:
+    """Every file below `folder`, "/" separated and relative to it (hidden files and folders left
+    out unless `hidden`)."""
     found: list[str] = []
     if not folder.is_dir():
         return found
     for current, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = [d for d in dirs if hidden or not d.startswith(".")]
         base = os.path.relpath(current, folder).replace(os.sep, "/")
         prefix = "" if base == "." else base + "/"
-        found.extend(prefix + name for name in files if not name.startswith("."))
+        found.extend(prefix + name for name in files if hidden or not name.startswith("."))
     return found
 
 
 def static_urls(root: Path, mounts: list[tuple[str, str]]) -> set[str]:
-    """Site-absolute URL paths of the files Hugo copies from its static mounts (source, target)."""
+    """Site-absolute URL paths of the files Hugo copies from its static mounts (source, target),
+    hidden ones too (Hugo publishes `static/.well-known/`)."""
     urls: set[str] = set()
     for source, target in mounts:
         head = posixpath.join("/", target)
-        urls.update(posixpath.join(head, name) for name in walk(root / source))
+        urls.update(posixpath.join(head, name) for name in walk(root / source, hidden=True))
     return urls
 
 

@@ -64,6 +64,7 @@ class Hugo:
     static_mounts: list[Mount] = field(default_factory=lambda: [Mount("static")])
     assets_mounts: list[Mount] = field(default_factory=lambda: [Mount("assets")])
     languages: list[str] = field(default_factory=lambda: ["en"])  # enabled, by weight
+    disabled_languages: frozenset[str] = frozenset()  # configured but switched off: Hugo builds nothing for them
     default_language: str = "en"
     default_in_subdir: bool = False
     disable_path_to_lower: bool = False
@@ -76,6 +77,9 @@ class Hugo:
     raw_html: bool = True  # raw HTML in Markdown is published (`markup.goldmark.renderer.unsafe`; off in Hugo's defaults)
     # shortcodes whose ids cannot be told (`NAME`), and each id one writes as it stands (`NAME#ID`)
     id_shortcodes: frozenset[str] = frozenset()
+    # Hugo's own `ref` and `relref`, which write a page's URL and nothing of the page; a site's
+    # shortcode of the same name replaces Hugo's
+    builtin_refs: frozenset[str] = frozenset({"ref", "relref"})
     layout_ids: frozenset[str] = frozenset()  # ids that page templates write as they stand (`id="main"`)
     # (folder under layouts/, file): a page template there renders that file's Markdown (`readFile`)
     layout_includes: tuple[tuple[str, str], ...] = ()
@@ -231,17 +235,30 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
         hugo.anchor_style += style_flags(_table(goldmark, "extensions", "typographer"))
     _languages(hugo, data)
     _mounts(hugo, data)
-    embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()
+    hugo.static_mounts = hugo.static_mounts + _theme_static_mounts(root, data)
+    embedded = _use_embedded(data, goldmark, hugo.default_language)
     layouts = _layout_dirs(root, data)
     hugo.link_hook = read_hook(_link_hooks(layouts))
     hugo.id_shortcodes, hugo.layout_ids, hugo.layout_includes = _template_ids(layouts)
+    hugo.builtin_refs = _builtin_refs(layouts)
     formats = _table(data, "outputformats")
     hugo.aliases_redirected = writes_aliases(formats)
     hugo.redirects = host_redirects(root, [m.source for m in hugo.static_mounts], [m.target for m in hugo.static_mounts],
                                     redirects_templates(layouts, formats))
-    multilingual_single_host = len(hugo.languages) > 1
-    hugo.embedded_link_hook = embedded == "always" or (
-        embedded in ("auto", "fallback") and hugo.link_hook is None and multilingual_single_host)
+    hugo.embedded_link_hook = embedded == "always" or (embedded == "fallback" and hugo.link_hook is None)
+
+
+def _use_embedded(data: dict[str, Any], goldmark: dict[str, Any], default_language: str) -> str:
+    """`renderHooks.link.useEmbedded` as Hugo resolves it: "auto" is "fallback" (the embedded hook
+    unless the site has its own) wherever the config has a `languages` table, even of one language
+    or with the others disabled, and the default language has no baseURL of its own (one host);
+    else "never"."""
+    embedded = str(_table(goldmark, "renderhooks", "link").get("useembedded", "auto")).lower()
+    if embedded != "auto":
+        return embedded
+    languages = _table(data, "languages")
+    one_host = "baseurl" not in _table(languages, default_language)
+    return "fallback" if languages and one_host else "never"
 
 
 def _permalinks(hugo: Hugo, table: dict[str, Any]) -> None:
@@ -259,8 +276,9 @@ def _languages(hugo: Hugo, data: dict[str, Any]) -> None:
     hugo.default_in_subdir = bool(data.get("defaultcontentlanguageinsubdir", False))
     languages = _table(data, "languages")
     disabled = {str(x).lower() for x in data.get("disablelanguages") or []}
-    enabled = [(lang, conf) for lang, conf in languages.items()
-               if lang not in disabled and not (isinstance(conf, dict) and conf.get("disabled"))]
+    disabled |= {lang for lang, conf in languages.items() if isinstance(conf, dict) and conf.get("disabled")}
+    hugo.disabled_languages = frozenset(disabled - {hugo.default_language})
+    enabled = [(lang, conf) for lang, conf in languages.items() if lang not in disabled]
     if not enabled:
         hugo.languages = [hugo.default_language]
         return
@@ -293,8 +311,9 @@ def _mounts(hugo: Hugo, data: dict[str, Any]) -> None:
             continue
         target = _clean(str(mount.get("target", "")))
         component, _, inner = target.partition("/")
-        lang = mount.get("lang") or _table(mount, "sites", "matrix").get("languages") or ""
-        langs = [str(one).lower() for one in lang] if isinstance(lang, list) else [str(lang).lower()]
+        langs = _mount_languages(mount, hugo.disabled_languages)
+        if not langs:
+            continue  # mounted only for disabled languages: Hugo publishes nothing from it
         files = mount.get("files") or ()
         files = (files,) if isinstance(files, str) else tuple(str(f) for f in files if isinstance(f, str))
         found.setdefault(component, []).append(
@@ -306,6 +325,14 @@ def _mounts(hugo: Hugo, data: dict[str, Any]) -> None:
         hugo.static_mounts = found["static"]
     if "assets" in found:
         hugo.assets_mounts = found["assets"]
+
+
+def _mount_languages(mount: dict[str, Any], disabled: frozenset[str]) -> list[str]:
+    """The enabled languages a mount gives its files (`lang`, `sites.matrix.languages`): `[""]` for
+    all of them, `[]` when each it names is disabled."""
+    lang = mount.get("lang") or _table(mount, "sites", "matrix").get("languages") or ""
+    langs = [str(one).lower() for one in lang] if isinstance(lang, list) else [str(lang).lower()]
+    return [one for one in langs if one not in disabled]
 
 
 def _clean(path: str) -> str:
@@ -324,6 +351,76 @@ def _layout_dirs(root: Path, data: dict[str, Any]) -> list[Path]:
     return [folder for folder in folders if folder.is_dir()]
 
 
+def _theme_static_mounts(root: Path, data: dict[str, Any]) -> list[Mount]:
+    """The static folders of the site's themes, after the project's (whose files win): each theme's
+    `static/`, or where its own config's mounts put static files (a theme that lists mounts has
+    only those), sources relative to the root."""
+    mounts: list[Mount] = []
+    for folder, config in _themes(root, data):
+        listed = _table(config, "module").get("mounts")
+        if not isinstance(listed, list) or not listed:
+            mounts.append(Mount(_relative_to(folder / "static", root)))
+            continue
+        for mount in listed:
+            if isinstance(mount, dict) and isinstance(mount.get("source"), str):
+                component, _, inner = _clean(str(mount.get("target", ""))).partition("/")
+                if component == "static":
+                    mounts.append(Mount(_relative_to(folder / mount["source"], root), inner))
+    return mounts
+
+
+def _themes(root: Path, data: dict[str, Any]) -> list[tuple[Path, dict[str, Any]]]:
+    """(folder, own config) of each theme in Hugo's order: those the site names (`theme`, a name or
+    a list, then `module.imports`), each followed by those its own config names; all are looked
+    up in the site's themesDir, each once."""
+    themes = data.get("themesdir")
+    themes_dir = root / themes if isinstance(themes, str) and themes else root / "themes"
+    found: list[tuple[Path, dict[str, Any]]] = []
+
+    def visit(config: dict[str, Any]) -> None:
+        for name in _theme_names(config):
+            folder = themes_dir / name
+            if folder.is_dir() and all(folder != seen for seen, _ in found):
+                own = _theme_config(folder)
+                found.append((folder, own))
+                visit(own)
+
+    visit(data)
+    return found
+
+
+def _theme_names(config: dict[str, Any]) -> list[str]:
+    """The themes a config names: `theme` (a name or a list) and the paths of `module.imports`."""
+    theme = config.get("theme")
+    names = [theme] if isinstance(theme, str) else list(theme) if isinstance(theme, list) else []
+    imports = _table(config, "module").get("imports")
+    for one in imports if isinstance(imports, list) else []:
+        if isinstance(one, dict) and not one.get("disable"):
+            names.append(one.get("path"))
+    return [name for name in names if isinstance(name, str) and name]
+
+
+def _theme_config(folder: Path) -> dict[str, Any]:
+    """A theme's own config: its `hugo.toml` (or `config.toml`…) and its `config/_default/`; a
+    file that cannot be read counts as empty (the theme is not the site being checked)."""
+    data: dict[str, Any] = {}
+    try:
+        for name in HUGO_NAMES:
+            if (folder / name).is_file():
+                data = read_file(folder / name)
+                break
+        if (folder / "config" / "_default").is_dir():
+            data = merge(data, read_dir(folder / "config" / "_default"))
+    except (HugoConfigError, OSError):
+        return {}
+    return data
+
+
+def _relative_to(path: Path, root: Path) -> str:
+    """`path` relative to the site root, "/" separated (`../shared/static` outside it)."""
+    return posixpath.normpath(os.path.relpath(path, root).replace(os.sep, "/"))
+
+
 def _link_hooks(layouts: list[Path]) -> list[Path]:
     """The `render-link` templates of the site's layouts, else of its theme's: their rules are the site's."""
     for folder in layouts:
@@ -331,6 +428,14 @@ def _link_hooks(layouts: list[Path]) -> list[Path]:
         if found:
             return found
     return []
+
+
+def _builtin_refs(layout_dirs: list[Path]) -> frozenset[str]:
+    """`ref` and `relref` where they are Hugo's: a site (or theme) template `shortcodes/ref.html`
+    (or `_shortcodes/`, any variant such as `ref.en.html`) takes the name over."""
+    own = {template.name.split(".", 1)[0] for layouts in layout_dirs for folder in ("shortcodes", "_shortcodes")
+           for template in (layouts / folder).glob("*.html")}
+    return frozenset({"ref", "relref"} - own)
 
 
 def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, str], ...]]:

@@ -36,11 +36,14 @@ def content_placements(rel: str, roots: list[tuple], default: str = "") -> list[
     """Every (path in the content tree, mount language) under which Hugo publishes a file, the
     page's own first (`config.content_roots`): a file that several mounts take is published by
     each (a folder mounted again as another language's fallback pages, one mount for several
-    languages). The page's own is the most specific mount for the default language, else for any."""
+    languages). The page's own is the most specific mount for the default language, else for any.
+    Below a mount's source, hidden files and folders are left out (a mount may name one itself)."""
     found = []
     for order, (source, target, langs, admits) in enumerate(roots):
         if source in ("", ".") or rel == source or rel.startswith(source + "/"):
             inner = rel[len(source) + 1:] if source not in ("", ".") else rel
+            if inner.startswith(".") or "/." in inner:
+                continue  # Hugo skips hidden files and folders below a mount's source
             if admits is None or rel == source or admits(inner):
                 logical = posixpath.join("/", target, inner) if inner else "/" + target
                 found.extend(((lang not in ("", default), -len(source), order), logical, lang) for lang in langs)
@@ -59,7 +62,7 @@ def describe(rel: str, logical: str, mount_lang: str, hugo: Hugo, leaf_dirs: set
     stem = name.rsplit(".", 1)[0]
     lang = mount_lang or hugo.default_language
     base, dot, suffix = stem.rpartition(".")
-    if dot and suffix.lower() in hugo.languages:
+    if dot and _is_language(suffix, hugo):
         stem, lang = base, suffix.lower()
     bundle = bundle_of(folder, leaf_dirs)
     if stem == "_index":
@@ -71,6 +74,11 @@ def describe(rel: str, logical: str, mount_lang: str, hugo: Hugo, leaf_dirs: set
     else:
         kind, key = "page", posixpath.join(folder, stem)
     return PageInfo(rel, logical, key.lower(), lang, kind, bundle)
+
+
+def _is_language(suffix: str, hugo: Hugo) -> bool:
+    """A file name's `.fr` names a language of the site's config, enabled or disabled."""
+    return suffix.lower() in hugo.languages or suffix.lower() in hugo.disabled_languages
 
 
 def bundle_of(folder: str, leaf_dirs: set[str]) -> str:
@@ -153,7 +161,7 @@ def page_url(info: PageInfo, fm: dict, hugo: Hugo, title_urlize, branch_dirs: se
         return url if url.endswith(("/", ".html", ".xml", ".json")) else url + "/"
     folder, name = posixpath.split(info.logical)
     stem = name.rsplit(".", 1)[0]
-    if "." in stem and stem.rsplit(".", 1)[1].lower() in hugo.languages:
+    if "." in stem and _is_language(stem.rsplit(".", 1)[1], hugo):
         stem = stem.rsplit(".", 1)[0]
     if info.kind == "page" and stem == "index":  # a leaf bundle: its folder is the page
         folder, stem = posixpath.split(folder)

@@ -136,8 +136,8 @@ class SiteIndex:
         for rel, logical, lang, own in placed:
             page = pages[rel]
             info = hugo_pages.describe(rel, logical, lang, hugo, leaf_dirs)
-            if not own and (info.lang, info.key) in taken:
-                continue
+            if (not own and (info.lang, info.key) in taken) or info.lang in hugo.disabled_languages:
+                continue  # Hugo builds no site for a disabled language: `about.fr.md` publishes nothing
             fm = page.front_matter or {}
             handed = cascades.apply(info, fm)
             if handed is not fm or not own:
@@ -224,6 +224,7 @@ class SiteIndex:
         includes follow, as Hugo renders them."""
         refs = self.tables["refs"]
         writers, written = _shortcode_ids(self.config.hugo.id_shortcodes)
+        builtin_refs = self.config.hugo.builtin_refs
         includes = self._layout_includes()
         for rel, shortcodes in calls.items():
             row = refs.get(rel)
@@ -235,6 +236,8 @@ class SiteIndex:
             for name, paths in shortcodes:
                 unknown = unknown or name in writers
                 given.update(written.get(name, ()))
+                if name in builtin_refs:
+                    continue  # a link to the page it names, which brings none of that page's ids
                 for path in paths:
                     if not _CONTENT_PATH.fullmatch(path):
                         continue  # a URL, or a file other than Markdown (figure src="a/b.png")

@@ -1,0 +1,36 @@
+"""Hugo's `ref` and `relref` write a page's URL, not the page: a page that calls them gets none of
+the named page's ids, nor does it lose its own when the named page's ids are unknown. A site's own
+`ref` shortcode replaces Hugo's, and is judged as the site's other shortcodes are."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hugo import oracle
+from tests.hugo.test_hugo_rules import front, site
+from tests.hugo.test_languages_disabled import link_verdicts
+
+pytestmark = pytest.mark.skipif(oracle.hugo_binary() is None, reason="the hugo binary cannot run here")
+PAGES = {
+    "content/c.md": front("C") + "## Nope\n",
+    # ids made by an action: a page calling this shortcode has ids citecheck cannot tell
+    "layouts/_shortcodes/panel.html": '<div id="panel-{{ .Ordinal }}">{{ .Inner }}</div>',
+    "content/e.md": front("E") + "{{< panel >}}Hello{{< /panel >}}\n",
+    "content/b.md": front("B") + '## Real\n\nSee {{< ref "c.md" >}}.\n',
+    "content/d.md": front("D") + '## Real\n\nSee [E]({{% relref "e.md" %}}).\n',
+    "content/a.md": front("A") + "".join(f'[L{n}]({{{{< relref "{target}" >}}}})\n\n' for n, target in enumerate(
+        ["b.md#nope", "d.md#nope", "b.md#real", "d.md#real"], 1)),
+}
+
+
+def test_a_ref_brings_none_of_the_named_pages_ids(tmp_path):
+    built, said = link_verdicts(site(tmp_path, PAGES), "content/a.md")
+    assert built == {"L1": "fragment", "L2": "fragment", "L3": "ok", "L4": "ok"}
+    assert said == built
+
+
+def test_a_sites_own_ref_shortcode_that_renders_the_page_brings_its_ids(tmp_path):
+    own = {"layouts/_shortcodes/ref.html": "{{ with site.GetPage (.Get 0) }}{{ .Content }}{{ end }}"}
+    built, said = link_verdicts(site(tmp_path, {**PAGES, **own}), "content/a.md")
+    assert built == {"L1": "ok", "L2": "fragment", "L3": "ok", "L4": "ok"}
+    assert said == built
