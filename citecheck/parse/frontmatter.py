@@ -47,16 +47,21 @@ def split(text: str) -> FrontMatter:
     if kind is None:
         return FrontMatter(None, None, 0, "the file has no front matter")
     fence = text[start:start + 3]
-    content = start + 3
-    first_end = text.find("\n", content)
+    first_end = text.find("\n", start + 3)
     close = _CLOSE[kind].search(text, first_end + 1) if first_end >= 0 else None
     if close is None:
         return FrontMatter(None, kind, 0, f"front matter opened with {fence} is never closed")
+    # The fields start on the fence's own line when it goes on (`+++ title = "x"`), else below it
+    # (so the usual front matter stays in the shape `simple_yaml` reads without PyYAML).
+    first_line = text.count("\n", 0, start) + 1
+    content = start + 3
+    if not text[content:first_end].strip(" \t\r"):
+        content, first_line = first_end + 1, first_line + 1
     raw = text[content : close.start()]
     after = close.start() + 3
     rest = _REST_OF_LINE.match(text, after)
     body_start = rest.end() if rest else after
-    lines = _key_lines(kind, raw, first_line=text.count("\n", 0, start) + 1)
+    lines = _key_lines(kind, raw, first_line=first_line)
     try:
         data = _load_yaml(raw) if kind == "yaml" else _load_toml(raw)
     except _Invalid as exc:
