@@ -26,7 +26,8 @@ _CODE = re.compile(r"[A-Z]+[0-9]*")
 _SHORTCODE_CALL = re.compile(rb"\{\{[<%]-?\s*([\w.-]+(?:/[\w.-]+)*)((?:[^{}]|\{\{[^{}]*\}\})*?)-?[>%]\}\}")
 _ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`|(?<![=\w])([^\s"`=]+)(?=\s|$)')
 _START = attrgetter("start")
-_REF_SHORTCODE = re.compile(rb"\{\{[<%]\s*(?:rel)?ref\s[^{}]*?[>%]\}\}")
+# A `#fragment` written right after the call is part of the link (`[x]({{< ref "b" >}}#part)`).
+_REF_SHORTCODE = re.compile(rb"\{\{[<%]\s*(?:rel)?ref\s[^{}]*?[>%]\}\}(?:#[^\s()\[\]\"'<>]*)?")
 
 
 def line_starts(data: bytes) -> list[int]:

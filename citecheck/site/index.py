@@ -638,12 +638,15 @@ class SiteIndex:
         return Resolution("page", ref, path=path)
 
     def _shortcode_ref(self, url: str, source: Page) -> Resolution:
-        match = _REF.fullmatch(url)
+        call, appended, after = url.rpartition("}}#")  # `{{< ref "b" >}}#part`: hugo's URL, then the fragment
+        match = _REF.fullmatch(call + "}}" if appended else url)
         own = self.ref(source.rel)
         if match is None or own is None:
             return Resolution("skip")
         target = next(g for g in match.groups() if g is not None)
         path, _, fragment = target.partition("#")
+        if appended:
+            fragment = f"{fragment}#{after}" if fragment else after
         if not path:
             return Resolution("page", own, fragment=fragment, path=own.url)
         rel = self.get_page(path, own, by_name=True)

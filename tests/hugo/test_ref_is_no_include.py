@@ -34,3 +34,13 @@ def test_a_sites_own_ref_shortcode_that_renders_the_page_brings_its_ids(tmp_path
     built, said = link_verdicts(site(tmp_path, {**PAGES, **own}), "content/a.md")
     assert built == {"L1": "ok", "L2": "fragment", "L3": "ok", "L4": "ok"}
     assert said == built
+
+
+def test_a_fragment_written_after_a_ref_call_is_the_links(tmp_path):
+    """`[x]({{< ref "b.md" >}}#part)`: hugo writes the page's URL, then the fragment."""
+    links = "".join(f"[L{n}]({call}#{fragment})\n\n" for n, (call, fragment) in enumerate(
+        [('{{< relref "b.md" >}}', "real"), ('{{< relref "b.md" >}}', "nope"), ('{{% relref "b.md" %}}', "nope"),
+         ('{{< relref "c.md" >}}', "nope")], 1))
+    built, said = link_verdicts(site(tmp_path, {**PAGES, "content/a.md": front("A") + links}), "content/a.md")
+    assert built == {"L1": "ok", "L2": "fragment", "L3": "fragment", "L4": "ok"}
+    assert said == built
