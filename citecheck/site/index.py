@@ -119,6 +119,7 @@ class SiteIndex:
         # Pages' own placements first; a further one (a fallback copy for another language) only
         # where no page has the same address in that language, as the first mount wins in Hugo.
         placed.sort(key=lambda place: not place[3])
+        placed = _first_mount_wins(placed, roots)
         # Only an index file makes its folder a bundle: most pages are told apart by their name's start.
         indexes = [logical for _, logical, _, _ in placed if "index." in logical]
         leaf_dirs = {posixpath.dirname(logical) for logical in indexes
@@ -760,6 +761,33 @@ def _alias_url(alias: str) -> str:
     """Where Hugo writes an alias's redirect page: the file it names, else a folder's index.html."""
     path = alias if alias.startswith("/") else "/" + alias
     return path if path.endswith(".html") else path.rstrip("/") + "/"
+
+
+def _first_mount_wins(placed: list[tuple[str, str, str, bool]], roots: list[tuple]) -> list[tuple[str, str, str, bool]]:
+    """The placements without the files another mount shadows: where two mounts give the same
+    path of the content tree in one language, Hugo publishes the first mount's file only."""
+    first: dict[tuple[str, str], int] = {}  # (language, path) -> its placement so far
+    shadowed = set()
+    for i, (rel, logical, lang, own) in enumerate(placed):
+        if not own:
+            continue
+        j = first.setdefault((lang, logical), i)
+        if j != i:  # rare: only now is it worth asking which mount gives each
+            keep, drop = (i, j) if _mount_order(rel, logical, roots) < _mount_order(placed[j][0], logical, roots) \
+                else (j, i)
+            first[(lang, logical)] = keep
+            shadowed.add(drop)
+    return [place for i, place in enumerate(placed) if i not in shadowed] if shadowed else placed
+
+
+def _mount_order(rel: str, logical: str, roots: list[tuple]) -> int:
+    """The position in the site's mounts of the first mount that puts `rel` at `logical`."""
+    for order, (source, target, _, _) in enumerate(roots):
+        if source in ("", ".") or rel == source or rel.startswith(source + "/"):
+            inner = rel[len(source) + 1:] if source not in ("", ".") else rel
+            if (posixpath.join("/", target, inner) if inner else "/" + target) == logical:
+                return order
+    return len(roots)
 
 
 def _shortcode_ids(entries: frozenset[str]) -> tuple[set[str], dict[str, set[str]]]:
