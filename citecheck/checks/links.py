@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from citecheck.checks.base import Check, Context, Hit
 from citecheck.model import Edit, Link, Page
 from citecheck.parse import html as htmlscan
+from citecheck.site.hugo_config import ID_PREFIX
 from citecheck.site.index import Resolution
 
 _UNKNOWN_ID = re.compile(r"unknown page_id:\s*(-?\d+)", re.I)
@@ -32,6 +33,13 @@ def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]
                 resolved.append((link, result))
         ctx.memo["internal-links"] = resolved
     return iter(resolved)
+
+
+def _made_by_a_template(fragment: str, anchors: frozenset[str]) -> bool:
+    """Whether the fragment starts as ids a shortcode computes do (`tabs-` of `tabs-0-python`):
+    those are not known one by one, so such a fragment is not judged."""
+    lowered = fragment.lower()
+    return any(anchor[1:] and lowered.startswith(anchor[1:]) for anchor in anchors if anchor[:1] == ID_PREFIX)
 
 
 def replace_url(link: Link, url: str) -> list[Edit]:
@@ -93,7 +101,7 @@ class InternalAnchorMissing(Check):
             if _TEXT_FRAGMENT in fragment or result.page.ids_unknown or fragment == "top":
                 continue
             anchors = ctx.site.anchors(result.page)
-            if fragment in anchors or fragment.lower() in anchors:
+            if fragment in anchors or fragment.lower() in anchors or _made_by_a_template(fragment, anchors):
                 continue
             yield Hit(link.start, link.end, {"fragment": fragment, "target": result.page.rel},
                       subject=f"{link.url}")

@@ -489,6 +489,70 @@ def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[st
     return frozenset(writers), frozenset(ids), tuple(sorted(includes))
 
 
+# An id entry standing for every id that starts with the text after it: a template's computed
+# ids with a literal start (`id="{{ $guid }}-content"`, `$guid := printf "tabs-%d" .Ordinal`).
+ID_PREFIX = "\x00"
+_MARKDOWN_IDS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|:[ \t])", re.M)  # headings, terms: ids under {{% %}}
+_ID_ATTRIBUTE = re.compile(r"""(?<![\w$.:-])id\s*=\s*(["'])""")
+_PLAIN_ID = re.compile(r"""[^"'{}<>\s]+""")
+_SAFE_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]{2,}")  # what anchorize keeps as it is, but for case
+
+
+def _id_values(text: str) -> list[str]:
+    """The values of a template's id attributes, actions included (`id="{{ printf "%s-x" $a }}"`:
+    a quote inside an action does not end the value)."""
+    values = []
+    for match in _ID_ATTRIBUTE.finditer(text):
+        quote, at, value = match.group(1), match.end(), []
+        while at < len(text) and text[at] != quote:
+            if text.startswith("{{", at):
+                end = text.find("}}", at)
+                end = len(text) if end < 0 else end + 2
+                value.append(text[at:end])
+                at = end
+            else:
+                value.append(text[at])
+                at += 1
+        values.append("".join(value))
+    return values
+
+
+def _id_prefix(value: str, text: str) -> str:
+    """The literal start every id of `value` has (lower case), or "" when none can be told."""
+    literal = value.split("{{", 1)[0]
+    if not literal:
+        action = value[2:value.find("}}")] if "}}" in value else ""
+        literal = _expression_prefix(action.strip("- \t"), text, 0)[0]
+    return literal.lower() if _SAFE_PREFIX.fullmatch(literal) else ""
+
+
+def _expression_prefix(expression: str, text: str, depth: int) -> tuple[str, bool]:
+    """(the literal start of what a template expression makes, whether that is all it makes): a
+    string, a `printf` format's text before its first verb (after its first argument's, for a
+    format starting `%s`), a variable's assignment."""
+    expression = expression.split("|", 1)[0].strip()  # anchorize, lower: the start stays a start
+    if depth > 3:
+        return "", False
+    if re.fullmatch(r'"[^"%]*"', expression):
+        return expression[1:-1], True
+    variable = re.fullmatch(r"\$(\w+)", expression)
+    if variable:
+        assigned = re.search(r"\$" + variable.group(1) + r"\s*:?=\s*(.*?)\s*-?\}\}", text)
+        return _expression_prefix(assigned.group(1), text, depth + 1) if assigned else ("", False)
+    printf = re.fullmatch(r'printf\s+"([^"]*)"\s*(.*)', expression)
+    if not printf:
+        return "", False
+    fmt, args = printf.groups()
+    literal = fmt.split("%", 1)[0]
+    if literal or not fmt.startswith(("%s", "%v")) or not args:
+        return literal, "%" not in fmt
+    start, whole = _expression_prefix(args.split()[0], text, depth + 1)
+    if not whole:
+        return start, False
+    rest = fmt[2:]
+    return start + rest.split("%", 1)[0], "%" not in rest
+
+
 def _gives_ids(text: str, partials: dict[str, str], seen: set[str]) -> frozenset[str] | None:
     """The ids a template writes as they stand (`id="toc"`, the `nav` of `.TableOfContents`),
     itself or in the partials it calls; None when the ids it gives cannot be told: an id made by
@@ -501,10 +565,17 @@ def _gives_ids(text: str, partials: dict[str, str], seen: set[str]) -> frozenset
     def read(text: str) -> bool:
         """Adds what one template writes; False where its ids are made by actions."""
         nonlocal unread
-        if _WRITES_IDS.search(_LITERAL_ID.sub("", text)) or (
-                _RANGES_PAGES.search(text) and _RENDERS_PAGES.search(text)):
+        if _MARKDOWN_IDS.search(text) or (_RANGES_PAGES.search(text) and _RENDERS_PAGES.search(text)):
             return False
-        written.update(a or b for a, b in _LITERAL_ID.findall(text))
+        for value in _id_values(text):
+            if "{{" not in value:
+                if _PLAIN_ID.fullmatch(value):
+                    written.add(value)
+                continue
+            prefix = _id_prefix(value, text)
+            if not prefix:
+                return False  # an id made of what the call gives (`.Get "id"`): none can be told
+            written.add(ID_PREFIX + prefix)
         if re.search(r"\.TableOfContents\b", text):
             written.add("TableOfContents")
         calls = _PARTIAL_CALL.findall(text)

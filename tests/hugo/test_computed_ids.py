@@ -1,0 +1,42 @@
+"""A shortcode that computes its ids from a literal start (tabs: `$guid := printf "tabs-%d"
+.Ordinal`, then `id="{{ $guid }}-content"`) no longer hides every fragment into the page calling
+it: fragments with that start are not judged (hugo's ids are not known one by one), every other
+fragment is, as hugo's build says."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hugo import oracle
+from tests.hugo.test_hugo_rules import front, site
+from tests.hugo.test_languages_disabled import link_verdicts
+
+pytestmark = pytest.mark.skipif(oracle.hugo_binary() is None, reason="the hugo binary cannot run here")
+
+TABS = ('{{- $guid := printf "tabs-%d" .Ordinal -}}\n'
+        '<ul id="{{ $guid }}">{{ range .Params }}<li><a href="#{{ printf "%s-%s" $guid (lower .) | anchorize }}">'
+        '{{ . }}</a></li>{{ end }}</ul>\n<div id="{{ $guid }}-content">{{ .Inner }}</div>\n')
+CODETAB = ('{{- $guid := printf "tabs-%d" .Parent.Ordinal -}}\n'
+           '<div id="{{ printf "%s-%s" $guid (lower (.Parent.Get .Ordinal)) | anchorize }}">{{ .Inner }}</div>\n')
+STEP = '{{ $n := .Get 0 }}<h3 id="step-{{ $n }}">Step {{ $n }}</h3>\n'
+ANY = '<span id="{{ .Get "id" }}"></span>\n'
+
+
+def test_fragments_outside_a_computed_ids_start_are_judged(tmp_path):
+    links = "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
+        ["/b/#set-up-a-store", "/b/#step-1-set-up-a-store", "/b/#tabs-0-python", "/b/#tabs-0-content",
+         "/c/#own", "/c/#step-2", "/c/#gone", "/d/#own", "/d/#gone"], 1))
+    root = site(tmp_path, {
+        "layouts/_shortcodes/tabs.html": TABS, "layouts/_shortcodes/codetab.html": CODETAB,
+        "layouts/_shortcodes/step.html": STEP, "layouts/_shortcodes/anchor.html": ANY,
+        "content/b.md": front("B") + ('## Set up a store\n\n{{< tabs "Python" "Go" >}}\n{{% codetab %}}\npy\n'
+                                      '{{% /codetab %}}\n{{% codetab %}}\ngo\n{{% /codetab %}}\n{{< /tabs >}}\n'),
+        "content/c.md": front("C") + "## Own\n\n{{< step 2 >}}\n",
+        "content/d.md": front("D") + '## Own\n\n{{< anchor id="here" >}}\n',
+        "content/a.md": front("A") + links,
+    })
+    built, said = link_verdicts(root, "content/a.md")
+    assert built == {"L1": "ok", "L2": "fragment", "L3": "ok", "L4": "ok", "L5": "ok", "L6": "ok",
+                     "L7": "fragment", "L8": "ok", "L9": "fragment"}
+    # L9: a page whose shortcode makes ids from its arguments keeps all of its fragments unjudged.
+    assert said == {**built, "L9": "ok"}
