@@ -148,6 +148,8 @@ def _add_bare_urls(page: Page, shortcodes: list[tuple[int, int]], body_start: in
             continue
         spans = None
         for url, start, end in find_bare_urls(run.text, typographer):
+            if "{{" in url:  # `https://host/{{< version >}}/a/`: hugo fills the call in first, so no URL is known
+                continue
             if run.exact:
                 spans = spans or RunSpans(run)
                 b_start, b_end = spans(start, end)
