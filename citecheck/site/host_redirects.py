@@ -54,6 +54,9 @@ def host_redirects(root: Path, static_sources: list[str], mount_targets: list[st
     return out
 
 
+_PARTIAL = re.compile(r"""\bpartial(?:Cached)?\s+(?:"([^"]+)"|`([^`]+)`)""")
+
+
 def _shape(action: re.Match) -> str:
     """What an action writes, as far as it shows: `{{}}` for the unknown, and the literal parts of a
     `printf` format (`{{ $name | printf "/%-29s" }}` writes `/` and then something)."""
@@ -63,14 +66,32 @@ def _shape(action: re.Match) -> str:
 
 def redirects_templates(layout_dirs: list[Path], output_formats: dict[str, Any]) -> list[Path]:
     """The home page's template of the output formats that write `_redirects` (`index.NAME`,
-    `home.NAME`), the site's before its theme's."""
+    `home.NAME`), the site's before its theme's, and the partials it calls by name (rules written
+    in `{{ partial "redirects.txt" . }}` are the template's)."""
     for folder in layout_dirs:
         for name in _redirects_formats(output_formats):
             for pattern in (f"home.{name}*", f"index.{name}*", f"_default/home.{name}*", f"_default/index.{name}*"):
                 found = sorted(folder.glob(pattern))
                 if found:
-                    return found[:1]
+                    return _with_partials(found[:1], layout_dirs)
     return []
+
+
+def _with_partials(templates: list[Path], layout_dirs: list[Path]) -> list[Path]:
+    out, todo = [], list(templates)
+    while todo and len(out) < 20:  # a partial calling itself ends here
+        path = todo.pop(0)
+        if path in out or not path.is_file():
+            continue
+        out.append(path)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for quoted, raw in _PARTIAL.findall(text):
+            name = quoted or raw
+            found = next((folder / sub / candidate for folder in layout_dirs for sub in ("_partials", "partials")
+                          for candidate in (name, name + ".html") if (folder / sub / candidate).is_file()), None)
+            if found is not None:
+                todo.append(found)
+    return out
 
 
 def writes_aliases(output_formats: dict[str, Any]) -> bool:

@@ -118,3 +118,17 @@ def test_rules_whose_source_a_template_fills_in_serve_paths_of_that_shape(tmp_pa
     root = templated_site(tmp_path, template, links, "content/docs/2.20/scalers/_index.md")
     assert "/scalers  /docs/2.20/scalers/  301!" in (root / "public/_redirects").read_text()
     assert codes(root) == [("LNK001", "/docs/gone/")]
+
+
+def test_rules_a_redirects_template_writes_through_a_partial_are_its_own(tmp_path):
+    root = site(tmp_path, {
+        "content/docs/v2/architecture.md": front("Arch") + "## Parts\n",
+        "content/posts/a.md": front("A") + ("[l1](/docs/latest/architecture/)\n\n[l2](/docs/latest)\n\n"
+                                            "[l3](/docs/oldest/architecture/)\n"),
+        "layouts/home.redir": '{{ partial "redirects.txt" . }}',
+        "layouts/_partials/redirects.txt": ("/docs/latest     /docs/v2/architecture/  302!\n"
+                                            "/docs/latest/*   /docs/v2/:splat  302\n"),
+    }, config=BASE + REDIRECTS_FORMAT)
+    assert oracle.build(root).returncode == 0
+    assert "/docs/latest/*" in (root / "public/_redirects").read_text()
+    assert codes(root) == [("LNK001", "/docs/oldest/architecture/"), ("LNK002", "/docs/latest")]
