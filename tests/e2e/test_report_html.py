@@ -97,11 +97,17 @@ def _rule_value(report: Report, code: str) -> str:
 def scroll_to_end_until(report: Report, rows: int, presses: int = 10) -> None:
     """Press End, as a reader does, until the table holds `rows` rows: a key pressed while the
     browser still scrolls towards the end it saw before the last chunk may stop short of the new
-    end, and the reader presses again."""
+    end (or, on a busy machine, be lost), and the reader presses again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     for _ in range(presses):
         report.page.keyboard.press("End")
-        report.page.wait_for_function("n => document.querySelectorAll('#rows tr').length >= n || "
-                                      "window.scrollY + window.innerHeight >= document.body.scrollHeight - 2", arg=rows)
+        try:  # a key press lost on a busy machine leaves the page where it was: press again
+            report.page.wait_for_function("n => document.querySelectorAll('#rows tr').length >= n || "
+                                          "window.scrollY + window.innerHeight >= document.body.scrollHeight - 2",
+                                          arg=rows, timeout=5_000)
+        except PlaywrightTimeout:
+            continue
         if report.rows() >= rows:
             return
     raise AssertionError(f"{report.rows()} rows after {presses} presses of End, not {rows}")
