@@ -35,6 +35,8 @@ _NAMED_ENTITY = re.compile(r"&[A-Za-z][A-Za-z0-9]*;")
 _TRIGGERS = re.compile(r"--|\.\.\.|<<|>>|['\"]")  # where the typographer may replace something
 _STOPS = re.compile(r"--|\.\.\.|<<|>>|['\"\[`*_~]")  # where a container's first text may end
 _DELIMITERS = re.compile(r"[\[`*_~]")  # the same with the typographer off
+_LOOKAHEAD = 8
+_MAX_SLASHES = 64
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
@@ -276,9 +278,10 @@ def _escaped(source: bytes, start: int, text: str) -> int:
     the backslash out), else 0."""
     if not start or source[start - 1] != 0x5C or not text or text[0] not in _ASCII_PUNCT:
         return 0
-    slashes = 0
-    while start - slashes > 0 and source[start - 1 - slashes] == 0x5C:
-        slashes += 1
+    # The parity of the backslashes before it, counted over a bounded stretch: a page of nothing
+    # but backslashes must not cost a count from the line's start at every one of them.
+    run = source[max(start - _MAX_SLASHES, 0):start]
+    slashes = len(run) - len(run.rstrip(b"\\"))
     return slashes % 2
 
 
@@ -305,8 +308,11 @@ def _replacement(source: bytes, at: int, text_end: int, quotes: list[int]) -> tu
     """What Goldmark's typographer makes of the source at byte `at`: (replacement name, width in
     characters), reading ahead in the source line as it does (byte lengths: the newline of a line
     before the heading's last included, nothing past `text_end`)."""
-    end = source.find(b"\n", at)
-    line = source[at:min(len(source) if end < 0 else end + 1, text_end)]
+    # Goldmark looks at most five bytes ahead, and at whether the line is longer than that: the
+    # window is bounded, so a heading of a million quotes stays linear.
+    end = source.find(b"\n", at, at + _LOOKAHEAD)
+    stop = min(at + _LOOKAHEAD if end < 0 else end + 1, text_end)
+    line = source[at:stop]
     size = len(line)
     c = line[:1]
     if c == b"-":

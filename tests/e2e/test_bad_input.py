@@ -170,6 +170,20 @@ def test_one_megabyte_line_completes(tmp_path):
     assert_good_page_linted(findings)
 
 
+@pytest.mark.parametrize("heading", [
+    "a--" * 60_000, "x'y \"q\" " * 30_000, "\\\\" * 60_000 + "-", "\\-" * 60_000, "*" + "a..." * 50_000 + "*",
+    "[" * 50_000 + "www.example.org", "`" + "--" * 60_000 + "`",
+], ids=["dashes", "quotes", "backslashes", "escaped-dashes", "dots-in-emphasis", "brackets", "code"])
+def test_a_heading_of_a_hundred_thousand_typographic_pairs_completes(tmp_path, heading):
+    """The id text of a long heading is read in one pass (the typographer's lookahead bounded):
+    the page is linted, and a link to its heading works."""
+    site = make_site(tmp_path, FRONT + "## " + heading + "\n\n[x](/posts/gone.html)\n")
+    findings, stderr = check(site, "--select", "LNK001")
+    assert of(findings, BAD) == [("LNK001", 7, 1)]
+    assert stderr == []
+    assert_good_page_linted(findings)
+
+
 # 8 ------------------------------------------------------------------------------------------
 
 HOSTILE = [
