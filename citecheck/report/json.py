@@ -6,19 +6,21 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from citecheck.model import Finding
+from citecheck.model import Finding, Fix
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
-    fix = None
-    if f.fix is not None:
-        fix = {"applicability": f.fix.applicability, "message": f.fix.description,
-               "edits": [{"start": e.start, "end": e.end, "content": e.text} for e in f.fix.edits]}
+    fix = None if f.fix is None else _fix_dict(f.fix)
     return {
         "code": f.code, "name": f.name, "severity": f.severity, "path": f.path,
         "line": f.line, "column": f.column, "end": {"line": f.end_line, "column": f.end_column},
         "message": f.message, "subject": f.subject, "evidence": f.evidence, "fix": fix,
     }
+
+
+def _fix_dict(fix: Fix) -> dict[str, Any]:
+    return {"applicability": fix.applicability, "message": fix.description,
+            "edits": [{"start": e.start, "end": e.end, "content": e.text} for e in fix.edits]}
 
 
 def render(findings: list[Finding]) -> str:
@@ -48,7 +50,7 @@ def _line_writer() -> Callable[[Finding], str]:
         return "null" if v is None else encode(v)
 
     def line(f: Finding) -> str:
-        fix = "null" if f.fix is None else encode(finding_dict(f)["fix"])
+        fix = "null" if f.fix is None else encode(_fix_dict(f.fix))
         line, column, end_line, end_column = f.line, f.column, f.end_line, f.end_column
         if type(line) is int and type(column) is int and type(end_line) is int and type(end_column) is int:
             place = f'"line": {line}, "column": {column}, "end": {{"line": {end_line}, "column": {end_column}}}'

@@ -54,7 +54,8 @@ def host_redirects(root: Path, static_sources: list[str], mount_targets: list[st
     return out
 
 
-_PARTIAL = re.compile(r"""\bpartial(?:Cached)?\s+(?:"([^"]+)"|`([^`]+)`)""")
+# A partial called by name: `{{ partial "x.html" . }}`, `partialCached`, a name in backquotes.
+PARTIAL_CALL = re.compile(r"""\bpartial(?:Cached)?\s+(?:"([^"]+)"|`([^`]+)`)""")
 
 
 def _shape(action: re.Match) -> str:
@@ -85,7 +86,7 @@ def _with_partials(templates: list[Path], layout_dirs: list[Path]) -> list[Path]
             continue
         out.append(path)
         text = path.read_text(encoding="utf-8", errors="replace")
-        for quoted, raw in _PARTIAL.findall(text):
+        for quoted, raw in PARTIAL_CALL.findall(text):
             name = quoted or raw
             found = next((folder / sub / candidate for folder in layout_dirs for sub in ("_partials", "partials")
                           for candidate in (name, name + ".html") if (folder / sub / candidate).is_file()), None)

@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from citecheck.parse.heading_ids import style_flags
-from citecheck.site.host_redirects import host_redirects, redirects_templates, writes_aliases
+from citecheck.site.host_redirects import PARTIAL_CALL, host_redirects, redirects_templates, writes_aliases
 from citecheck.site.link_hook import LinkHook, read_hook
 
 HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
 _SUFFIXES = (".toml", ".yaml", ".yml", ".json")
-_WRITES_IDS = re.compile(r"\bid\s*=|^[ \t]*(?:#{1,6}[ \t]|:[ \t])", re.M)
 # An id written as it stands: no template action in it (`id="{{ .Anchor }}"` is the page's own).
 _LITERAL_ID = re.compile(r"""(?<![\w$.:-])id\s*=\s*(?:"([^"{}<>\s]+)"|'([^'{}<>\s]+)')""")
 _READ_FILE = re.compile(r"""\breadFile\s+(?:"([^"{}]+)"|`([^`{}]+)`)""")
@@ -25,7 +24,7 @@ _READ_FILE = re.compile(r"""\breadFile\s+(?:"([^"{}]+)"|`([^`{}]+)`)""")
 # given by path, as an include shortcode does, brings its ids along instead: site/index.py).
 _RANGES_PAGES = re.compile(r"\brange\b[^}]*\b(?:Pages|RegularPages|RegularPagesRecursive|Sections|Children)\b")
 _RENDERS_PAGES = re.compile(r"\.(?:Content|RenderShortcodes)\b")
-_PARTIAL_CALL = re.compile(r"""\bpartial(?:Cached)?\s+(?:"([^"]+)"|`([^`]+)`)""")
+_TOC = re.compile(r"\.TableOfContents\b")  # writes `<nav id="TableOfContents">`
 _RENDERS_MARKDOWN = re.compile(r"\bmarkdownify\b|\bRenderString\b")
 
 
@@ -476,7 +475,7 @@ def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[st
             if top in ("partials", "_partials"):
                 partials.setdefault(inner, text)
             ids.update(a or b for a, b in _LITERAL_ID.findall(text))
-            if re.search(r"\.TableOfContents\b", text):
+            if _TOC.search(text):
                 ids.add("TableOfContents")
             if _RENDERS_MARKDOWN.search(text):
                 folder = posixpath.dirname(rel) if inner and not top.startswith("_") and top != "partials" else ""
@@ -576,9 +575,9 @@ def _gives_ids(text: str, partials: dict[str, str], seen: set[str]) -> frozenset
             if not prefix:
                 return False  # an id made of what the call gives (`.Get "id"`): none can be told
             written.add(ID_PREFIX + prefix)
-        if re.search(r"\.TableOfContents\b", text):
+        if _TOC.search(text):
             written.add("TableOfContents")
-        calls = _PARTIAL_CALL.findall(text)
+        calls = PARTIAL_CALL.findall(text)
         unread = unread or bool(_RENDERS_MARKDOWN.search(text) or _RENDERS_PAGES.search(text)) or \
             len(re.findall(r"\bpartial(?:Cached)?\b", text)) > len(calls)
         for quoted, raw in calls:

@@ -40,15 +40,28 @@ def content_placements(rel: str, roots: list[tuple], default: str = "") -> list[
     Below a mount's source, hidden files and folders are left out (a mount may name one itself)."""
     found = []
     for order, (source, target, langs, admits) in enumerate(roots):
-        if source in ("", ".") or rel == source or rel.startswith(source + "/"):
-            inner = rel[len(source) + 1:] if source not in ("", ".") else rel
-            if inner.startswith(".") or "/." in inner:
-                continue  # Hugo skips hidden files and folders below a mount's source
-            if admits is None or rel == source or admits(inner):
-                logical = posixpath.join("/", target, inner) if inner else "/" + target
-                found.extend(((lang not in ("", default), -len(source), order), logical, lang) for lang in langs)
+        inner = below_source(rel, source)
+        if inner is None or inner.startswith(".") or "/." in inner:
+            continue  # Hugo skips hidden files and folders below a mount's source
+        if admits is None or rel == source or admits(inner):
+            logical = mounted_path(target, inner)
+            found.extend(((lang not in ("", default), -len(source), order), logical, lang) for lang in langs)
     found.sort(key=lambda place: place[0])
     return [(logical, lang) for _, logical, lang in found]
+
+
+def below_source(rel: str, source: str) -> str | None:
+    """`rel`'s path below a mount's source ("" for the source itself), or None when it is not there."""
+    if source in ("", "."):
+        return rel
+    if rel == source:
+        return ""
+    return rel[len(source) + 1:] if rel.startswith(source + "/") else None
+
+
+def mounted_path(target: str, inner: str) -> str:
+    """The path in the content tree of what lies at `inner` below a mount's source."""
+    return posixpath.join("/", target, inner) if inner else "/" + target
 
 
 def content_path(rel: str, roots: list[tuple], default: str = "") -> tuple[str, str] | None:

@@ -783,10 +783,9 @@ def _first_mount_wins(placed: list[tuple[str, str, str, bool]], roots: list[tupl
 def _mount_order(rel: str, logical: str, roots: list[tuple]) -> int:
     """The position in the site's mounts of the first mount that puts `rel` at `logical`."""
     for order, (source, target, _, _) in enumerate(roots):
-        if source in ("", ".") or rel == source or rel.startswith(source + "/"):
-            inner = rel[len(source) + 1:] if source not in ("", ".") else rel
-            if (posixpath.join("/", target, inner) if inner else "/" + target) == logical:
-                return order
+        inner = hugo_pages.below_source(rel, source)
+        if inner is not None and hugo_pages.mounted_path(target, inner) == logical:
+            return order
     return len(roots)
 
 

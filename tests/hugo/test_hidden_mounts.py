@@ -20,13 +20,13 @@ PAGES = ["content/docs/.common/buildpack.md", "content/docs/.common/sub/deep.md"
 MOUNTS = [("content", "content"),
           ("content/docs/.common/buildpack.md", "content/docs/a/buildpack.md"),  # one file, mounted twice
           ("content/docs/.common/buildpack.md", "content/docs/b/buildpack.md"),
-          ("content/docs/.common", "content/shared"),  # a hidden folder named by the mount
+          ("content/docs/.common", "content/together"),  # a hidden folder named by the mount
           ("content/.hidden", "content/h1"),
           ("content/.hf.md", "content/h2/hf.md"),  # a hidden file named by the mount: hugo skips it
           (".top", "content/top"),
           ("content/plain", "content/p")]
-ADDRESSES = ["/docs/a/buildpack/", "/docs/b/buildpack/#why", "/shared/buildpack/", "/shared/sub/deep/",
-             "/shared/.draft/", "/h1/x/", "/h1/.deeper/y/", "/h2/hf/", "/top/t/", "/top/.tt/", "/p/q/", "/p/.hid/p/",
+ADDRESSES = ["/docs/a/buildpack/", "/docs/b/buildpack/#why", "/together/buildpack/", "/together/sub/deep/",
+             "/together/.draft/", "/h1/x/", "/h1/.deeper/y/", "/h2/hf/", "/top/t/", "/top/.tt/", "/p/q/", "/p/.hid/p/",
              "/plain/q/", "/plain/.hid/p/", "/.hf/", "/.top/t/"]
 
 
