@@ -165,11 +165,12 @@ class Config:
 
     @property
     def outside_mounts(self) -> list[str]:
-        """Content mounts whose source lies outside the site's folder (`../README.md`): pages of
-        the site that are never linted or fixed here, only linked to."""
+        """Content mounts listed on their own, whose pages are the site's but are never linted or
+        fixed here, only linked to: those from outside the site's folder (`../README.md`) and a
+        theme's content."""
         if self.values["content"] or not self.hugo.found:
             return []
-        return [m.source for m in self.hugo.content_mounts if _outside(m.source)]
+        return [m.source for m in self.hugo.content_mounts if _outside(m.source) or m.theme]
 
     @property
     def static_dirs(self) -> list[Path]:
@@ -340,8 +341,8 @@ def _check_convention(rule: Any, where: str) -> None:
 
 def _common_folder(hugo: Hugo) -> str:
     """The one folder to list: the content folder, or the folder that holds every mounted one
-    (mounts from outside the site's folder are listed on their own: `Config.outside_mounts`)."""
-    sources = [m.source for m in hugo.content_mounts if not _outside(m.source)] or [hugo.content_dir]
+    (mounts from outside the site's folder and themes' are listed on their own: `Config.outside_mounts`)."""
+    sources = [m.source for m in hugo.content_mounts if not (_outside(m.source) or m.theme)] or [hugo.content_dir]
     common = os.path.commonpath(["/" + s for s in sources]).strip("/")
     return common or "."
 

@@ -41,8 +41,8 @@ def scope(options, config: Config) -> Scope:
 
 def outside_listed(config: Config, other: list[str]) -> list:
     """The files of content mounts that the listing of the content folder does not reach, as
-    (rel, path, mtime, size): mounts from outside the site's folder (rels such as `../README.md`),
-    and mounts that name a path inside a hidden folder (`hidden_mounts`); their other files are
+    (rel, path, mtime, size): mounts from outside the site's folder (rels such as `../README.md`)
+    or of a theme, and mounts that name a path inside a hidden folder (`hidden_mounts`); their other files are
     added to `other`. Each file once, however many mounts name it."""
     found = []
     for source in config.outside_mounts:
@@ -125,9 +125,12 @@ def _unresolved(path: Path) -> Path:
 def _targets(options, config: Config, rels: dict[str, Path]) -> tuple[dict[str, Path], list[str]]:
     """The pages to lint: everything under the given folders, the given files, or the whole site."""
     warnings: list[str] = []
-    # Pages mounted from outside the site's folder (`../README.md`) are linked to, never linted here.
-    if config.outside_mounts:  # the only source of such rels (`outside_listed`)
-        rels = {rel: path for rel, path in rels.items() if not rel.startswith("../")}
+    # Pages mounted from outside the site's folder (`../README.md`) or from a theme are linked to,
+    # never linted here.
+    outside = tuple(config.outside_mounts)
+    if outside:  # the only source of such rels (`outside_listed`)
+        below = tuple(source + "/" for source in outside)
+        rels = {rel: path for rel, path in rels.items() if not (rel in outside or rel.startswith(below))}
     if options.only is not None:
         return {rel: rels[rel] for rel in options.only if rel in rels}, warnings
     # Pages written in HTML are pages of the site, linted only when named: they are not Markdown,

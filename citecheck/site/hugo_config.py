@@ -42,6 +42,7 @@ class Mount:
     lang: str = ""
     files: tuple[str, ...] = ()  # the mount's `files` globs (site/mount_filter.py)
     more_langs: tuple[str, ...] = ()  # further languages of one mount (`sites.matrix.languages: [en, fr]`)
+    theme: bool = False  # a theme's: its pages are the site's, but not the site's to lint
 
 
 @dataclass
@@ -234,7 +235,9 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
         hugo.anchor_style += style_flags(_table(goldmark, "extensions", "typographer"))
     _languages(hugo, data)
     _mounts(hugo, data)
-    hugo.static_mounts = hugo.static_mounts + _theme_static_mounts(root, data)
+    themes = _themes(root, data)
+    hugo.static_mounts = hugo.static_mounts + _theme_mounts(root, themes, "static")
+    hugo.content_mounts = hugo.content_mounts + _theme_mounts(root, themes, "content")
     embedded = _use_embedded(data, goldmark, hugo.default_language)
     layouts = _layout_dirs(root, data)
     hugo.link_hook = read_hook(_link_hooks(layouts))
@@ -350,21 +353,21 @@ def _layout_dirs(root: Path, data: dict[str, Any]) -> list[Path]:
     return [folder for folder in folders if folder.is_dir()]
 
 
-def _theme_static_mounts(root: Path, data: dict[str, Any]) -> list[Mount]:
-    """The static folders of the site's themes, after the project's (whose files win): each theme's
-    `static/`, or where its own config's mounts put static files (a theme that lists mounts has
-    only those), sources relative to the root."""
+def _theme_mounts(root: Path, themes: list[tuple[Path, dict[str, Any]]], component: str) -> list[Mount]:
+    """The folders of the site's themes for one component ("static", "content"), after the
+    project's (whose files win): each theme's folder of that name, or where its own config's mounts
+    put that component (a theme that lists mounts has only those), sources relative to the root."""
     mounts: list[Mount] = []
-    for folder, config in _themes(root, data):
+    for folder, config in themes:
         listed = _table(config, "module").get("mounts")
         if not isinstance(listed, list) or not listed:
-            mounts.append(Mount(_relative_to(folder / "static", root)))
+            mounts.append(Mount(_relative_to(folder / component, root), theme=True))
             continue
         for mount in listed:
             if isinstance(mount, dict) and isinstance(mount.get("source"), str):
-                component, _, inner = _clean(str(mount.get("target", ""))).partition("/")
-                if component == "static":
-                    mounts.append(Mount(_relative_to(folder / mount["source"], root), inner))
+                target, _, inner = _clean(str(mount.get("target", ""))).partition("/")
+                if target == component:
+                    mounts.append(Mount(_relative_to(folder / mount["source"], root), inner, theme=True))
     return mounts
 
 

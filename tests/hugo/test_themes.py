@@ -1,6 +1,7 @@
-"""Static files of the site's themes, and hidden static files: hugo copies every theme's static
-files beside the project's. Every file is linked from one page; hugo's public/ says which exist,
-citecheck must say the same."""
+"""What the site's themes publish: hugo copies every theme's static files beside the project's
+(hidden ones too) and publishes every theme's content pages beside the project's, each where the
+theme's own mounts put it. Every file and page is linked from one page; hugo's public/ says which
+exist, citecheck must say the same."""
 
 from __future__ import annotations
 
@@ -54,9 +55,22 @@ def test_static_files_of_every_theme_are_published_where_hugo_puts_them(tmp_path
     assert found == missing
 
 
-@pytest.mark.xfail(strict=True, reason="a theme's content/ is published by hugo but not listed as pages of the site")
-def test_pages_of_a_theme_are_published(tmp_path):
-    files = {**STATIC, "vendor/themes/t/content/from-theme.md": front("From the theme")}
-    found, missing = _broken(tmp_path, files, ["/from-theme/"])
-    assert missing == set()
+THEME_PAGES = {
+    "vendor/themes/t/content/from-theme.md": front("From the theme") + "[gone](/not-here/)\n",
+    "vendor/themes/t/content/own.md": front("The theme's, hidden by the project's"),
+    "content/own.md": front("The project's"),
+    "vendor/themes/c/pages/p.md": front("Mounted by the theme's own config"),
+    "vendor/themes/c/content/unmounted.md": front("Not mounted: c lists its mounts"),
+    "vendor/themes/w/content/w-page.md": front("A theme the site does not name"),
+}
+
+
+def test_pages_of_every_theme_are_published_where_hugo_puts_them_and_not_linted(tmp_path):
+    files = {**STATIC, **THEME_PAGES, "vendor/themes/c/config/_default/hugo.toml":
+             '[[module.mounts]]\nsource = "files"\ntarget = "static/from-c"\n'
+             '[[module.mounts]]\nsource = "pages"\ntarget = "content/c-pages"\n'}
+    found, missing = _broken(tmp_path, files, ["/from-theme/", "/own/", "/c-pages/p/", "/unmounted/", "/w-page/"])
+    assert missing == {"/unmounted/", "/w-page/"}  # what the site shows
     assert found == missing
+    said = lint(tmp_path / "site")
+    assert not [f for f in said if "themes/" in f["path"]]  # a theme's pages are linked to, not linted
