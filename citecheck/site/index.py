@@ -600,12 +600,14 @@ class SiteIndex:
         lang = own.lang
         if ref in ("", ".", "./"):
             return self._logical(lang, "/")
-        had_extension = _EXTENSION.search(posixpath.basename(ref)) is not None
-        path = _EXTENSION.sub("", ref) if had_extension else ref
+        path = ref[:-1] if ref.endswith("/") else ref  # one slash only: `setup.md/` is setup.md, `setup//` nothing
+        had_extension = _EXTENSION.search(posixpath.basename(path)) is not None
+        if had_extension:
+            path = _EXTENSION.sub("", path)
         base, dot, suffix = path.rpartition(".")
         if had_extension and dot and "/" not in suffix and suffix.lower() in self.config.hugo.languages:
             path = base  # post.fr.md names the page post, in whichever language asks
-        path = re.sub(r"/_?index$", "", path.rstrip("/")).lower() or "/"
+        path = re.sub(r"/_?index$", "", path).lower() or "/"
         if path in ("index", "_index"):
             path = "."
         if not ref.startswith("/"):

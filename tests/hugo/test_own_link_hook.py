@@ -79,7 +79,7 @@ DESTINATIONS = [
     "/posts/b", "/posts/b/", "b", "b.md", "./b.md", "../docs/guide.md", "/docs/guide", "/docs/guide.md",
     "/docs/handbook/", "/docs/guide/", "/docs/", "/docs", "/docs/bundle", "/docs/bundle/diagram.png",
     "/nowhere/", "missing.md", "/docs/gone", "/glossary/", "/posts/a/", "../b.md", "../../docs/bundle.md",
-    "bundle.md",
+    "bundle.md", "b.md/", "/docs/guide.md/", "../docs/guide.md/", "b.md//", "_index.md/",
 ]
 FRAGMENTS = ["", "", "#part-two", "#setup", "#gone"]
 SOURCES = ["content/posts/a.md", "content/docs/guide.md", "content/docs/_index.md"]  # two pages and a section
