@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,7 @@ class Config:
     source: Path | None
     values: dict[str, Any]
     hugo: Hugo
+    notes: list[str] = field(default_factory=list)  # how the site was found, when not where asked
 
     def get(self, dotted: str) -> Any:
         node: Any = self.values
@@ -203,6 +204,37 @@ def find_root(start: Path) -> tuple[Path, Path | None]:
     return (hugo_root or start), None
 
 
+def sites_below(start: Path, depth: int = 3, budget: int = 2000) -> list[Path]:
+    """The Hugo sites in the folders below `start` (a repository whose site lives in `docs/` or
+    `website/`), nearest first; none inside another. Hidden folders, dependencies and build
+    output are not searched, and at most `budget` folders are looked at."""
+    found: list[Path] = []
+    level = [start]
+    for _ in range(depth):
+        below = []
+        for folder in level:
+            try:
+                children = sorted(child for child in folder.iterdir()
+                                  if child.is_dir() and not child.is_symlink() and child.name not in _NOT_SITES
+                                  and not child.name.startswith((".", "_")))
+            except OSError:
+                continue
+            for child in children:
+                budget -= 1
+                if budget < 0:
+                    return found
+                if _hugo_site(child):
+                    found.append(child)
+                else:
+                    below.append(child)
+        level = below
+    return found
+
+
+# Folders that hold no site of the project's own: dependencies, build output, themes' demo sites.
+_NOT_SITES = frozenset(("node_modules", "vendor", "public", "resources", "themes", "exampleSite", "site-packages"))
+
+
 def _hugo_site(folder: Path) -> bool:
     """A Hugo config file, or Hugo's config folder (`config/_default/`, as a theme's exampleSite
     often has below the theme's own `hugo.toml`)."""
@@ -219,6 +251,18 @@ def load(start: Path, explicit: Path | None = None, exact: bool = False) -> Conf
         root, source = explicit.resolve().parent, explicit.resolve()
     else:
         root, source = find_root(start)
+    notes = []
+    if source is None and not _hugo_site(root) and Path(start).is_dir():
+        # No site here or above: a repository whose site lives in a folder of its own. Its one
+        # site is the one meant; with several, linting the whole tree as loose Markdown would
+        # judge every site's links against none of them.
+        below = sites_below(root)
+        if len(below) > 1:
+            names = ", ".join(f"{p.relative_to(root).as_posix()}/" for p in below[:5])
+            raise ConfigError(f"{root}: no Hugo site here, but {len(below)} below ({names}): name the one to check")
+        if below:
+            notes.append(f"no Hugo site in {root}; checking the one in {below[0].relative_to(root).as_posix()}/")
+            root, source = find_root(below[0])
     raw: dict[str, Any] = {}
     if source is not None:
         raw = _read_toml(source)
@@ -231,6 +275,9 @@ def load(start: Path, explicit: Path | None = None, exact: bool = False) -> Conf
         hugo = load_hugo(root, values["site"]["environment"])
     except HugoConfigError as exc:
         raise ConfigError(str(exc)) from None
+    if not hugo.found and not values["content"]:
+        # A folder of loose Markdown, not a Hugo site: its installed packages' READMEs are no pages of it.
+        values["exclude"] = [*values["exclude"], "node_modules", "*/node_modules"]
     for flag in ("drafts", "future", "expired"):
         if values["site"]["build-" + flag]:
             setattr(hugo, "build_" + flag, True)
@@ -242,7 +289,7 @@ def load(start: Path, explicit: Path | None = None, exact: bool = False) -> Conf
             hugo.exact_pages = page_table(root, hugo, values["site"]["environment"])
         except ExactModeError as exc:
             raise ConfigError(str(exc)) from None
-    return Config(root=root, source=source, values=values, hugo=hugo)
+    return Config(root=root, source=source, values=values, hugo=hugo, notes=notes)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -33,6 +33,7 @@ def scope(options, config: Config) -> Scope:
     targets, warnings = _targets(options, config, in_site)
     if options.only is None:  # a run over changed pages says nothing of links elsewhere
         warnings.extend(note for note in notes if _asked_about(note, options.paths, config.root))
+    warnings[:0] = config.notes
     if not in_site and not targets:
         warnings.append(f"no Markdown files under {config.content_dir} (is this the site root?)")
     listed.extend((rel, str(path), None, None) for rel, path in targets.items() if rel not in in_site)
@@ -112,9 +113,15 @@ def _asked_about(note: str, paths: list[Path], root: Path) -> bool:
         return True
     for path in paths:
         prefix = discover.relative(_unresolved(path), root)
-        if prefix in (".", "") or note.startswith(prefix + "/") or note.startswith(prefix + ":"):
+        if _holds_site(path, root) or note.startswith(prefix + "/") or note.startswith(prefix + ":"):
             return True
     return False
+
+
+def _holds_site(path: Path, root: Path) -> bool:
+    """Whether `path` is the site's folder or a folder above it (a repository whose site lives in
+    `docs/`): the whole site is asked for."""
+    return root.resolve().is_relative_to(path.resolve())
 
 
 def _unresolved(path: Path) -> Path:
@@ -142,11 +149,10 @@ def _targets(options, config: Config, rels: dict[str, Path]) -> tuple[dict[str, 
     for path in options.paths:
         resolved = path.resolve()
         if resolved.is_dir():
-            prefix = discover.relative(resolved, root)
-            prefix = "" if prefix in (".", "") else prefix + "/"
+            prefix = "" if _holds_site(resolved, root) else discover.relative(resolved, root) + "/"
             inside = {rel: p for rel, p in rels.items()
                       if rel.startswith(prefix) and rel.endswith(discover.CONTENT_SUFFIXES)}
-            if not inside and resolved != root.resolve():
+            if not inside and prefix:
                 for file in discover.content_files(resolved, root, config.get("exclude"), config.get("follow-symlinks")):
                     if file.name.endswith(discover.CONTENT_SUFFIXES):
                         inside[discover.relative(file, root)] = file
