@@ -466,7 +466,7 @@ def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[st
                 continue
             seen.add(rel)
             try:
-                text = template.read_text(encoding="utf-8", errors="replace")
+                text = _COMMENTS.sub("", template.read_text(encoding="utf-8", errors="replace"))
             except OSError:
                 continue
             if top in ("shortcodes", "_shortcodes"):
@@ -491,6 +491,9 @@ def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[st
     return frozenset(writers), frozenset(ids), tuple(sorted(includes))
 
 
+# What a template writes no element with: HTML comments (`<!-- # Original shortcode -->` holds no
+# heading, even under `{{% %}}`) and template comments.
+_COMMENTS = re.compile(r"<!--.*?-->|\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.S)
 # An id entry standing for every id that starts with the text after it: a template's computed
 # ids with a literal start (`id="{{ $guid }}-content"`, `$guid := printf "tabs-%d" .Ordinal`).
 ID_PREFIX = "\x00"

@@ -40,3 +40,22 @@ def test_fragments_outside_a_computed_ids_start_are_judged(tmp_path):
                      "L7": "fragment", "L8": "ok", "L9": "fragment"}
     # L9: a page whose shortcode makes ids from its arguments keeps all of its fragments unjudged.
     assert said == {**built, "L9": "ok"}
+
+
+TABLE = ('<!--\n# Original table shortcode\n: from another site\n-->\n{{/*\n# a note\n*/}}\n'
+         '{{ $table := .Inner | .Page.RenderString }}{{ $table | safeHTML }}\n')
+
+
+def test_headings_in_a_templates_comments_give_no_ids(tmp_path):
+    """A shortcode whose comments hold lines like Markdown headings (`# Original table shortcode`
+    in an HTML comment, `# a note` in a template comment) writes no ids: its page's fragments stay judged."""
+    links = "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
+        ["/b/#own", "/b/#in-the-table", "/b/#gone", "/b/#original-table-shortcode", "/b/#a-note"], 1))
+    root = site(tmp_path, {
+        "layouts/_shortcodes/table.html": TABLE,
+        "content/b.md": front("B") + "## Own\n\n{{< table >}}\n## In the table\n\n| a |\n|---|\n| 1 |\n{{< /table >}}\n",
+        "content/a.md": front("A") + links,
+    })
+    built, said = link_verdicts(root, "content/a.md")
+    assert built == {"L1": "ok", "L2": "ok", "L3": "fragment", "L4": "fragment", "L5": "fragment"}
+    assert said == built
