@@ -494,6 +494,16 @@ def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[st
 # What a template writes no element with: HTML comments (`<!-- # Original shortcode -->` holds no
 # heading, even under `{{% %}}`) and template comments.
 _COMMENTS = re.compile(r"<!--.*?-->|\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.S)
+# An id entry standing for the `id` argument of each call (`id="{{ .Get "id" }}"`): the value each
+# call gives is an id of its page; a call without one gives none.
+ARGUMENT_ID = "\x01id"
+_ACTION = re.compile(r"\{\{-?\s*([^{}]*?)\s*-?\}\}")
+_WITH = re.compile(r"with\s+(.+)")
+_GET_ID = re.compile(r'\$?\.Get\s+(?:"id"|`id`)')
+_PARTIAL_DICT = re.compile(r'\bpartial(?:Cached)?\s+"([^"]+)"\s+\(\s*dict\b((?:[^()]|\([^()]*\))*)\)')
+_DICT_PAIR = re.compile(r'"(\w+)"\s+(\([^()]*\)|[^\s()]+)')
+_RENDERS_INNER = re.compile(r"\.Inner\s*\|\s*(?:\$?\.Page\.RenderString|markdownify)\b"
+                            r"|(?:\$?\.Page\.RenderString|markdownify)\s+\.Inner\b")
 # An id entry standing for every id that starts with the text after it: a template's computed
 # ids with a literal start (`id="{{ $guid }}-content"`, `$guid := printf "tabs-%d" .Ordinal`).
 ID_PREFIX = "\x00"
@@ -503,9 +513,9 @@ _PLAIN_ID = re.compile(r"""[^"'{}<>\s]+""")
 _SAFE_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]{2,}")  # what anchorize keeps as it is, but for case
 
 
-def _id_values(text: str) -> list[str]:
+def _id_values(text: str) -> list[tuple[str, int]]:
     """The values of a template's id attributes, actions included (`id="{{ printf "%s-x" $a }}"`:
-    a quote inside an action does not end the value)."""
+    a quote inside an action does not end the value), each with where its attribute starts."""
     values = []
     for match in _ID_ATTRIBUTE.finditer(text):
         quote, at, value = match.group(1), match.end(), []
@@ -518,8 +528,50 @@ def _id_values(text: str) -> list[str]:
             else:
                 value.append(text[at])
                 at += 1
-        values.append("".join(value))
+        values.append(("".join(value), match.start()))
     return values
+
+
+def _is_id_argument(value: str, before: str, text: str, keys: frozenset[str]) -> bool:
+    """Whether an id attribute's value is exactly the call's `id` argument: `{{ .Get "id" }}`, a
+    variable assigned it once, a partial's context key holding it, or `{{ . }}` right after
+    `{{ with … }}` of one of those (no id at all where the call gives none)."""
+    action = _ACTION.fullmatch(value)
+    if action is None:
+        return False
+    expression = action.group(1).strip()
+    if expression == ".":
+        actions = _ACTION.findall(before)
+        scope = _WITH.fullmatch(actions[-1].strip()) if actions else None
+        return scope is not None and _names_id_argument(scope.group(1), text, keys)
+    return _names_id_argument(expression, text, keys)
+
+
+def _names_id_argument(expression: str, text: str, keys: frozenset[str], depth: int = 0) -> bool:
+    expression = expression.strip()
+    if expression.startswith("(") and expression.endswith(")"):
+        expression = expression[1:-1].strip()
+    if _GET_ID.fullmatch(expression):
+        return True
+    key = re.fullmatch(r"\.(\w+)", expression)
+    if key:
+        return key.group(1) in keys
+    variable = re.fullmatch(r"\$(\w+)", expression)
+    if variable is None or depth > 2:
+        return False
+    assigned = re.findall(r"\$" + variable.group(1) + r"\s*(:?=)\s*(.*?)\s*-?\}\}", text)
+    # Assigned once, with `:=`: a later `=` could make it anything.
+    return len(assigned) == 1 and assigned[0][0] == ":=" and _names_id_argument(assigned[0][1], text, keys, depth + 1)
+
+
+def _partial_contexts(text: str, keys: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Partial name -> the keys of the `dict` it is called with that hold the call's `id`
+    argument (`partial "alert" (dict "id" $id "title" $t)`, `$id := .Get "id"`)."""
+    contexts: dict[str, frozenset[str]] = {}
+    for name, pairs in _PARTIAL_DICT.findall(text):
+        found = frozenset(key for key, value in _DICT_PAIR.findall(pairs) if _names_id_argument(value, text, keys))
+        contexts[name] = contexts.get(name, found) & found  # called twice: only what both calls give
+    return contexts
 
 
 def _id_prefix(value: str, text: str) -> str:
@@ -567,33 +619,41 @@ def _gives_ids(text: str, partials: dict[str, str], seen: set[str]) -> frozenset
     written: set[str] = set()
     unread = False
 
-    def read(text: str) -> bool:
-        """Adds what one template writes; False where its ids are made by actions."""
+    def read(text: str, keys: frozenset[str] = frozenset()) -> bool:
+        """Adds what one template writes; False where its ids are made by actions. `keys`: the
+        keys of a partial's context that hold the call's `id` argument."""
         nonlocal unread
         if _MARKDOWN_IDS.search(text) or (_RANGES_PAGES.search(text) and _RENDERS_PAGES.search(text)):
             return False
-        for value in _id_values(text):
+        for value, before in _id_values(text):
             if "{{" not in value:
                 if _PLAIN_ID.fullmatch(value):
                     written.add(value)
                 continue
+            if _is_id_argument(value, text[:before], text, keys):
+                written.add(ARGUMENT_ID)
+                continue
             prefix = _id_prefix(value, text)
             if not prefix:
-                return False  # an id made of what the call gives (`.Get "id"`): none can be told
+                return False  # an id made of what the call gives (`.Get "id" | anchorize`): none can be told
             written.add(ID_PREFIX + prefix)
         if _TOC.search(text):
             written.add("TableOfContents")
         calls = PARTIAL_CALL.findall(text)
-        unread = unread or bool(_RENDERS_MARKDOWN.search(text) or _RENDERS_PAGES.search(text)) or \
-            len(re.findall(r"\bpartial(?:Cached)?\b", text)) > len(calls)
+        # Markdown of the call's own inner text is the page's, read with it: only other Markdown is unread.
+        unread = unread or bool(_RENDERS_MARKDOWN.search(_RENDERS_INNER.sub("", text)) or _RENDERS_PAGES.search(text)) \
+            or len(re.findall(r"\bpartial(?:Cached)?\b", text)) > len(calls)
+        contexts = _partial_contexts(text, keys)
         for quoted, raw in calls:
             name = quoted or raw
             name = name if name.endswith(".html") else name + ".html"
             if name not in seen:
                 seen.add(name)
                 unread = unread or name not in partials
-                if name in partials and not read(partials[name]):
+                if name in partials and not read(partials[name], contexts.get(quoted or raw, frozenset())):
                     return False
         return True
 
-    return None if not read(text) or (written and unread) else frozenset(written)
+    # The call's own `id` argument is as plain as no id at all: only ids written as they stand
+    # beside what cannot be read leave the rest unknown.
+    return None if not read(text) or (written - {ARGUMENT_ID} and unread) else frozenset(written)

@@ -15,6 +15,7 @@ from citecheck.discover import relative
 from citecheck.model import Page
 from citecheck.site import hugo_pages
 from citecheck.site.cascade import Cascades
+from citecheck.site.hugo_config import ARGUMENT_ID
 from citecheck.site.hugo_pages import PageInfo
 from citecheck.site.host_redirects import is_pattern, pattern_matches
 from citecheck.site.link_hook import clearly_path
@@ -236,7 +237,11 @@ class SiteIndex:
             given: set[str] = set()
             for name, paths in shortcodes:
                 unknown = unknown or name in writers
-                given.update(written.get(name, ()))
+                ids = written.get(name, ())
+                given.update(ids)
+                if ARGUMENT_ID in ids:  # this call's `id` argument, recorded as `#value`
+                    given.discard(ARGUMENT_ID)
+                    given.update(path[1:] for path in paths if path.startswith("#") and path[1:])
                 if name in builtin_refs:
                     continue  # a link to the page it names, which brings none of that page's ids
                 for path in paths:

@@ -38,8 +38,7 @@ def test_fragments_outside_a_computed_ids_start_are_judged(tmp_path):
     built, said = link_verdicts(root, "content/a.md")
     assert built == {"L1": "ok", "L2": "fragment", "L3": "ok", "L4": "ok", "L5": "ok", "L6": "ok",
                      "L7": "fragment", "L8": "ok", "L9": "fragment"}
-    # L9: a page whose shortcode makes ids from its arguments keeps all of its fragments unjudged.
-    assert said == {**built, "L9": "ok"}
+    assert said == built  # L9: the anchor shortcode's id is its call's `id` argument, `here`
 
 
 TABLE = ('<!--\n# Original table shortcode\n: from another site\n-->\n{{/*\n# a note\n*/}}\n'
@@ -59,3 +58,39 @@ def test_headings_in_a_templates_comments_give_no_ids(tmp_path):
     built, said = link_verdicts(root, "content/a.md")
     assert built == {"L1": "ok", "L2": "ok", "L3": "fragment", "L4": "fragment", "L5": "fragment"}
     assert said == built
+
+
+NOTE = ('{{- $id := .Get "id" }}\n{{- $content := .Inner | $.Page.RenderString }}\n'
+        '{{ partial "components/alert" (dict "id" $id "variant" "info" "content" $content) }}\n')
+ALERT = ('{{- /* @param {string} [id] */}}\n'
+         '<div class="alert alert--{{ .variant }}"{{ with .id }} id="{{ . }}"{{ end }}>{{ .content }}</div>\n')
+EXACT = '<span id="{{ .Get "id" }}"></span>\n'
+WITH = '{{ with .Get "id" }}<a id="{{ . }}"></a>{{ end }}{{ .Inner }}\n'
+MADE = '<div id="{{ .Get "id" | anchorize }}"></div>\n'
+DEFAULTED = '{{ $id := .Get "id" | default "box" }}<div id="{{ $id }}"></div>\n'
+
+
+def test_a_shortcode_writing_its_id_argument_gives_the_ids_its_calls_name(tmp_path):
+    """A shortcode whose id is exactly the call's `id` argument (directly, through a variable, a
+    `with`, or a partial's context) gives each page the ids its calls name, and none where a call
+    names none: that page's other fragments stay judged. One that changes the argument
+    (`anchorize`, `default`) still leaves its page's fragments unjudged."""
+    links = {"L1": "/b/#own", "L2": "/b/#open-relay", "L3": "/b/#inside", "L4": "/b/#gone", "L5": "/c/#here",
+             "L6": "/c/#gone", "L7": "/d/#gone", "L8": "/d/#there", "L9": "/e/#my-box", "L10": "/e/#gone",
+             "L11": "/f/#box", "L12": "/f/#gone"}
+    root = site(tmp_path, {
+        "layouts/_shortcodes/note.html": NOTE, "layouts/_partials/components/alert.html": ALERT,
+        "layouts/_shortcodes/exact.html": EXACT, "layouts/_shortcodes/with.html": WITH,
+        "layouts/_shortcodes/made.html": MADE, "layouts/_shortcodes/defaulted.html": DEFAULTED,
+        "content/b.md": front("B") + ('## Own\n\n{{< note >}}\nA note.\n\n## Inside\n{{< /note >}}\n\n'
+                                      '{{< note id="open-relay" >}}\nAnother.\n{{< /note >}}\n'),
+        "content/c.md": front("C") + '{{< exact id="here" >}}\n',
+        "content/d.md": front("D") + '{{< with >}}x{{< /with >}} and {{< with id=there >}}y{{< /with >}}\n',
+        "content/e.md": front("E") + '{{< made id="My Box" >}}\n',
+        "content/f.md": front("F") + '{{< defaulted >}}\n',
+        "content/a.md": front("A") + "".join(f"[{label}]({url})\n\n" for label, url in links.items()),
+    })
+    built, said = link_verdicts(root, "content/a.md")
+    assert built == {"L1": "ok", "L2": "ok", "L3": "ok", "L4": "fragment", "L5": "ok", "L6": "fragment",
+                     "L7": "fragment", "L8": "ok", "L9": "ok", "L10": "fragment", "L11": "ok", "L12": "fragment"}
+    assert said == {**built, "L10": "ok", "L12": "ok"}  # made or defaulted: unknown, so not judged

@@ -32,4 +32,4 @@ def test_every_call_is_found_and_its_content_paths_kept(calls):
 def test_closing_tags_and_commented_calls_are_not_calls():
     page = parse_page("a.md", b'{{< def id="x" >}}t{{< /def >}} {{</* include "/a.md" */>}} {{% include "" %}}\n'
                               b'{{% include "/_common/b.md" %}}\n```\n{{< include `c/d` >}}\n```\n')
-    assert page.shortcodes == [("def", []), ("include", []), ("include", ["/_common/b.md"]), ("include", ["c/d"])]
+    assert page.shortcodes == [("def", ["#x"]), ("include", []), ("include", ["/_common/b.md"]), ("include", ["c/d"])]
