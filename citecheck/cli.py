@@ -174,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
 def _load_config(args) -> object:
     from citecheck import config
 
-    start = args.paths[0] if getattr(args, "paths", None) else Path.cwd()
+    paths = getattr(args, "paths", None) or []
+    # Of the files a commit names (a README beside the site's pages), the site is the one a page is in.
+    start = next((p for p in paths if config.in_a_site(p)), paths[0]) if paths else Path.cwd()
     for name in ("path", "site"):
         if getattr(args, name, None) is not None:
             start = getattr(args, name)

@@ -148,9 +148,11 @@ class Config:
 
     @property
     def content_dir(self) -> Path:
-        """The configured folder; a bare folder of Markdown files (no content/ inside) is its own."""
+        """The configured folder; a bare folder of Markdown files (no content/ inside) is its own.
+        A Hugo site's missing content folder stays missing (one made by a build step not yet run):
+        its archetypes and READMEs are no pages."""
         folder = self.root / (self.values["content"] or _common_folder(self.hugo))
-        if not folder.is_dir() and not self.values["content"]:
+        if not folder.is_dir() and not self.values["content"] and not self.hugo.found:
             return self.root
         return folder
 
@@ -202,6 +204,12 @@ def find_root(start: Path) -> tuple[Path, Path | None]:
         if hugo_root is None and _hugo_site(folder):
             hugo_root = folder
     return (hugo_root or start), None
+
+
+def in_a_site(path: Path) -> bool:
+    """Whether `path` lies in a folder with a citecheck config or a Hugo config, or below one."""
+    root, source = find_root(path)
+    return source is not None or _hugo_site(root)
 
 
 def sites_below(start: Path, depth: int = 3, budget: int = 2000) -> list[Path]:

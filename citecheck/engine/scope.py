@@ -35,7 +35,9 @@ def scope(options, config: Config) -> Scope:
         warnings.extend(note for note in notes if _asked_about(note, options.paths, config.root))
     warnings[:0] = config.notes
     if not in_site and not targets:
-        warnings.append(f"no Markdown files under {config.content_dir} (is this the site root?)")
+        warnings.append(f"no Markdown files under {config.content_dir} (is this the site root?)"
+                        if config.content_dir.is_dir() else
+                        f"the content folder {config.content_dir} does not exist (is it made by a build step?)")
     listed.extend((rel, str(path), None, None) for rel, path in targets.items() if rel not in in_site)
     return Scope(listed, other, in_site, targets, warnings)
 
@@ -152,7 +154,7 @@ def _targets(options, config: Config, rels: dict[str, Path]) -> tuple[dict[str, 
             prefix = "" if _holds_site(resolved, root) else discover.relative(resolved, root) + "/"
             inside = {rel: p for rel, p in rels.items()
                       if rel.startswith(prefix) and rel.endswith(discover.CONTENT_SUFFIXES)}
-            if not inside and prefix:
+            if not inside and prefix and not config.hugo.found:  # a site's pages are its content's only
                 for file in discover.content_files(resolved, root, config.get("exclude"), config.get("follow-symlinks")):
                     if file.name.endswith(discover.CONTENT_SUFFIXES):
                         inside[discover.relative(file, root)] = file
@@ -167,8 +169,14 @@ def _targets(options, config: Config, rels: dict[str, Path]) -> tuple[dict[str, 
                 chosen[rel] = rels[rel]
         elif resolved.is_file():
             rel = discover.relative(resolved, root)
-            if not discover.excluded(rel, config.get("exclude")):
-                chosen[rel] = resolved
+            if discover.excluded(rel, config.get("exclude")):
+                continue
+            if config.hugo.found and rel not in rels:
+                # A README, an archetype, a file of another site: Hugo publishes no page of it, and
+                # its links are read on GitHub or elsewhere, not on this site.
+                warnings.append(f"{path}: not a content page of the site at {root}: not checked")
+                continue
+            chosen[rel] = resolved
         else:
             raise ConfigError(f"{path}: no such file or folder")
     return chosen, warnings

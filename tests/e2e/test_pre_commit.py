@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, run_cli, write_site
+from tests.conftest import HUGO_TOML, REPO, run_cli, write_site
 
 FRONT = '---\ntitle: "{title}"\ndate: 2020-01-01\ntiki_page_id: {pid}\n---\n'
 # The migration's unknown-page-id link: broken (LNK001), and the id names a real page (safe fix).
@@ -67,3 +67,44 @@ def test_hook_fails_on_a_broken_link_and_passes_after_fix(tmp_path):
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
     passed = hook()
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+@pytest.mark.parametrize("site", ["", "docs/"], ids=["site-at-root", "site-in-docs"])
+def test_the_hook_checks_the_sites_pages_and_leaves_other_markdown_alone(tmp_path, site):
+    """`types: [markdown]` hands the hook every Markdown file of a commit: a README whose links are
+    the repository's (`content/…`, `LICENSE`), an archetype (a template, not front matter), the
+    site's pages. Only the pages are the site's to judge, wherever the site lies and whichever
+    file comes first; the others are named as not checked."""
+    repo = tmp_path / "repo"
+    files = {
+        "README.md": f"Edit [a page]({site}content/posts/a.md); see [the licence](LICENSE).\n",
+        "LICENSE": "MIT\n",
+        f"{site}hugo.toml": HUGO_TOML,  # no config of citecheck's: the site is found by hugo's
+        f"{site}archetypes/default.md": '---\ntitle: "{{ replace .Name "-" " " | title }}"\n---\n',
+        f"{site}content/posts/a.md": FRONT.format(title="A", pid=1) + "See [B](/posts/b/).\n",
+        f"{site}content/posts/b.md": FRONT.format(title="B", pid=2) + "Back to [A](/posts/a/).\n",
+    }
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text, encoding="utf-8")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
+    (repo / ".pre-commit-config.yaml").write_text(_local_hooks(), encoding="utf-8")
+    for args in (["init", "-q"], ["add", "-A"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, env=env)
+
+    def hook() -> subprocess.CompletedProcess:
+        return subprocess.run([*_pre_commit(), "run", "--all-files", "--verbose"], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    passed = hook()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "README.md: not a content page of the site" in passed.stdout + passed.stderr
+    page = repo / site / "content/posts/b.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("/posts/a/", "/posts/gone/"), encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
+    failed = hook()
+    assert failed.returncode == 1
+    assert [line for line in failed.stdout.splitlines() if "LNK" in line or "FM0" in line] == [
+        "content/posts/b.md:6:9: LNK001 Link /posts/gone/ matches no page, alias or static file"]
