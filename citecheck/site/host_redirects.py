@@ -20,10 +20,12 @@ _SILENT = re.compile(r"\{\{-?\s*(?:(?:range|with|if|else|end|define|block)\b|\$\
 
 
 def host_redirects(root: Path, static_sources: list[str], mount_targets: list[str],
-                   templates: Iterable[Path] = ()) -> dict[str, tuple[str, bool]]:
+                   templates: Iterable[Path] = (), base_url: str = "/") -> dict[str, tuple[str, bool]]:
     """Source path (or pattern) -> (destination, whether the host redirects rather than rewrites).
     `templates`: the site's templates of its own `_redirects`, whose rules written as they stand
-    count too; a rule whose destination a template fills in is served, to a place unknown here."""
+    count too; a rule whose destination a template fills in is served, to a place unknown here.
+    A rule written with the site's own address (`from = "https://example.org/old"`, which Netlify
+    applies to requests for that host) is a rule of its path."""
     rules: list[tuple[str, str, str]] = []
     files = [root / source / "_redirects" for source, target in zip(static_sources, mount_targets)
              if not target.strip("/")]  # `_redirects` only counts at the top of the published folder
@@ -45,13 +47,25 @@ def host_redirects(root: Path, static_sources: list[str], mount_targets: list[st
             if isinstance(rule, dict) and isinstance(rule.get("from"), str) and isinstance(rule.get("to"), str):
                 rules.append((rule["from"], rule["to"], str(rule.get("status", 301))))
     out: dict[str, tuple[str, bool]] = {}
+    own = _own_origin(base_url)
     for source, destination, status in rules:
         status = status.rstrip("!")
+        if own and source.lower().startswith(own):
+            source = source[len(own):] or "/"
+            if destination.lower().startswith(own):
+                destination = destination[len(own):] or "/"
         # Rules with placeholders (`/shop/:id`) or a closing splat (`/blog/*`) are kept as patterns,
         # whose paths are served without judging where they lead.
         if source.startswith("/") and status[:1] in ("2", "3"):
             out.setdefault(unquote(source).rstrip("/") or "/", (destination, status.startswith("3")))
     return out
+
+
+def _own_origin(base_url: str) -> str:
+    """`https://example.org` of a baseURL `https://example.org/sub/`, lower case; "" without a host."""
+    scheme, _, rest = base_url.partition("://")
+    host = rest.split("/", 1)[0]
+    return f"{scheme}://{host}".lower() if scheme.lower() in ("http", "https") and host else ""
 
 
 # A partial called by name: `{{ partial "x.html" . }}`, `partialCached`, a name in backquotes.

@@ -246,7 +246,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     formats = _table(data, "outputformats")
     hugo.aliases_redirected = writes_aliases(formats)
     hugo.redirects = host_redirects(root, [m.source for m in hugo.static_mounts], [m.target for m in hugo.static_mounts],
-                                    redirects_templates(layouts, formats))
+                                    redirects_templates(layouts, formats), hugo.base_url)
     hugo.embedded_link_hook = embedded == "always" or (embedded == "fallback" and hugo.link_hook is None)
 
 

@@ -697,6 +697,10 @@ class SiteIndex:
                 hits = [hit for hit in hits if _serves(_alias_url(hit[1]), decoded)]
             if hits and len({rel for rel, _ in hits}) == 1:
                 return Resolution("alias", self.ref(hits[0][0]), via=hits[0][1], path=path)
+            if table == "aliases" and hits:
+                # Claimed by several pages (FM004 says so on them): hugo still writes one redirect
+                # there, to whichever page it renders last, so the address answers, somewhere.
+                return Resolution("static", path=path)
         # The host serves its redirect rules only where no file answers (Netlify's shadowing).
         redirects = self.config.hugo.redirects
         redirect = redirects.get(decoded.rstrip("/") or "/")

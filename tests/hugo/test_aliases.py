@@ -71,3 +71,20 @@ def test_relative_aliases_collide_only_where_they_land_on_one_address(tmp_path):
     assert sorted((f["path"], f["message"]) for f in json.loads(done.stdout)) == [
         ("content/en/a/x/p.md", "Alias ../same is also claimed by content/en/a/y/q.md"),
         ("content/en/a/y/q.md", "Alias ../same is also claimed by content/en/a/x/p.md")]
+
+
+def test_an_alias_two_pages_claim_is_still_served(tmp_path):
+    """Two versions of a page both claim `/docs/latest/faq/`: hugo writes one redirect there (to
+    whichever page it renders last) and links to it arrive. FM004 names the clash on both pages;
+    the links are not broken, and where a fragment lands is not judged."""
+    files = {
+        "content/docs/v1/faq.md": front("FAQ", aliases=["/docs/latest/faq/"]) + "## Question one\n",
+        "content/docs/develop/faq.md": front("FAQ", aliases=["/docs/latest/faq/"]) + "## Question one\n",
+        "content/docs/guide.md": front("Guide") + "[a](/docs/latest/faq/) [b](/docs/latest/faq/#question-one) "
+                                                  "[c](/docs/latest/nothing/)\n",
+    }
+    root = site(tmp_path, files)
+    assert hugo(root).returncode == 0
+    assert oracle.served_file(root / "public", "", "/docs/latest/faq/") is not None
+    said = [(f["code"], f["subject"]) for f in lint(root)]
+    assert said == [("LNK001", "/docs/latest/nothing/")]

@@ -132,3 +132,20 @@ def test_rules_a_redirects_template_writes_through_a_partial_are_its_own(tmp_pat
     assert oracle.build(root).returncode == 0
     assert "/docs/latest/*" in (root / "public/_redirects").read_text()
     assert codes(root) == [("LNK001", "/docs/oldest/architecture/"), ("LNK002", "/docs/latest")]
+
+
+def test_rules_written_with_the_sites_own_address_are_rules_of_its_paths(tmp_path):
+    """Netlify applies `from = "https://<the site's host>/old"` to requests for that host: a rule of
+    the path `/old`, its destination on the same host a page of the site; another host's rule is not
+    the site's."""
+    root = site(tmp_path, {
+        "content/posts/a.md": front("A") + "[r1](/package-authoring/)\n\n[r2](/package-authoring)\n\n"
+                                           "[r3](/elsewhere/)\n\n[r4](/gone-too/)\n",
+        "content/posts/b.md": front("B"),
+        "netlify.toml": '[[redirects]]\nfrom = "https://example.org/package-authoring"\nto = "https://example.org/posts/b/"\n'
+                        'force = true\n[[redirects]]\nfrom = "HTTPS://EXAMPLE.ORG/elsewhere/"\nto = "/posts/b/"\n'
+                        '[[redirects]]\nfrom = "https://other.example/gone-too"\nto = "/posts/b/"\n',
+    })
+    assert oracle.build(root).returncode == 0
+    assert codes(root) == [("LNK001", "/gone-too/"), ("LNK002", "/elsewhere/"), ("LNK002", "/package-authoring"),
+                           ("LNK002", "/package-authoring/")]
