@@ -87,6 +87,9 @@ class InternalLinkViaAlias(Check):
                       fix=fix, subject=link.url)
 
 
+# `#example:demo`, `#gist:https://…`: state a page's script reads from the address, not an
+# element's id (the ids hugo makes never hold a colon); judged only where the page has that id.
+_ROUTE = re.compile(r"[A-Za-z][\w-]*:")
 _TEXT_FRAGMENT = ":~:"
 
 
@@ -98,7 +101,7 @@ class InternalAnchorMissing(Check):
             fragment = result.fragment
             if not fragment or result.page is None or result.kind not in ("page", "alias"):
                 continue
-            if _TEXT_FRAGMENT in fragment or result.page.ids_unknown or fragment == "top":
+            if _TEXT_FRAGMENT in fragment or result.page.ids_unknown or fragment == "top" or _ROUTE.match(fragment):
                 continue
             anchors = ctx.site.anchors(result.page)
             if fragment in anchors or fragment.lower() in anchors or _made_by_a_template(fragment, anchors):
