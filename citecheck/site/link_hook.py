@@ -116,6 +116,11 @@ def _may_change_href(text: str, at: int, dest: str) -> bool:
     if chain is None or _in_href_value(text, actions[start].start()):
         return True
     branches, final_else = chain
+    if re.match(r"(?:else\s+)?if\s+not\b", actions[start].group(1)):
+        # `if not $isRemote`: the destinations picked out skip this branch, and take what follows it.
+        branches = branches[1:]
+        if not branches:
+            return False
     joined = "".join(branches)
     href = re.compile(rf"""\bhref\s*=\s*["']?\{{\{{-?\s*{dest}\s*(?:\|\s*safeURL\s*)?-?\}}\}}""", re.I)
     if _MAKES_VALUE.search(joined) or len(re.findall(r"\bhref\b", joined, re.I)) != len(href.findall(joined)):

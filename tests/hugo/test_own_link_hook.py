@@ -211,6 +211,17 @@ MARKED = """{{- if hasPrefix .Destination "http" -}}
 {{- else -}}
 <a href="{{ .Destination | safeURL }}">{{ .Text }}</a>
 {{- end -}}"""
+# Only the other links are looked up: those starting "http" skip the branch, their href as written.
+NEGATED = """{{- $link := .Destination -}}
+{{- $isRemote := strings.HasPrefix $link "http" -}}
+{{- if not $isRemote -}}
+{{- $url := urls.Parse .Destination -}}
+{{- if $url.Path -}}
+{{- $fragment := "" -}}
+{{- with $url.Fragment -}}{{- $fragment = printf "#%s" . -}}{{- end -}}
+{{- with .Page.GetPage $url.Path -}}{{- $link = printf "%s%s" .RelPermalink $fragment -}}{{- end -}}{{- end -}}
+{{- end -}}
+<a href="{{ $link | safeURL }}"{{ if $isRemote }} target="_blank"{{ end }}>{{ .Text | safeHTML }}</a>"""
 # The condition sends such links through an exit page: their href is the hook's own.
 EXIT_PAGE = """{{- if hasPrefix .Destination "http" -}}
 <a href="/leaving/?to={{ .Destination | urlquery }}">{{ .Text }}</a>
@@ -220,7 +231,8 @@ EXIT_PAGE = """{{- if hasPrefix .Destination "http" -}}
 
 
 @pytest.mark.parametrize("name, hook", [("new_tab", NEW_TAB), ("new_tab_plain", NEW_TAB_PLAIN), ("marked", MARKED),
-                                        ("new_tab_named", NEW_TAB_NAMED), ("exit_page", EXIT_PAGE)])
+                                        ("new_tab_named", NEW_TAB_NAMED), ("exit_page", EXIT_PAGE),
+                                        ("negated", NEGATED)])
 def test_absolute_links_to_the_site_are_judged_unless_the_hook_writes_their_href(tmp_path, name, hook):
     root = site(tmp_path, {
         "content/community.md": front("Community") + "## Meetings & triage\n\nEvery other Thursday.\n",
@@ -258,6 +270,12 @@ def test_absolute_links_to_the_site_are_judged_unless_the_hook_writes_their_href
       '<a href="{{ .Destination }}">{{ .Text }}</a>{{ end }}'), ("http",)),
     ('<a href="{{ .Destination }}">{{ .Text }}{{ if hasPrefix .Destination "http" }} &#8599;{{ end }}</a>', ()),
     (EXIT_PAGE, ("http",)),
+    (NEGATED, ()),
+    # Negated: the destinations picked out take the branches after the first.
+    (('{{ if not (hasPrefix .Destination "http") }}<a href="/x/">{{ .Text }}</a>{{ else }}'
+      '<a href="/leaving/">{{ .Text }}</a>{{ end }}'), ("http",)),
+    (('{{ if not (hasPrefix .Destination "http") }}<a href="/x/">{{ .Text }}</a>{{ else }}'
+      '<a href="{{ .Destination }}" rel="external">{{ .Text }}</a>{{ end }}'), ()),
     # Where part of the href is written under the condition, or a value made there may be.
     ('<a href="{{ if hasPrefix .Destination "/" }}https://example.org{{ end }}{{ .Destination }}">{{ .Text }}</a>',
      ("/",)),
