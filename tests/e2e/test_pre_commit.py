@@ -42,9 +42,9 @@ def _local_hooks() -> str:
     return yaml.safe_dump({"repos": [{"repo": "local", "hooks": local}]}, sort_keys=False)
 
 
-def test_hook_fails_on_a_broken_link_and_passes_after_fix(tmp_path):
-    repo = tmp_path / "wiki"
-    write_site(repo, {"content/posts/a.md": BROKEN, "content/posts/overview-magnesium.md": TARGET})
+def _repository(tmp_path: Path, repo: Path):
+    """`repo` made a git repository using the hooks, everything added: (its environment, a function
+    running every hook on all files, verbosely, as `pre-commit run` does)."""
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
            "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
            "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
@@ -53,8 +53,16 @@ def test_hook_fails_on_a_broken_link_and_passes_after_fix(tmp_path):
         subprocess.run(["git", *args], cwd=repo, check=True, env=env)
 
     def hook() -> subprocess.CompletedProcess:
-        return subprocess.run([*_pre_commit(), "run", "--all-files"], cwd=repo, env=env, capture_output=True,
-                              text=True, timeout=120)
+        return subprocess.run([*_pre_commit(), "run", "--all-files", "--verbose"], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    return env, hook
+
+
+def test_hook_fails_on_a_broken_link_and_passes_after_fix(tmp_path):
+    repo = tmp_path / "wiki"
+    write_site(repo, {"content/posts/a.md": BROKEN, "content/posts/overview-magnesium.md": TARGET})
+    env, hook = _repository(tmp_path, repo)
 
     failed = hook()
     assert failed.returncode == 1, failed.stdout + failed.stderr
@@ -87,16 +95,7 @@ def test_the_hook_checks_the_sites_pages_and_leaves_other_markdown_alone(tmp_pat
     for rel, text in files.items():
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
         (repo / rel).write_text(text, encoding="utf-8")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
-    (repo / ".pre-commit-config.yaml").write_text(_local_hooks(), encoding="utf-8")
-    for args in (["init", "-q"], ["add", "-A"]):
-        subprocess.run(["git", *args], cwd=repo, check=True, env=env)
-
-    def hook() -> subprocess.CompletedProcess:
-        return subprocess.run([*_pre_commit(), "run", "--all-files", "--verbose"], cwd=repo, env=env,
-                              capture_output=True, text=True, timeout=120)
+    env, hook = _repository(tmp_path, repo)
 
     passed = hook()
     assert passed.returncode == 0, passed.stdout + passed.stderr
