@@ -48,6 +48,7 @@ _ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.I | re.S)
 _HREF = re.compile(_ATTR.format(name="(?:href|src)"), re.I)
 _TAGS = re.compile(r"<[^>]+>")
 _REFRESH = re.compile(r"""http-equiv=["']?refresh["']?\s+content=["']?\d+;\s*url=([^"'>]+)""", re.I)
+_CANONICAL = re.compile(r"""<link\s+rel=["']?canonical["']?\s+href=["']?([^"'>\s]+)""", re.I)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -95,8 +96,9 @@ class Published:
             if candidate.is_file() and self.public in candidate.resolve().parents:
                 if candidate.suffix != ".html":
                     return "file", None
-                refresh = _REFRESH.search(candidate.read_text(encoding="utf-8", errors="replace")[:2000])
-                if refresh:
+                head = candidate.read_text(encoding="utf-8", errors="replace")[:2000]
+                refresh = _REFRESH.search(head) or ("window.location" in head and _CANONICAL.search(head))
+                if refresh:  # an alias page: hugo's own (a refresh), or a theme's sending the reader on by script
                     kind, final = self._follow(html.unescape(refresh.group(1)))
                     return ("alias", final) if kind != "none" else ("none", None)
                 return "page", candidate
