@@ -18,13 +18,14 @@ from citecheck.parse.frontmatter import plain, split
 from citecheck.parse.markdown import Body, walk
 from citecheck.parse.shortcodes import call_spans, inside, markup_spans
 
-PARSER_VERSION = "10"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "11"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
 # Hugo runs shortcodes before Markdown, code blocks included; `{{</* ref */>}}` is the escaped form.
 _SHORTCODE_CALL = re.compile(rb"\{\{[<%]-?\s*([\w.-]+(?:/[\w.-]+)*)((?:[^{}]|\{\{[^{}]*\}\})*?)-?[>%]\}\}")
 _ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`|(?<![=\w])([^\s"`=]+)(?=\s|$)')
+_INCLUDED = (".md", ".html", ".htm")  # a file a shortcode may read into the page (`include-html api.html`)
 _ID_ARGUMENT = re.compile(r'(?<![\w-])id\s*=\s*(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))')
 _START = attrgetter("start")
 # A `#fragment` written right after the call is part of the link (`[x]({{< ref "b" >}}#part)`).
@@ -131,7 +132,7 @@ def _add_shortcode_calls(page: Page, body: bytes) -> None:
         paths = ["".join(arg) for arg in _ARGUMENT.findall(arguments)]
         named_id = _ID_ARGUMENT.search(arguments)
         given = ["#" + "".join(named_id.groups(""))] if named_id else []
-        call = (name, tuple([*(p for p in paths if "/" in p or p.endswith(".md")), *given]))
+        call = (name, tuple([*(p for p in paths if "/" in p or p.endswith(_INCLUDED)), *given]))
         if call not in seen:
             seen.add(call)
             page.shortcodes.append((call[0], list(call[1])))

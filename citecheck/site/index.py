@@ -29,7 +29,7 @@ _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "file:", "ne
 _REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+(?:"([^"]*)"|'([^']*)'|`([^`]*)`|([^\s%>"]+))\s*[>%]\}\}""")
 # A shortcode argument that may name a content page: a path without a scheme or a fragment, of a
 # Markdown file or with no extension.
-_CONTENT_PATH = re.compile(r"(?![a-z][\w+.-]*:)[^#?\s]*?(?:\.md|/[^./#?\s]*)", re.I)
+_CONTENT_PATH = re.compile(r"(?![a-z][\w+.-]*:)[^#?\s]*?(?:\.md|\.html?|/[^./#?\s]*)", re.I)
 _LOOSE_ALIAS = re.compile(r"[+%\s]|^/\d+/?$")  # an old wiki title or page id
 _LEAF_INDEX = re.compile(r"index(\.[\w-]+)?\.(md|markdown|html?)")  # a leaf bundle's page
 _BRANCH_INDEX = re.compile(r"_index(\.[\w-]+)?\.(md|markdown|html?)")  # a section's or the home page's

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.hugo import oracle
-from tests.hugo.test_hugo_rules import front, site
+from tests.hugo.test_hugo_rules import BASE, front, site
 from tests.hugo.test_languages_disabled import link_verdicts
 
 pytestmark = pytest.mark.skipif(oracle.hugo_binary() is None, reason="the hugo binary cannot run here")
@@ -94,3 +94,21 @@ def test_a_shortcode_writing_its_id_argument_gives_the_ids_its_calls_name(tmp_pa
     assert built == {"L1": "ok", "L2": "ok", "L3": "ok", "L4": "fragment", "L5": "ok", "L6": "fragment",
                      "L7": "fragment", "L8": "ok", "L9": "ok", "L10": "fragment", "L11": "ok", "L12": "fragment"}
     assert said == {**built, "L10": "ok", "L12": "ok"}  # made or defaulted: unknown, so not judged
+
+
+INCLUDE_HTML = '{{ $file := .Get 0 }}\n{{ (printf "%s%s" .Page.File.Dir $file) | readFile | safeHTML }}\n'
+
+
+def test_a_shortcode_reading_an_html_file_brings_its_ids(tmp_path):
+    """`{{% include-html api-reference.html %}}` reads the HTML file beside the page into it: the
+    file's ids are the page's, as in hugo's build, and other fragments stay judged."""
+    root = site(tmp_path, {
+        "layouts/_shortcodes/include-html.html": INCLUDE_HTML,
+        "content/docs/api.md": front("API") + "{{% include-html api-reference.html %}}\n",
+        "content/docs/api-reference.html": front("Reference") + '<h3 id="v1.Service">Service</h3>\n<p id="kinds">k</p>\n',
+        "content/a.md": front("A") + "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
+            ["/docs/api/#v1.Service", "/docs/api/#kinds", "/docs/api/#gone"], 1)),
+    }, BASE + "[markup.goldmark.renderer]\nunsafe = true\n[security]\nallowContent = ['.*']\n")
+    built, said = link_verdicts(root, "content/a.md")
+    assert built == {"L1": "ok", "L2": "ok", "L3": "fragment"}
+    assert said == built
