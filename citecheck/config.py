@@ -231,7 +231,7 @@ def sites_below(start: Path, depth: int = 3, budget: int = 2000) -> list[Path]:
                 budget -= 1
                 if budget < 0:
                     return found
-                if _hugo_site(child):
+                if _surely_hugo_site(child):
                     found.append(child)
                 else:
                     below.append(child)
@@ -250,6 +250,17 @@ def _hugo_site(folder: Path) -> bool:
         return True
     defaults = folder / "config" / "_default"
     return defaults.is_dir() and any(path.suffix in (".toml", ".yaml", ".yml", ".json") for path in defaults.iterdir())
+
+
+def _surely_hugo_site(folder: Path) -> bool:
+    """A Hugo site, not only a folder holding some tool's `config.json`: a `hugo.*` config, Hugo's
+    config folder, or a `config.*` beside a folder Hugo reads."""
+    if any((folder / name).is_file() for name in HUGO_NAMES if name.startswith("hugo.")):
+        return True
+    return _hugo_site(folder) and any((folder / name).is_dir() for name in _HUGO_FOLDERS)
+
+
+_HUGO_FOLDERS = ("content", "layouts", "themes", "archetypes")
 
 
 def load(start: Path, explicit: Path | None = None, exact: bool = False) -> Config:

@@ -34,6 +34,8 @@ def test_the_one_site_below_is_checked_as_if_named(tmp_path, folder):
     repo = tmp_path / "repo"
     write(repo, {"README.md": "Build with `hugo` in the site's folder; see [the docs](/docs/a/).\n",
                  "notes/todo.md": "[x](/nowhere/)\n", f"{folder}/hugo.toml": HUGO,
+                 "hack/refdocs/config.json": '{"hideMemberFields": ["TypeMeta"]}\n',  # another tool's config
+                 "hack/refdocs/pkg.tpl": "{{ .Name }}\n",
                  **{f"{folder}/{rel}": text for rel, text in PAGES.items()}})
     named = run_cli("check", "--format", "json", "--no-cache", folder, cwd=repo)
     here = run_cli("check", "--format", "json", "--no-cache", ".", cwd=repo)
