@@ -461,6 +461,8 @@ class SiteIndex:
         hook = self.config.hugo.link_hook if hooked else None
         if hook is not None and hook.owns(url):  # the hook makes its own link of it
             result, shared = Resolution("skip"), True
+        elif hook is not None and hook.verbatim and url.startswith(hook.verbatim):
+            result, shared = self._resolve(url, source, False)  # the hook writes it as it stands
         else:
             result, shared = self._resolve(url, source, hooked)
             if result.kind == "missing" and hook is not None and hook.rewrites:

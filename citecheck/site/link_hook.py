@@ -23,6 +23,7 @@ _COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.S)
 _STRING = r"\"((?:[^\"\\]|\\.)*)\"|`([^`]*)`"
 _ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
 _LINK = re.compile(r"<a\b", re.I)
+_CHANGES_DESTINATION = re.compile(r"\b(?:GetPage|partial|partialCached|replaceRE|replace|TrimSuffix|TrimPrefix)\b")
 # What may make a value later written into the href: a variable set, a call whose result is unseen.
 _MAKES_VALUE = re.compile(r"\$\w+\s*:?=|\b(?:partial|partialCached|template|return)\b|\.(?:Set|Add|SetInMap)\b")
 
@@ -37,6 +38,9 @@ class LinkHook:
     # the destination goes through, in order. Whether an `if` around one applies to a link is not
     # known: `rewrite` gives what it would make of it.
     rewrites: tuple[tuple[re.Pattern, str], ...] = ()
+    # Prefixes whose destinations skip the lookup (`if not $isRemote` around `GetPage`, where
+    # `$isRemote := hasPrefix .Destination "http"`): written as they stand, `httpproxy.md` too.
+    verbatim: tuple[str, ...] = ()
 
     @property
     def readable(self) -> bool:
@@ -58,6 +62,7 @@ def read_hook(templates: list[Path]) -> LinkHook | None:
         return None
     literals: set[str] = set()
     prefixes: set[str] = set()
+    verbatim: set[str] = set()
     get_page, passthrough = False, True
     rewrites: list = []
     for path in templates:
@@ -68,10 +73,12 @@ def read_hook(templates: list[Path]) -> LinkHook | None:
         found = read_template(text)
         literals.update(found.literals)
         prefixes.update(found.prefixes)
+        verbatim.update(found.verbatim)
         get_page = get_page or found.get_page
         passthrough = passthrough and found.passthrough
         rewrites.extend(found.rewrites)
-    return LinkHook(tuple(sorted(literals)), tuple(sorted(prefixes)), get_page, passthrough, tuple(rewrites))
+    return LinkHook(tuple(sorted(literals)), tuple(sorted(prefixes)), get_page, passthrough, tuple(rewrites),
+                    tuple(sorted(verbatim)))
 
 
 def read_template(text: str) -> LinkHook:
@@ -82,18 +89,39 @@ def read_template(text: str) -> LinkHook:
         for m in re.finditer(pattern, text):
             if _may_change_href(text, m.start(), dest):
                 literals.add(m.group(1) if m.group(1) is not None else m.group(2) or "")
-    prefixes = set()
+    prefixes, verbatim = set(), set()
+    get_page = re.search(r"\bGetPage\b", text) is not None
     for m in re.finditer(rf"\b(?:strings\.)?HasPrefix\s+\(?\s*{dest}\s*\)?\s+(?:{_STRING})", text, re.I):
         value = m.group(1) if m.group(1) is not None else m.group(2)
         if value and _may_change_href(text, m.start(), dest):
             prefixes.add(value)
-    get_page = re.search(r"\bGetPage\b", text) is not None
+        elif value and _skips_lookup(text, m.start()):
+            verbatim.add(value)
     passthrough = re.search(rf"""href\W{{0,8}}\{{\{{-?\s*{dest}(?![\w.])|"href"\s+{dest}(?![\w.])""", text) is not None
     if any(re.search(rf"\${re.escape(n)}\s*:?=\s*\(?\s*partial", text) for n in names):
         passthrough = False  # the destination is what a partial makes of it (`GetPage` there, unseen)
     found_rewrites, readable = _rewrites(text, dest)
     return LinkHook(tuple(sorted(literals)), tuple(sorted(prefixes)), get_page, passthrough and readable,
-                    found_rewrites)
+                    found_rewrites, tuple(sorted(verbatim)))
+
+
+def _skips_lookup(text: str, at: int) -> bool:
+    """Whether the prefix test at `at` guards, by its negation and with no `else`, what the
+    template does to a destination (`if not $isRemote` around `GetPage`, a partial, a `replaceRE`):
+    the destinations it picks out skip all of that."""
+    actions = list(_ACTION.finditer(text))
+    start = next((n for n, action in enumerate(actions) if action.start() <= at < action.end()), None)
+    if start is None:
+        return False
+    named = re.match(r"\$(\w+)\s*:?=", actions[start].group(1))
+    guard = rf"(?:else\s+)?if\s+not\s+\${named.group(1)}\s*$" if named else r"(?:else\s+)?if\s+not\b"
+    candidates = [n for n, action in enumerate(actions) if re.match(guard, action.group(1).strip())
+                  and (named or n == start)]
+    for n in candidates:
+        chain = _branches(text, actions, n)
+        if chain is not None and len(chain[0]) == 1 and _CHANGES_DESTINATION.search(chain[0][0]):
+            return True
+    return False
 
 
 def _may_change_href(text: str, at: int, dest: str) -> bool:

@@ -66,6 +66,18 @@ PORTABLE = {
 {{- return $destination -}}""",
 }
 
+# Only the other links are looked up: those starting "http" skip the branch, their href as written.
+NEGATED = """{{- $link := .Destination -}}
+{{- $isRemote := strings.HasPrefix $link "http" -}}
+{{- if not $isRemote -}}
+{{- $url := urls.Parse .Destination -}}
+{{- if $url.Path -}}
+{{- $fragment := "" -}}
+{{- with $url.Fragment -}}{{- $fragment = printf "#%s" . -}}{{- end -}}
+{{- with .Page.GetPage $url.Path -}}{{- $link = printf "%s%s" .RelPermalink $fragment -}}{{- end -}}{{- end -}}
+{{- end -}}
+<a href="{{ $link | safeURL }}"{{ if $isRemote }} target="_blank"{{ end }}>{{ .Text | safeHTML }}</a>"""
+
 PAGES = {
     "content/posts/a.md": front("A"),
     "content/posts/b.md": front("B") + "## Part two\n",
@@ -74,12 +86,14 @@ PAGES = {
     "content/docs/bundle/index.md": front("Bundle"),
     "content/docs/bundle/diagram.png": "png\n",
     "content/glossary.md": front("Glossary") + "## L1\n",
+    "content/docs/httpd.md": front("Httpd"),  # a file name a hook's "http" test may take for a URL
 }
 DESTINATIONS = [
     "/posts/b", "/posts/b/", "b", "b.md", "./b.md", "../docs/guide.md", "/docs/guide", "/docs/guide.md",
     "/docs/handbook/", "/docs/guide/", "/docs/", "/docs", "/docs/bundle", "/docs/bundle/diagram.png",
     "/nowhere/", "missing.md", "/docs/gone", "/glossary/", "/posts/a/", "../b.md", "../../docs/bundle.md",
-    "bundle.md", "b.md/", "/docs/guide.md/", "../docs/guide.md/", "b.md//", "_index.md/",
+    "bundle.md", "b.md/", "/docs/guide.md/", "../docs/guide.md/", "b.md//", "_index.md/", "httpd.md",
+    "../docs/httpd.md",
 ]
 FRAGMENTS = ["", "", "#part-two", "#setup", "#gone"]
 SOURCES = ["content/posts/a.md", "content/docs/guide.md", "content/docs/_index.md"]  # two pages and a section
@@ -121,7 +135,7 @@ def agreement(tmp_path, hook: str | dict, seed: str) -> tuple[int, list[str]]:
 @pytest.mark.parametrize("name, hook", [("get_page", GET_PAGE), ("new_tab", NEW_TAB), ("glossary", GLOSSARY),
                                         ("strip_md", STRIP_MD), ("strip_md_quoted", STRIP_MD_QUOTED),
                                         ("portable", PORTABLE), ("trim_md", TRIM_MD), ("replace_md", REPLACE_MD),
-                                        ("piped", PIPED)])
+                                        ("piped", PIPED), ("negated", NEGATED)])
 @pytest.mark.parametrize("seed", ["1", "2"])
 def test_links_under_the_sites_own_hook_agree_with_hugo(tmp_path, name, hook, seed):
     count, problems = agreement(tmp_path, hook, f"{name}:{seed}")
@@ -211,17 +225,6 @@ MARKED = """{{- if hasPrefix .Destination "http" -}}
 {{- else -}}
 <a href="{{ .Destination | safeURL }}">{{ .Text }}</a>
 {{- end -}}"""
-# Only the other links are looked up: those starting "http" skip the branch, their href as written.
-NEGATED = """{{- $link := .Destination -}}
-{{- $isRemote := strings.HasPrefix $link "http" -}}
-{{- if not $isRemote -}}
-{{- $url := urls.Parse .Destination -}}
-{{- if $url.Path -}}
-{{- $fragment := "" -}}
-{{- with $url.Fragment -}}{{- $fragment = printf "#%s" . -}}{{- end -}}
-{{- with .Page.GetPage $url.Path -}}{{- $link = printf "%s%s" .RelPermalink $fragment -}}{{- end -}}{{- end -}}
-{{- end -}}
-<a href="{{ $link | safeURL }}"{{ if $isRemote }} target="_blank"{{ end }}>{{ .Text | safeHTML }}</a>"""
 # The condition sends such links through an exit page: their href is the hook's own.
 EXIT_PAGE = """{{- if hasPrefix .Destination "http" -}}
 <a href="/leaving/?to={{ .Destination | urlquery }}">{{ .Text }}</a>
@@ -291,6 +294,12 @@ def test_absolute_links_to_the_site_are_judged_unless_the_hook_writes_their_href
 ])
 def test_a_condition_is_the_hooks_own_only_where_it_may_change_the_href(template, owned):
     assert read_template(template).prefixes == owned
+
+
+def test_a_negated_prefix_test_around_the_lookup_leaves_those_destinations_as_written():
+    assert read_template(NEGATED).verbatim == read_template(STRIP_MD).verbatim == ("http",)
+    assert read_template(PORTABLE["layouts/_markup/render-link.html"]).verbatim == ("http",)
+    assert read_template(GET_PAGE).verbatim == read_template(NEW_TAB_NAMED).verbatim == ()
 
 
 def test_an_else_if_that_only_adds_attributes_leaves_its_destinations_judged():
