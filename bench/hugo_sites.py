@@ -146,13 +146,14 @@ def build(site: Path, public: Path, env: dict[str, str], hugo: str, flags: list[
         local = published.local(row["permalink"])
         if local is not None and published.serve(local)[0] == "page":  # what this build published
             published.pages[row["path"]] = row["permalink"]
-    published.redirects = host_redirects(site, public)
+    published.redirects = host_redirects(site, public, published.base)
     return published
 
 
-def host_redirects(site: Path, public: Path) -> dict[str, str]:
+def host_redirects(site: Path, public: Path, base: str = "") -> dict[str, str]:
     """Exact-path redirect rules of the host (Netlify's `_redirects` and `netlify.toml`): links
-    through them reach a page, though only on that host."""
+    through them reach a page, though only on that host. A rule written with the site's own
+    address (`from = "https://carvel.dev/old"`) is a rule of its path."""
     rules = []
     redirects = public / "_redirects"
     if redirects.is_file():
@@ -168,6 +169,9 @@ def host_redirects(site: Path, public: Path) -> dict[str, str]:
             table = {}
         rules += [[r.get("from", ""), r.get("to", "")] for r in table.get("redirects", [])
                   if str(r.get("status", 301)).startswith("3")]
+    parts = urlsplit(base)
+    origin = f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else ""
+    rules = [[src[len(origin):] or "/" if origin and src.lower().startswith(origin) else src, dst] for src, dst in rules]
     return {unquote(src): dst for src, dst in rules
             if src.startswith("/") and "*" not in src and ":" not in src and dst}
 
