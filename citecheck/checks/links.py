@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 
 from citecheck.checks.base import Check, Context, Hit
+from citecheck.extract.anchors import ID_PREFIX
 from citecheck.model import Edit, Link, Page
 from citecheck.parse import html as htmlscan
-from citecheck.site.hugo_config import ID_PREFIX
 from citecheck.site.index import Resolution
 
 _UNKNOWN_ID = re.compile(r"unknown page_id:\s*(-?\d+)", re.I)

@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# An id entry standing for every id that starts with the text after it: a template's computed
+# ids with a literal start (`id="{{ $guid }}-content"`, `$guid := printf "tabs-%d" .Ordinal`), a
+# heading's id up to a shortcode call in its text (hugo's id holds the call's placeholder).
+ID_PREFIX = "\x00"
+
 
 _DROP_ASCII = re.compile(r"[^A-Za-z0-9_ -]+")
 _WORDS = re.compile(r"[^\W_]+")

@@ -8,7 +8,7 @@ from itertools import accumulate
 from operator import attrgetter
 
 from citecheck.discover import HTML_SUFFIXES
-from citecheck.extract.anchors import unique_anchors
+from citecheck.extract.anchors import ID_PREFIX, hugo_anchor, unique_anchors
 from citecheck.extract.bare_urls import find_bare_urls
 from citecheck.extract.citations import extract_citations
 from citecheck.extract.spans import RunSpans
@@ -16,9 +16,15 @@ from citecheck.model import Heading, HtmlChunk, Link, Page, Suppression
 from citecheck.parse import html as htmlscan
 from citecheck.parse.frontmatter import plain, split
 from citecheck.parse.markdown import Body, walk
-from citecheck.parse.shortcodes import call_spans, inside, markup_spans
+from citecheck.parse.shortcodes import (
+    PLACEHOLDER,
+    call_spans,
+    inside,
+    markup_spans,
+    masked,
+)
 
-PARSER_VERSION = "11"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "12"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
@@ -26,6 +32,7 @@ _CODE = re.compile(r"[A-Z]+[0-9]*")
 _SHORTCODE_CALL = re.compile(rb"\{\{[<%]-?\s*([\w.-]+(?:/[\w.-]+)*)((?:[^{}]|\{\{[^{}]*\}\})*?)-?[>%]\}\}")
 _ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`|(?<![=\w])([^\s"`=]+)(?=\s|$)')
 _INCLUDED = (".md", ".html", ".htm")  # a file a shortcode may read into the page (`include-html api.html`)
+_HIDDEN = PLACEHOLDER.decode()
 _ID_ARGUMENT = re.compile(r'(?<![\w-])id\s*=\s*(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))')
 _START = attrgetter("start")
 # A `#fragment` written right after the call is part of the link (`[x]({{< ref "b" >}}#part)`).
@@ -65,8 +72,14 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     body_bytes = data[body_start:]
 
     typographer = ":plain" not in anchor_style  # Goldmark's typographer: on unless the site turns it off
-    body = _html_body(body_text, body_start) if rel.endswith(HTML_SUFFIXES) \
-        else walk(body_text, body_bytes, body_start, typographer, anchor_style)
+    if rel.endswith(HTML_SUFFIXES):
+        body = _html_body(body_text, body_start)
+    else:
+        hidden = masked(body_bytes)  # the body as Goldmark reads it: each shortcode call a placeholder
+        body = walk(hidden.decode("utf-8"), hidden, body_start, typographer, anchor_style) if hidden \
+            else walk(body_text, body_bytes, body_start, typographer, anchor_style)
+        if hidden:
+            _unmasked(body, data, hidden, body_start)
     page.texts = body.texts
     # `{{<mermaid align="center">}}` holds what reads as a tag; hugo replaces the call before any
     # HTML is rendered.
@@ -84,6 +97,26 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     _add_anchors(page, body, anchor_style)
     page.citations = extract_citations(page, data)
     return page
+
+
+def _unmasked(body: Body, data: bytes, hidden: bytes, body_start: int) -> None:
+    """Links and raw HTML as the source writes them where the walk saw a placeholder: the offsets
+    are the source's, so the source's bytes there are the call. A reference link's destination is
+    found where its definition holds it."""
+    for i, chunk in enumerate(body.html):
+        if _HIDDEN in chunk.html:
+            body.html[i] = HtmlChunk(data[chunk.start : chunk.end].decode("utf-8", "replace"), chunk.start, chunk.end,
+                                     chunk.inline)
+    for link in body.links:
+        if _HIDDEN not in link.url:
+            continue
+        if link.url_start is not None:
+            link.url = data[link.url_start : link.url_end].decode("utf-8", "replace")
+            continue
+        at = hidden.find(link.url.encode("utf-8"))
+        if at >= 0:
+            at += body_start
+            link.url = data[at : at + len(link.url.encode("utf-8"))].decode("utf-8", "replace")
 
 
 def _html_body(text: str, start: int) -> Body:
@@ -108,6 +141,13 @@ def _add_anchors(page: Page, body, anchor_style: str) -> None:
     # (start, the text its id is made from, kind) of each heading and term that gets a generated id
     named = [(start, id_text, "heading") for _, _, explicit_id, start, _, id_text in body.headings
              if not explicit_id and auto and id_text]  # a heading of raw HTML alone gets no id
+    called = [item for item in named if _HIDDEN in item[1]]
+    if called:
+        # hugo makes such an id of the call's placeholder (`install-hahahugoshortcode3s1hbhb-now`)
+        # or of what a `{{% %}}` call writes: only its start is known.
+        named = [item for item in named if _HIDDEN not in item[1]]
+        page.html_ids.extend(ID_PREFIX + start for start in (hugo_anchor(text.split(_HIDDEN, 1)[0], anchor_style)
+                                                              for _, text, _ in called) if start)
     if "dt" in flags and body.terms:
         named = sorted(named + [(start, id_text, "term") for start, _, id_text in body.terms if id_text])
     made = unique_anchors([text for _, text, _ in named], anchor_style, explicit, [kind for _, _, kind in named])
@@ -139,12 +179,17 @@ def _add_shortcode_calls(page: Page, body: bytes) -> None:
 
 
 def _add_ref_shortcodes(page: Page, body: bytes, body_start: int) -> None:
-    """`{{< ref "path" >}}` and `relref`: a link to a page by its content path."""
+    """`{{< ref "path" >}}` and `relref`: a link to a page by its content path. A Markdown link
+    whose destination is the call (`[x]({{< ref "b.md" >}})`) is that link, judged once, as the call."""
     if b"ref" not in body:
         return
+    calls = set()
     for match in _REF_SHORTCODE.finditer(body):
         start, end = body_start + match.start(), body_start + match.end()
         page.links.append(Link(match.group(0).decode("utf-8", "replace"), start, end, start, end, "shortcode"))
+        calls.add((start, end))
+    if calls:
+        page.links = [link for link in page.links if link.form == "shortcode" or (link.url_start, link.url_end) not in calls]
 
 
 def _add_bare_urls(page: Page, shortcodes: list[tuple[int, int]], body_start: int, typographer: bool) -> None:

@@ -43,3 +43,27 @@ def call_spans(body: bytes) -> list[tuple[int, int]]:
 
 def inside(spans: list[tuple[int, int]], offset: int) -> bool:
     return any(lo <= offset < hi for lo, hi in spans)
+
+
+# What a call becomes before the Markdown is read: hugo swaps each call for a placeholder of
+# letters, so its spaces never end a link's destination or a reference definition. This one has
+# the call's length in bytes (offsets stay the source's) and still starts as a call does.
+PLACEHOLDER = b"{{%H"
+
+
+def masked(body: bytes) -> bytes | None:
+    """The body with each shortcode call (not a commented `{{</* */>}}` one, which hugo writes as
+    text) replaced by a placeholder of its byte length; None when there is none."""
+    if b"{{" not in body:
+        return None
+    parts, last = [], 0
+    for match in _CALL.finditer(body):
+        start, end = match.span()
+        if match.group(2).startswith(b"/*") or end - start < 7:  # `{{<>}}` names nothing: left as it is
+            continue
+        parts += [body[last:start], PLACEHOLDER + b"H" * (end - start - 7) + b"%}}"]
+        last = end
+    if not parts:
+        return None
+    parts.append(body[last:])
+    return b"".join(parts)

@@ -11,8 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from citecheck.extract.anchors import ID_PREFIX
 from citecheck.parse.heading_ids import style_flags
-from citecheck.site.host_redirects import PARTIAL_CALL, host_redirects, redirects_templates, writes_aliases
+from citecheck.site.host_redirects import (
+    PARTIAL_CALL,
+    host_redirects,
+    redirects_templates,
+    writes_aliases,
+)
 from citecheck.site.link_hook import LinkHook, read_hook
 
 HUGO_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
@@ -504,9 +510,6 @@ _PARTIAL_DICT = re.compile(r'\bpartial(?:Cached)?\s+"([^"]+)"\s+\(\s*dict\b((?:[
 _DICT_PAIR = re.compile(r'"(\w+)"\s+(\([^()]*\)|[^\s()]+)')
 _RENDERS_INNER = re.compile(r"\.Inner\s*\|\s*(?:\$?\.Page\.RenderString|markdownify)\b"
                             r"|(?:\$?\.Page\.RenderString|markdownify)\s+\.Inner\b")
-# An id entry standing for every id that starts with the text after it: a template's computed
-# ids with a literal start (`id="{{ $guid }}-content"`, `$guid := printf "tabs-%d" .Ordinal`).
-ID_PREFIX = "\x00"
 _MARKDOWN_IDS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|:[ \t])", re.M)  # headings, terms: ids under {{% %}}
 _ID_ATTRIBUTE = re.compile(r"""(?<![\w$.:-])id\s*=\s*(["'])""")
 _PLAIN_ID = re.compile(r"""[^"'{}<>\s]+""")

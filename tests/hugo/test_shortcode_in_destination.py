@@ -1,6 +1,7 @@
-"""A shortcode inside a link's destination (`[x](https://host/docs/{{< version >}}/a/)`): hugo
-replaces the call before Goldmark reads the page, so the link works as hugo fills it in. citecheck
-does not render shortcodes, so it judges no such link, and never a URL cut at the call."""
+"""A shortcode inside a link's destination (`[x](https://host/docs/{{< version >}}/a/)`) or a
+reference definition: hugo replaces the call before Goldmark reads the page, so the link works as
+hugo fills it in. citecheck does not render shortcodes, so it judges no such link, and never a URL
+cut at the call; the Markdown around the call is read as hugo reads it."""
 
 from __future__ import annotations
 
@@ -26,3 +27,25 @@ def test_a_link_with_a_shortcode_in_its_destination_is_not_judged_by_a_piece_of_
     built, said = link_verdicts(root, "content/docs/v1/page.md")
     assert built == {"L1": "external", "L2": "ok", "L3": "broken", "L4": "broken"}  # L1: the site's own host
     assert said == {"L1": "ok", "L2": "ok", "L3": "ok", "L4": "broken"}  # L3: not judged, never wrongly
+
+
+PARAM = '{{- index site.Params (.Get 0) -}}'
+
+
+@pytest.mark.parametrize("call", ["{{< param repo >}}", "{{% param repo %}}"])
+def test_reference_definitions_after_one_holding_a_call_are_links(tmp_path, call):
+    """`[1]: {{< param repo >}}/tree/main` is a definition to hugo (the call is replaced before the
+    Markdown is read), so the definitions after it are too: their links are judged, not read as
+    prose. A heading holding a call gets an id hugo makes of the call's placeholder (or of what a
+    `{{% %}}` call writes): its start is known, and only fragments with that start go unjudged."""
+    page = (front("Page") + "See [L1][1],\n\n[L2][2],\n\n[L3][3]\n\nand [L4](/docs/target/#install-it).\n\n"
+            f"[1]: {call}/tree/main\n[2]: /docs/target/\n[3]: /docs/gone/\n\n"
+            f"## Install {call} now\n\n[L5](#install-it)\n\n[L6](#nothing)\n")
+    root = site(tmp_path, {
+        "layouts/_shortcodes/param.html": PARAM,
+        "content/docs/target.md": front("Target") + "## Install it\n",
+        "content/docs/page.md": page,
+    }, 'baseURL = "https://example.org/"\n[params]\nrepo = "https://github.com/x/y"\n')
+    built, said = link_verdicts(root, "content/docs/page.md")
+    assert built == {"L1": "external", "L2": "ok", "L3": "broken", "L4": "ok", "L5": "fragment", "L6": "fragment"}
+    assert said == {**built, "L1": "ok", "L5": "ok"}  # L5: starts as the heading's id does
