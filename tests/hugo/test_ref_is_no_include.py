@@ -4,10 +4,12 @@ the named page's ids, nor does it lose its own when the named page's ids are unk
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.hugo import oracle
-from tests.hugo.test_hugo_rules import front, site
+from tests.hugo.test_hugo_rules import front, hugo, lint, site
 from tests.hugo.test_languages_disabled import link_verdicts
 
 pytestmark = pytest.mark.skipif(oracle.hugo_binary() is None, reason="the hugo binary cannot run here")
@@ -44,3 +46,17 @@ def test_a_fragment_written_after_a_ref_call_is_the_links(tmp_path):
     built, said = link_verdicts(site(tmp_path, {**PAGES, "content/a.md": front("A") + links}), "content/a.md")
     assert built == {"L1": "ok", "L2": "fragment", "L3": "fragment", "L4": "ok"}
     assert said == built
+
+
+def test_a_space_ending_a_refs_fragment_is_no_part_of_it(tmp_path):
+    """`{{< ref "b.md#part-two ">}}`: hugo writes the space into the href, and a browser drops it
+    (an href's leading and trailing spaces are not the URL's): the link lands on the heading."""
+    root = site(tmp_path, {
+        "content/a.md": front("A") + '[ok]({{< ref "b.md#part-two ">}})\n\n[bad]({{< ref "b.md#part-one ">}})\n',
+        "content/b.md": front("B") + "## Part two\n",
+    })
+    assert hugo(root).returncode == 0
+    hrefs = re.findall(r'href="([^"]*)"', (root / "public/a/index.html").read_text(encoding="utf-8"))
+    assert [href.strip().rpartition("#")[2] for href in hrefs] == ["part-two", "part-one"]
+    assert 'id="part-two"' in (root / "public/b/index.html").read_text(encoding="utf-8")
+    assert [(f["code"], f["line"]) for f in lint(root)] == [("LNK003", 6)]
