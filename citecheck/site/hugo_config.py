@@ -245,7 +245,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     hugo.static_mounts = hugo.static_mounts + _theme_mounts(root, themes, "static")
     hugo.content_mounts = hugo.content_mounts + _theme_mounts(root, themes, "content")
     embedded = _use_embedded(data, goldmark, hugo.default_language)
-    layouts = _layout_dirs(root, data)
+    layouts = _layout_dirs(root, themes)
     hugo.link_hook = read_hook(_link_hooks(layouts))
     hugo.id_shortcodes, hugo.layout_ids, hugo.layout_includes = _template_ids(layouts)
     hugo.builtin_refs = _builtin_refs(layouts)
@@ -348,14 +348,9 @@ def _clean(path: str) -> str:
     return "" if path == "." else path
 
 
-def _layout_dirs(root: Path, data: dict[str, Any]) -> list[Path]:
-    """The site's layouts folder and its themes'."""
-    folders = [root / "layouts"]
-    theme = data.get("theme")
-    themes = data.get("themesdir")
-    themes = root / themes if isinstance(themes, str) and themes else root / "themes"
-    for name in theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []:
-        folders.append(themes / name / "layouts")
+def _layout_dirs(root: Path, themes: list[tuple[Path, dict[str, Any]]]) -> list[Path]:
+    """The site's layouts folder and its themes', in Hugo's order."""
+    folders = [root / "layouts", *(folder / "layouts" for folder, _ in themes)]
     return [folder for folder in folders if folder.is_dir()]
 
 
@@ -379,21 +374,39 @@ def _theme_mounts(root: Path, themes: list[tuple[Path, dict[str, Any]]], compone
 
 def _themes(root: Path, data: dict[str, Any]) -> list[tuple[Path, dict[str, Any]]]:
     """(folder, own config) of each theme in Hugo's order: those the site names (`theme`, a name or
-    a list, then `module.imports`), each followed by those its own config names; all are looked
-    up in the site's themesDir, each once."""
+    a list, then `module.imports`), each followed by those its own config names, each once. A
+    theme is where `module.replacements` (or HUGO_MODULE_REPLACEMENTS) puts it, else in the
+    project's `_vendor/` (`hugo mod vendor`), else in its themesDir; a module only in Hugo's
+    module cache is not read."""
     themes = data.get("themesdir")
     themes_dir = root / themes if isinstance(themes, str) and themes else root / "themes"
+    replaced = _replacements(data, themes_dir)
     found: list[tuple[Path, dict[str, Any]]] = []
 
     def visit(config: dict[str, Any]) -> None:
         for name in _theme_names(config):
-            folder = themes_dir / name
+            folder = replaced.get(name) or next(
+                (place for place in (root / "_vendor" / name, themes_dir / name) if place.is_dir()), themes_dir / name)
             if folder.is_dir() and all(folder != seen for seen, _ in found):
                 own = _theme_config(folder)
                 found.append((folder, own))
                 visit(own)
 
     visit(data)
+    return found
+
+
+def _replacements(data: dict[str, Any], themes_dir: Path) -> dict[str, Path]:
+    """Module path -> folder, from `module.replacements` ("path -> folder", comma separated, or a
+    list) and the HUGO_MODULE_REPLACEMENTS variable, which wins; relative folders are the themesDir's."""
+    found: dict[str, Path] = {}
+    for given in (_table(data, "module").get("replacements"), os.environ.get("HUGO_MODULE_REPLACEMENTS")):
+        pairs = given.split(",") if isinstance(given, str) else given if isinstance(given, list) else []
+        for pair in pairs:
+            name, arrow, folder = str(pair).partition("->")
+            if arrow and name.strip() and folder.strip():
+                # Lexically, as Go joins paths: `themes/../x` is `x` even with no `themes/` there.
+                found[name.strip()] = Path(os.path.normpath(themes_dir / folder.strip()))
     return found
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from tests.hugo import oracle
 from tests.hugo.test_hugo_rules import front, hugo, lint, site
+from tests.hugo.test_languages_disabled import link_verdicts
 
 pytestmark = pytest.mark.skipif(oracle.hugo_binary() is None, reason="the hugo binary cannot run here")
 
@@ -74,3 +75,38 @@ def test_pages_of_every_theme_are_published_where_hugo_puts_them_and_not_linted(
     assert found == missing
     said = lint(tmp_path / "site")
     assert not [f for f in said if "themes/" in f["path"]]  # a theme's pages are linked to, not linted
+
+
+@pytest.mark.parametrize("placed", ["replacement", "vendor"])
+def test_a_theme_imported_as_a_module_is_read_where_hugo_finds_it(tmp_path, placed):
+    """`module.imports` of a module path, placed by `module.replacements` (relative to themesDir) or
+    vendored (`hugo mod vendor`: `_vendor/<path>/`): its templates' ids, its static files and its
+    content pages are the site's, as hugo builds them."""
+    config = 'baseURL = "https://example.org/"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
+    if placed == "replacement":
+        config += '[module]\nreplacements = "example.com/theme -> ../modules/theme"\n'
+    config += '[[module.imports]]\npath = "example.com/theme"\n'
+    folder = "modules/theme/" if placed == "replacement" else "_vendor/example.com/theme/"
+    theme = {
+        "go.mod": "module example.com/theme\n",
+        "layouts/_default/baseof.html":
+            '<!doctype html><html><body><header id="header"></header>{{ block "main" . }}{{ end }}</body></html>\n',
+        "layouts/_default/single.html": '{{ define "main" }}{{ .Content }}{{ end }}\n',
+        "layouts/_default/list.html": '{{ define "main" }}{{ .Content }}{{ end }}\n',
+        "static/theme.txt": "from the theme\n",
+        "content/from-theme.md": front("From the theme"),
+    }
+    files = {
+        "hugo.toml": config, "go.mod": "module example.com/site\n", **{folder + rel: text for rel, text in theme.items()},
+        "content/page.md": front("Page") + "[L1](#header)\n\n[L2](#footer)\n\n[L3](/theme.txt)\n\n[L4](/from-theme/)\n\n"
+                                           "[L5](/nothing.txt)\n",
+    }
+    if placed == "vendor":
+        files["_vendor/modules.txt"] = "# example.com/theme v0.0.0\n"
+    root = tmp_path / "site"
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    built, said = link_verdicts(root, "content/page.md")
+    assert built == {"L1": "ok", "L2": "fragment", "L3": "ok", "L4": "ok", "L5": "broken"}
+    assert said == built

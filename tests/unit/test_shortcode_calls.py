@@ -1,5 +1,5 @@
 """The shortcodes a page calls, as the site index needs them: every call named, content-path
-arguments kept, whatever the arguments hold."""
+and `id` arguments kept, whatever the arguments hold."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def test_every_call_is_found_and_its_content_paths_kept(calls):
     page = parse_page("a.md", ("---\ntitle: x\n---\n" + body + "\n").encode("utf-8"))
     assert {name for name, _ in page.shortcodes} == {name for name, _, _ in calls}
     for name, paths in page.shortcodes:
-        assert all("/" in path or path.endswith(".md") for path in paths)
+        # content paths (a file a shortcode may read in: Markdown or HTML), and the `id` argument as `#value`
+        assert all("/" in path or path.endswith((".md", ".html", ".htm")) or path.startswith("#") for path in paths)
 
 
 def test_closing_tags_and_commented_calls_are_not_calls():
