@@ -139,9 +139,10 @@ def load_hugo(root: Path, environment: str | None = None) -> Hugo:
 def read_dir(folder: Path) -> dict[str, Any]:
     """A config folder: `hugo.toml`/`config.toml` at the top level, any other `KEY.toml` under KEY.
     A file named `KEY.LANG.toml` belongs to language LANG, as Hugo's loader places it: under
-    `languages.LANG`, and for `params`/`menu(s)` under `languages.LANG.KEY`."""
+    `languages.LANG`, and for `params`/`menu(s)` under `languages.LANG.KEY`. Files in folders
+    below count by their own name, as Hugo walks the folder (`module/module.yaml` is `module`)."""
     out: dict[str, Any] = {}
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.rglob("*")):
         if not path.is_file() or path.suffix not in _SUFFIXES:
             continue
         data = read_file(path)

@@ -496,3 +496,19 @@ def test_a_bare_url_is_a_link_exactly_where_linkify_makes_one(tmp_path, extensio
     said = sorted({f["subject"].split("/")[3] for f in lint(root) if f["code"] == "LNK001"})
     assert said == linked
     assert (linked == []) == (extensions == "linkify = false")
+
+
+def test_config_files_in_folders_below_the_config_folder_count_by_their_name(tmp_path):
+    """Hugo walks `config/_default/` with its folders: `module/module.yaml` is the `module` key (a
+    content mount here). Links resolve as the build publishes."""
+    root = tmp_path / "site"
+    write(root, {
+        "config/_default/hugo.toml": 'baseURL = "https://example.org/"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n',
+        "config/_default/module/module.yaml": "mounts:\n  - source: content/en\n    target: content\n",
+        **LAYOUTS,
+        "content/en/docs/guide.md": front("Guide") + "## Setup\n",
+        "content/en/docs/page.md": front("Page") + "[L1](/docs/guide/#setup)\n\n[L2](/en/docs/guide/)\n\n[L3](/docs/none/)\n",
+    })
+    assert hugo(root).returncode == 0
+    assert (root / "public/docs/guide/index.html").is_file() and not (root / "public/en").exists()
+    assert [(f["code"], f["subject"]) for f in lint(root)] == [("LNK001", "/en/docs/guide/"), ("LNK001", "/docs/none/")]
