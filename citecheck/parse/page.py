@@ -32,7 +32,7 @@ _CODE = re.compile(r"[A-Z]+[0-9]*")
 _SHORTCODE_CALL = re.compile(rb"\{\{[<%]-?\s*([\w.-]+(?:/[\w.-]+)*)((?:[^{}]|\{\{[^{}]*\}\})*?)-?[>%]\}\}")
 _ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`|(?<![=\w])([^\s"`=]+)(?=\s|$)')
 _INCLUDED = (".md", ".html", ".htm")  # a file a shortcode may read into the page (`include-html api.html`)
-_HIDDEN = PLACEHOLDER.decode()
+_HIDDEN = PLACEHOLDER
 _ID_ARGUMENT = re.compile(r'(?<![\w-])id\s*=\s*(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))')
 _START = attrgetter("start")
 # A `#fragment` written right after the call is part of the link (`[x]({{< ref "b" >}}#part)`).
@@ -72,25 +72,26 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     body_bytes = data[body_start:]
 
     typographer = ":plain" not in anchor_style  # Goldmark's typographer: on unless the site turns it off
+    calls = b"{{" in body_bytes  # most pages call no shortcode: what follows skips them at once
     if rel.endswith(HTML_SUFFIXES):
         body = _html_body(body_text, body_start)
     else:
-        hidden = masked(body_bytes)  # the body as Goldmark reads it: each shortcode call a placeholder
-        body = walk(hidden.decode("utf-8"), hidden, body_start, typographer, anchor_style) if hidden \
-            else walk(body_text, body_bytes, body_start, typographer, anchor_style)
+        hidden = masked(body_text) if calls else None  # the body as Goldmark reads it: each call a placeholder
+        body = walk(hidden or body_text, body_bytes, body_start, typographer, anchor_style)
         if hidden:
             _unmasked(body, data, hidden, body_start)
     page.texts = body.texts
     # `{{<mermaid align="center">}}` holds what reads as a tag; hugo replaces the call before any
     # HTML is rendered.
-    page.html = _outside(body.html, call_spans(body_bytes), body_start) if body.html else body.html
+    page.html = _outside(body.html, call_spans(body_bytes), body_start) if body.html and calls else body.html
     page.links = body.links
-    markup = markup_spans(body_bytes)
+    markup = markup_spans(body_bytes) if calls else []
     if ":nolinkify" not in anchor_style:  # Goldmark's linkify, on unless the site turns it off
         _add_bare_urls(page, markup, body_start, typographer)
     _add_html(page, data, markup, body_start)
-    _add_ref_shortcodes(page, body_bytes, body_start)
-    _add_shortcode_calls(page, body_bytes)
+    if calls:
+        _add_ref_shortcodes(page, body_bytes, body_start)
+        _add_shortcode_calls(page, body_bytes)
     del body_text, body_bytes
     page.links.sort(key=_START)
 
@@ -99,24 +100,29 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     return page
 
 
-def _unmasked(body: Body, data: bytes, hidden: bytes, body_start: int) -> None:
-    """Links and raw HTML as the source writes them where the walk saw a placeholder: the offsets
-    are the source's, so the source's bytes there are the call. A reference link's destination is
-    found where its definition holds it."""
+def _unmasked(body: Body, data: bytes, hidden: str, body_start: int) -> None:
+    """Links and raw HTML as the source writes them where the walk saw a placeholder: a
+    placeholder has its call's length in bytes, so the source's bytes at the same offsets are the
+    call. A link's destination is found where the placeholder text holds it (its definition, for a
+    reference link)."""
     for i, chunk in enumerate(body.html):
         if _HIDDEN in chunk.html:
             body.html[i] = HtmlChunk(data[chunk.start : chunk.end].decode("utf-8", "replace"), chunk.start, chunk.end,
                                      chunk.inline)
+    hidden_bytes = None
     for link in body.links:
         if _HIDDEN not in link.url:
             continue
-        if link.url_start is not None:
-            link.url = data[link.url_start : link.url_end].decode("utf-8", "replace")
-            continue
-        at = hidden.find(link.url.encode("utf-8"))
+        hidden_bytes = hidden_bytes or hidden.encode("utf-8")
+        needle = link.url.encode("utf-8")
+        lo, hi = link.start - body_start, link.end - body_start
+        at = hidden_bytes.find(needle, lo, hi) if link.form != "reference" else -1
+        at = at if at >= 0 else hidden_bytes.find(needle)
         if at >= 0:
-            at += body_start
-            link.url = data[at : at + len(link.url.encode("utf-8"))].decode("utf-8", "replace")
+            start = body_start + at
+            link.url = data[start : start + len(needle)].decode("utf-8", "replace")
+            if link.form != "reference":
+                link.url_start, link.url_end = start, start + len(needle)
 
 
 def _html_body(text: str, start: int) -> Body:
@@ -163,8 +169,6 @@ def _add_shortcode_calls(page: Page, body: bytes) -> None:
     `id` argument (as `#value`): a shortcode may write ids, or include another file's content,
     into the page. Hugo runs shortcodes inside code blocks too, so the whole body counts;
     `{{</* */>}}` is not a call."""
-    if b"{{" not in body:
-        return
     seen = set()
     for match in _SHORTCODE_CALL.finditer(body):
         name = match.group(1).decode("utf-8", "replace")

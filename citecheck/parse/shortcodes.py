@@ -47,23 +47,23 @@ def inside(spans: list[tuple[int, int]], offset: int) -> bool:
 
 # What a call becomes before the Markdown is read: hugo swaps each call for a placeholder of
 # letters, so its spaces never end a link's destination or a reference definition. This one has
-# the call's length in bytes (offsets stay the source's) and still starts as a call does.
-PLACEHOLDER = b"{{%H"
+# the call's length in UTF-8 bytes (byte offsets stay the source's) and starts as a call does.
+PLACEHOLDER = "{{%H"
+_TEXT_CALL = re.compile(_CALL.pattern.decode(), re.S)
 
 
-def masked(body: bytes) -> bytes | None:
+def masked(body: str) -> str | None:
     """The body with each shortcode call (not a commented `{{</* */>}}` one, which hugo writes as
     text) replaced by a placeholder of its byte length; None when there is none."""
-    if b"{{" not in body:
-        return None
-    parts, last = [], 0
-    for match in _CALL.finditer(body):
-        start, end = match.span()
-        if match.group(2).startswith(b"/*") or end - start < 7:  # `{{<>}}` names nothing: left as it is
-            continue
-        parts += [body[last:start], PLACEHOLDER + b"H" * (end - start - 7) + b"%}}"]
-        last = end
-    if not parts:
-        return None
-    parts.append(body[last:])
-    return b"".join(parts)
+    found = False
+
+    def placeholder(match: re.Match) -> str:
+        nonlocal found
+        size = len(match.group(0).encode("utf-8"))
+        if match.group(2).startswith("/*") or size < 7:  # `{{<>}}` names nothing: left as it is
+            return match.group(0)
+        found = True
+        return PLACEHOLDER + "H" * (size - 7) + "%}}"
+
+    hidden = _TEXT_CALL.sub(placeholder, body)
+    return hidden if found else None
