@@ -5,14 +5,16 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from urllib.parse import unquote_plus
 
 from citecheck.parse.dates import hugo_date
 from citecheck.site.hugo_config import Hugo
 
 _TOKEN = re.compile(r":([a-z]+)(\[[0-9:]*\])?")
-_PLAIN_PATH = re.compile(r"[A-Za-z0-9._~+#/%-]*")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._~+#/-]*")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -150,18 +152,46 @@ read_date = functools.lru_cache(maxsize=4096)(hugo_date)
 
 
 def make_path(text: str, hugo: Hugo) -> str:
-    """Hugo's path sanitising: spaces become dashes, punctuation other than `._-~+#/` goes, and
-    the path is lower-cased unless `disablePathToLower`."""
+    """Hugo's path sanitising (`UnicodeSanitize`): letters, digits, marks and `._-~+#/\\@` stay, a
+    `%` only before two hex digits; a run of spaces becomes one dash (none next to a dash, none
+    before the first character kept); the path is lower-cased unless `disablePathToLower`."""
     if _PLAIN_PATH.fullmatch(text):  # the usual case, without a loop over characters
         return text if hugo.disable_path_to_lower else text.lower()
-    out = []
-    for char in text:
-        if char.isspace():
-            out.append("-")
-        elif char.isalnum() or char in "._-~+#/%":
+    out: list[str] = []
+    dash = was_dash = False
+    for i, char in enumerate(text):
+        if char.isalnum() or char in "._-~+#/\\@" or unicodedata.category(char)[0] == "M" or \
+                (char == "%" and _HEX.fullmatch(text[i + 1 : i + 3])):
+            was_dash = char == "-"
+            if dash and not was_dash:
+                out.append("-")
+            dash = False
             out.append(char)
+        elif out and not was_dash and char.isspace():
+            dash = True
     path = "".join(out)
-    return path if hugo.disable_path_to_lower else path.lower()
+    return path if hugo.disable_path_to_lower else _go_lower(path)
+
+
+def title_path(title: str) -> str:
+    """What a `:title` (or a `:slug` falling back to it) becomes before the path is sanitised: its
+    slashes dashes, then query-unescaped as Go does (`+` a space, `%2F` a slash), unless an
+    escape is broken, in which case it stays as written."""
+    title = title.replace("/", "-").replace("\\", "-")
+    if "%" in title and _BROKEN_ESCAPE.search(title):
+        return title
+    return unquote_plus(title) if "%" in title or "+" in title else title
+
+
+def _go_lower(text: str) -> str:
+    """Lower case one character at a time, as Go's strings.ToLower: `İ` is `i`, a final `Σ` is `σ`."""
+    if text.isascii():
+        return text.lower()
+    return "".join("i" if char == "İ" else char.lower() for char in text)
+
+
+_HEX = re.compile(r"[0-9A-Fa-f]{2}")
+_BROKEN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def page_url(info: PageInfo, fm: dict, hugo: Hugo, title_urlize, branch_dirs: set[str] = frozenset()) -> str:

@@ -165,7 +165,7 @@ class SiteIndex:
     def _add(self, page: Page, info: PageInfo, now: datetime, urlized: dict, bundles: dict) -> None:
         hugo = self.config.hugo
         fm = page.front_matter or {}
-        info.url = hugo_pages.page_url(info, fm, hugo, urlize, self._branch_dirs)
+        info.url = hugo_pages.page_url(info, fm, hugo, hugo_pages.title_path, self._branch_dirs)
         info.reason = hugo_pages.publish_reason(info, fm, hugo, now)
         exact = hugo.exact_pages.get(page.rel) if hugo.exact_pages and info.kind != "resource" else None
         if exact is not None:  # Hugo's own answer; its listing does not tell render options

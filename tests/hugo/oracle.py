@@ -96,3 +96,14 @@ def verdict(public: Path, base: str, url: str) -> str:
         text = target.read_text(encoding="utf-8", errors="replace") if target else ""
     ids = {html.unescape(i) for i in _ID.findall(text)}
     return "ok" if unquote(parts.fragment) in ids else "fragment"
+
+
+def hugo_list(root: Path) -> list[dict[str, str]]:
+    """`hugo list all`: every page hugo knows, with its source path and permalink."""
+    import csv
+    import io
+
+    done = subprocess.run([hugo_binary(), "list", "all", "--source", str(root)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return list(csv.DictReader(io.StringIO(done.stdout[done.stdout.index("path,"):])))
