@@ -241,7 +241,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     else:  # what the typographer writes for `--`, quotes…: part of a heading's id where it is a letter or `-`
         hugo.anchor_style += style_flags(_table(goldmark, "extensions", "typographer"))
     _languages(hugo, data)
-    _mounts(hugo, data)
+    _mounts(hugo, data, root)
     themes = _themes(root, data)
     hugo.static_mounts = hugo.static_mounts + _theme_mounts(root, themes, "static")
     hugo.content_mounts = hugo.content_mounts + _theme_mounts(root, themes, "content")
@@ -306,7 +306,7 @@ def _weight(conf: Any) -> int:
     return weight if isinstance(weight, int) and weight > 0 else 1 << 30
 
 
-def _mounts(hugo: Hugo, data: dict[str, Any]) -> None:
+def _mounts(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     if not any(m.lang for m in hugo.content_mounts):
         hugo.content_mounts = [Mount(_clean(hugo.content_dir))]
     hugo.static_mounts = [Mount(_clean(d)) for d in hugo.static_dirs]
@@ -325,8 +325,10 @@ def _mounts(hugo: Hugo, data: dict[str, Any]) -> None:
             continue  # mounted only for disabled languages: Hugo publishes nothing from it
         files = mount.get("files") or ()
         files = (files,) if isinstance(files, str) else tuple(str(f) for f in files if isinstance(f, str))
-        found.setdefault(component, []).append(
-            Mount(_clean(mount["source"]), inner, langs[0] if langs else "", files, tuple(langs[1:])))
+        source = mount["source"]
+        # An absolute source is a folder elsewhere on the machine: relative to the root from here on.
+        source = _relative_to(Path(source), root) if os.path.isabs(source) else _clean(source)
+        found.setdefault(component, []).append(Mount(source, inner, langs[0] if langs else "", files, tuple(langs[1:])))
     # Mounts given for a component replace that component's default folder, as in Hugo.
     if "content" in found:
         hugo.content_mounts = found["content"]

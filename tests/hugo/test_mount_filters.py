@@ -11,7 +11,8 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.hugo import oracle
-from tests.hugo.test_hugo_rules import front, hugo, lint, site
+from tests.hugo.test_hugo_rules import BASE, front, hugo, lint, site
+from tests.hugo.test_languages_disabled import link_verdicts
 
 pytestmark = pytest.mark.skipif(oracle.hugo_binary() is None, reason="the hugo binary cannot run here")
 
@@ -106,3 +107,18 @@ def test_a_folder_mounted_for_several_languages_is_published_in_each(tmp_path, s
     assert "Traduite." in (public / "fr/docs/faq/index.html").read_text(encoding="utf-8")  # the translation wins
     done = run_cli("check", str(root), "--select", "LNK,FM004", "--format", "json", "--no-cache")
     assert [(f["code"], f["subject"]) for f in json.loads(done.stdout)] == [("LNK001", "/fr/docs/nope/")]
+
+
+def test_a_mount_from_an_absolute_path_is_content_of_the_site(tmp_path):
+    """`source = "/abs/path/extra"`: hugo reads content from a folder anywhere on the machine; its
+    pages are reached as the build publishes them, and never linted (they are not the site's)."""
+    extra = tmp_path / "elsewhere" / "extra"
+    extra.mkdir(parents=True)
+    (extra / "extra-page.md").write_text(front("Extra") + "[gone](/nowhere/)\n", encoding="utf-8")
+    config = (BASE + f'[[module.mounts]]\nsource = "content"\ntarget = "content"\n'
+              f'[[module.mounts]]\nsource = "{extra.as_posix()}"\ntarget = "content/docs"\n')
+    root = site(tmp_path, {"content/a.md": front("A") + "[L1](/docs/extra-page/)\n\n[L2]({{< relref \"extra-page\" >}})\n\n"
+                                                        "[L3](/docs/nothing/)\n"}, config)
+    built, said = link_verdicts(root, "content/a.md")
+    assert built == {"L1": "ok", "L2": "ok", "L3": "broken"}
+    assert said == built
