@@ -94,6 +94,9 @@ class _Invalid(Exception):
 _YAML_LOADER = None
 
 
+_TWO_DIGIT_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]|$)")
+
+
 def _yaml_loader():
     """The safe loader, except that a timestamp-shaped value that is no real date (2019-02-30)
     stays a string, as it does in Hugo's YAML library: FM006 then points at that one field,
@@ -105,6 +108,10 @@ def _yaml_loader():
         from yaml.constructor import SafeConstructor
 
         def timestamp(loader, node):
+            # YAML 1.1 also takes a one-digit month or day before a time, and a lower-case `t`,
+            # which Hugo refuses (the build fails): those stay text, for FM006.
+            if not _TWO_DIGIT_DATE.match(loader.construct_scalar(node)):
+                return loader.construct_scalar(node)
             try:
                 return SafeConstructor.construct_yaml_timestamp(loader, node)
             except ValueError:

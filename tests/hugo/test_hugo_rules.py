@@ -512,3 +512,17 @@ def test_config_files_in_folders_below_the_config_folder_count_by_their_name(tmp
     assert hugo(root).returncode == 0
     assert (root / "public/docs/guide/index.html").is_file() and not (root / "public/en").exists()
     assert [(f["code"], f["subject"]) for f in lint(root)] == [("LNK001", "/en/docs/guide/"), ("LNK001", "/docs/none/")]
+
+
+@pytest.mark.parametrize("value", [
+    "2022-06-1T13:36:18+01:00", "2022-6-01T13:36:18Z", "2022-06-01t13:36:18Z", "2022-6-1", "2022-06-01T13:36",
+    "2022-06-01T1:36:18Z", "2022-06-01 13:36:18", "2022-06-01T13:36:18.5+01:00", "2022-06-01 13:36:18 +0100",
+    "2022-06-01T13:36:18", "2022-06-01",
+])
+def test_a_date_hugo_cannot_read_is_fm006_and_only_those(tmp_path, value):
+    """YAML reads `2022-06-1T13:36:18+01:00` (a one-digit day before a time) as a timestamp; hugo
+    refuses it and the build fails. FM006 says so exactly where hugo does."""
+    root = site(tmp_path, {"content/a.md": f"---\ntitle: A\ndate: {value}\n---\nText.\n"})
+    refused = "not a parsable date" in hugo(root).stderr
+    done = run_cli("check", str(root), "--select", "FM006", "--format", "json", "--no-cache")
+    assert bool(json.loads(done.stdout)) == refused
