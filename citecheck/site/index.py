@@ -655,6 +655,7 @@ class SiteIndex:
             return Resolution("skip")
         target = next(g for g in match.groups() if g is not None)
         path, _, fragment = target.partition("#")
+        path = unquote(path)  # hugo reads the path as a URL: `Common%20Definitions/a.md` names a folder with a space
         fragment = fragment.strip()  # `ref "a.md#part "`: the href's space goes, as a browser reads it
         if appended:
             fragment = f"{fragment}#{after}" if fragment else after

@@ -60,3 +60,17 @@ def test_a_space_ending_a_refs_fragment_is_no_part_of_it(tmp_path):
     assert [href.strip().rpartition("#")[2] for href in hrefs] == ["part-two", "part-one"]
     assert 'id="part-two"' in (root / "public/b/index.html").read_text(encoding="utf-8")
     assert [(f["code"], f["line"]) for f in lint(root)] == [("LNK003", 6)]
+
+
+def test_a_refs_path_is_read_as_a_url(tmp_path):
+    """`{{< relref "../Common%20Definitions/FieldSpec.md" >}}`: hugo decodes the path before it looks
+    the page up (letter case aside), so the link lands on the page; a ref finding none fails the build."""
+    refs = ["../Common%20Definitions/FieldSpec.md", "../common%20definitions/fieldspec.md",
+            "../common definitions/fieldspec.md", "../Common Definitions/FieldSpec.md"]
+    root = site(tmp_path, {
+        "content/Common Definitions/FieldSpec.md": front("FieldSpec"),
+        "content/Transformers/label.md": front("Label") + "".join(f'[L{n}]({{{{< relref "{ref}" >}}}})\n\n'
+                                                                   for n, ref in enumerate(refs, 1)),
+    })
+    built, said = link_verdicts(root, "content/Transformers/label.md")
+    assert built == said == {f"L{n}": "ok" for n in range(1, 5)}
