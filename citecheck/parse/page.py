@@ -32,7 +32,6 @@ _CODE = re.compile(r"[A-Z]+[0-9]*")
 _SHORTCODE_CALL = re.compile(rb"\{\{[<%]-?\s*([\w.-]+(?:/[\w.-]+)*)((?:[^{}]|\{\{[^{}]*\}\})*?)-?[>%]\}\}")
 _ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`|(?<![=\w])([^\s"`=]+)(?=\s|$)')
 _INCLUDED = (".md", ".html", ".htm")  # a file a shortcode may read into the page (`include-html api.html`)
-_HIDDEN = PLACEHOLDER
 _ID_ARGUMENT = re.compile(r'(?<![\w-])id\s*=\s*(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))')
 _START = attrgetter("start")
 # A `#fragment` written right after the call is part of the link (`[x]({{< ref "b" >}}#part)`).
@@ -106,12 +105,12 @@ def _unmasked(body: Body, data: bytes, hidden: str, body_start: int) -> None:
     call. A link's destination is found where the placeholder text holds it (its definition, for a
     reference link)."""
     for i, chunk in enumerate(body.html):
-        if _HIDDEN in chunk.html:
+        if PLACEHOLDER in chunk.html:
             body.html[i] = HtmlChunk(data[chunk.start : chunk.end].decode("utf-8", "replace"), chunk.start, chunk.end,
                                      chunk.inline)
     hidden_bytes = None
     for link in body.links:
-        if _HIDDEN not in link.url:
+        if PLACEHOLDER not in link.url:
             continue
         hidden_bytes = hidden_bytes or hidden.encode("utf-8")
         needle = link.url.encode("utf-8")
@@ -147,12 +146,12 @@ def _add_anchors(page: Page, body, anchor_style: str) -> None:
     # (start, the text its id is made from, kind) of each heading and term that gets a generated id
     named = [(start, id_text, "heading") for _, _, explicit_id, start, _, id_text in body.headings
              if not explicit_id and auto and id_text]  # a heading of raw HTML alone gets no id
-    called = [item for item in named if _HIDDEN in item[1]]
+    called = [item for item in named if PLACEHOLDER in item[1]]
     if called:
         # hugo makes such an id of the call's placeholder (`install-hahahugoshortcode3s1hbhb-now`)
         # or of what a `{{% %}}` call writes: only its start is known.
-        named = [item for item in named if _HIDDEN not in item[1]]
-        page.html_ids.extend(ID_PREFIX + start for start in (hugo_anchor(text.split(_HIDDEN, 1)[0], anchor_style)
+        named = [item for item in named if PLACEHOLDER not in item[1]]
+        page.html_ids.extend(ID_PREFIX + start for start in (hugo_anchor(text.split(PLACEHOLDER, 1)[0], anchor_style)
                                                               for _, text, _ in called) if start)
     if "dt" in flags and body.terms:
         named = sorted(named + [(start, id_text, "term") for start, _, id_text in body.terms if id_text])
