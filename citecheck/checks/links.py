@@ -87,9 +87,11 @@ class InternalLinkViaAlias(Check):
                       fix=fix, subject=link.url)
 
 
-# `#example:demo`, `#gist:https://…`: state a page's script reads from the address, not an
-# element's id (the ids hugo makes never hold a colon); judged only where the page has that id.
-_ROUTE = re.compile(r"[A-Za-z][\w-]*:")
+# `#example:demo`, `#gist:https://…`, `#operation/addPet` (Redoc), `#/pets` (Swagger UI), `#!/home`:
+# state or a route a page's script reads from the address, not an element's id. The ids hugo makes
+# from headings never hold a colon or a slash (`## a/b` is `#ab`, `{#a/b}` is no id). A slash after
+# a hyphenated start is a heading's text mistyped as its id (`#changing-pv/pvc-classes`): judged.
+_ROUTE = re.compile(r"[A-Za-z][\w-]*:|!?/|[A-Za-z]\w*/")
 _TEXT_FRAGMENT = ":~:"
 
 
