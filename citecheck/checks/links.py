@@ -101,7 +101,8 @@ class InternalAnchorMissing(Check):
     def check(self, page: Page, ctx: Context) -> Iterator[Hit]:
         for link, result in internal_links(page, ctx):
             fragment = result.fragment
-            if not fragment or result.page is None or result.kind not in ("page", "alias"):
+            if not fragment or result.page is None or result.kind not in ("page", "alias") \
+                    or link.form == "shortcode-text":  # a URL written as text: no reader follows it
                 continue
             if _TEXT_FRAGMENT in fragment or result.page.ids_unknown or fragment == "top" or _ROUTE.match(fragment):
                 continue

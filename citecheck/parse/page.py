@@ -24,7 +24,7 @@ from citecheck.parse.shortcodes import (
     masked,
 )
 
-PARSER_VERSION = "12"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "13"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
@@ -35,6 +35,7 @@ _INCLUDED = (".md", ".html", ".htm")  # a file a shortcode may read into the pag
 _ID_ARGUMENT = re.compile(r'(?<![\w-])id\s*=\s*(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))')
 _START = attrgetter("start")
 # A `#fragment` written right after the call is part of the link (`[x]({{< ref "b" >}}#part)`).
+_REF_DEFINITION = re.compile(rb" {0,3}\[[^\]]+\]:[ \t]*")  # a reference definition's line up to its destination
 _REF_SHORTCODE = re.compile(rb"\{\{[<%]\s*(?:rel)?ref\s[^{}]*?[>%]\}\}(?:#[^\s()\[\]\"'<>]*)?")
 
 
@@ -183,16 +184,23 @@ def _add_shortcode_calls(page: Page, body: bytes) -> None:
 
 def _add_ref_shortcodes(page: Page, body: bytes, body_start: int) -> None:
     """`{{< ref "path" >}}` and `relref`: a link to a page by its content path. A Markdown link
-    whose destination is the call (`[x]({{< ref "b.md" >}})`) is that link, judged once, as the call."""
+    whose destination is the call (`[x]({{< ref "b.md" >}})`) is that link, judged once, as the call.
+    A call in no link (in a comment, in code, in prose) writes its URL as text: hugo still stops the
+    build when it finds no page, but no reader follows its fragment (form "shortcode-text")."""
     if b"ref" not in body:
         return
-    calls = set()
-    for match in _REF_SHORTCODE.finditer(body):
-        start, end = body_start + match.start(), body_start + match.end()
-        page.links.append(Link(match.group(0).decode("utf-8", "replace"), start, end, start, end, "shortcode"))
-        calls.add((start, end))
-    if calls:
-        page.links = [link for link in page.links if link.form == "shortcode" or (link.url_start, link.url_end) not in calls]
+    calls = [Link(match.group(0).decode("utf-8", "replace"), start, end, start, end, "shortcode")
+             for match in _REF_SHORTCODE.finditer(body)
+             for start, end in [(body_start + match.start(), body_start + match.end())]]
+    if not calls:
+        return
+    spans = sorted((link.start - body_start, link.end - body_start) for link in page.links)
+    for call in _outside(calls, spans, body_start):
+        at = call.start - body_start
+        if not _REF_DEFINITION.fullmatch(body, body.rfind(b"\n", 0, at) + 1, at):  # `[x]: {{< ref "b" >}}`
+            call.form = "shortcode-text"
+    ranges = {(call.start, call.end) for call in calls}
+    page.links = [link for link in page.links if (link.url_start, link.url_end) not in ranges] + calls
 
 
 def _add_bare_urls(page: Page, shortcodes: list[tuple[int, int]], body_start: int, typographer: bool) -> None:

@@ -74,3 +74,37 @@ def test_a_refs_path_is_read_as_a_url(tmp_path):
     })
     built, said = link_verdicts(root, "content/Transformers/label.md")
     assert built == said == {f"L{n}": "ok" for n in range(1, 5)}
+
+
+def test_a_ref_call_in_no_link_writes_text_whose_fragment_nobody_follows(tmp_path):
+    """A call in a comment, in code or in prose writes the URL as text: hugo makes no link of it,
+    so its fragment is not judged; the links beside it (an inline link, one through a reference
+    definition, an <a> tag) are. A call finding no page still stops the build, comment or not (where
+raw HTML is published: hugo runs no call in raw HTML it leaves out)."""
+    body = "\n".join([
+        '<!-- TODO: [L1]({{< relref "c.md#gone" >}}) -->',
+        "",
+        '`{{< relref "c.md#gone" >}}` and see {{< relref "c.md#gone" >}} in prose.',
+        "",
+        "```",
+        '{{< relref "c.md#gone" >}}',
+        "```",
+        "",
+        '[L2]({{< relref "c.md#gone" >}}) [L3][def] <a href=\'{{< relref "c.md#gone" >}}\'>L4</a>',
+        "",
+        '[def]: {{< relref "c.md#gone" >}}',
+        "",
+    ])
+    unsafe = 'baseURL = "https://example.org/"\n[markup.goldmark.renderer]\nunsafe = true\n'
+    root = site(tmp_path, {**PAGES, "content/a.md": front("A") + body}, unsafe)
+    assert hugo(root).returncode == 0
+    html = (root / "public/a/index.html").read_text(encoding="utf-8")
+    assert re.findall(r"<a [^>]*>(L\d)</a>", html) == ["L2", "L3", "L4"]  # L1 stays in a comment
+    assert html.count("/c/#gone") == 7  # every call wrote its URL
+    said = [(f["code"], f["line"]) for f in lint(root) if f["path"] == "content/a.md"]
+    assert said == [("LNK003", 12), ("LNK003", 12), ("LNK003", 12), ("LNK003", 14)], said
+
+    gone = site(tmp_path / "gone", {**PAGES, "content/a.md": front("A") + '<!-- {{< relref "nowhere.md" >}} -->\n'},
+                unsafe)
+    assert hugo(gone).returncode != 0
+    assert [(f["code"], f["line"]) for f in lint(gone) if f["path"] == "content/a.md"] == [("LNK001", 4)]
