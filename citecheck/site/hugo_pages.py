@@ -80,11 +80,11 @@ def describe(rel: str, logical: str, mount_lang: str, hugo: Hugo, leaf_dirs: set
     if dot and _is_language(suffix, hugo):
         stem, lang = base, suffix.lower()
     bundle = bundle_of(folder, leaf_dirs)
-    if stem == "_index":
+    if stem == "_index" and bundle in ("", folder):
         kind, key = ("home" if folder == "/" else "section"), folder
     elif stem == "index" and folder in leaf_dirs:
         kind, key = "page", folder
-    elif bundle:
+    elif bundle:  # any file below a leaf bundle, an `index.md` or `_index.md` in a folder of it too
         kind, key = "resource", posixpath.join(folder, stem)
     else:
         kind, key = "page", posixpath.join(folder, stem)

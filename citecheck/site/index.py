@@ -125,15 +125,18 @@ class SiteIndex:
         indexes = [logical for _, logical, _, _ in placed if "index." in logical]
         leaf_dirs = {posixpath.dirname(logical) for logical in indexes
                      if _LEAF_INDEX.fullmatch(posixpath.basename(logical))}
-        index._branch_dirs = {posixpath.dirname(logical) for logical in indexes
-                              if _BRANCH_INDEX.fullmatch(posixpath.basename(logical))}
+        # Below a leaf bundle every file is one of its resources, `index.md` and `_index.md` too.
+        leaf_dirs = {d for d in leaf_dirs if not hugo_pages.bundle_of(posixpath.dirname(d), leaf_dirs)}
+        index._branch_dirs = {folder for logical in indexes if _BRANCH_INDEX.fullmatch(posixpath.basename(logical))
+                              and not hugo_pages.bundle_of(folder := posixpath.dirname(logical), leaf_dirs)}
         urlized: dict[tuple[str, str], dict] = {}  # (taxonomy, language) -> term -> (key, URL) of its list
         bundles: dict[str, list] = {}
         calls: dict[str, list] = {}
         cascades = Cascades(hugo.environment)
         for rel, logical, lang, _ in placed:  # what sections hand down, before the pages below them
-            if posixpath.basename(logical).startswith("_index."):
-                cascades.add(hugo_pages.describe(rel, logical, lang, hugo, leaf_dirs), pages[rel].front_matter or {})
+            if posixpath.basename(logical).startswith("_index.") and \
+                    (info := hugo_pages.describe(rel, logical, lang, hugo, leaf_dirs)).kind != "resource":
+                cascades.add(info, pages[rel].front_matter or {})
         taken: set[tuple[str, str]] = set()
         for rel, logical, lang, own in placed:
             page = pages[rel]
