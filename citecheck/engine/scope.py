@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -103,10 +104,17 @@ def site_listed(config: Config, listed: list) -> list:
     apart, or with `files` filters, make the listing cover more than they take)."""
     if not config.hugo.found:
         return [item for item in listed if item[0].endswith(discover.CONTENT_SUFFIXES)]
+    if config.hugo.ignore_files:
+        listed = [item for item in listed if not _ignored(config, item[1])]
     roots = config.content_roots
     if len(roots) == 1 and roots[0][3] is None:
         return listed  # one plain folder: the listing is that folder
     return [item for item in listed if content_path(item[0], roots) is not None]
+
+
+def _ignored(config: Config, path) -> bool:
+    """Whether hugo never reads this file: an `ignoreFiles` pattern is found in its absolute path."""
+    return any(pattern.search(os.path.abspath(path)) for pattern in config.hugo.ignore_files)
 
 
 def _asked_about(note: str, paths: list[Path], root: Path) -> bool:
@@ -174,7 +182,9 @@ def _targets(options, config: Config, rels: dict[str, Path]) -> tuple[dict[str, 
             if config.hugo.found and rel not in rels:
                 # A README, an archetype, a file of another site: Hugo publishes no page of it, and
                 # its links are read on GitHub or elsewhere, not on this site.
-                warnings.append(f"{path}: not a content page of the site at {root}: not checked")
+                why = "the site's ignoreFiles leave it out" if _ignored(config, resolved) else \
+                    f"not a content page of the site at {root}"
+                warnings.append(f"{path}: {why}: not checked")
                 continue
             chosen[rel] = resolved
         else:

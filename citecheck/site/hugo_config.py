@@ -80,6 +80,7 @@ class Hugo:
     embedded_link_hook: bool = False  # Hugo's embedded link render hook rewrites Markdown links
     link_hook: LinkHook | None = None  # the site's (or its theme's) own link render hook, as its template reads
     disable_aliases: bool = False
+    ignore_files: tuple[re.Pattern, ...] = ()  # `ignoreFiles`: content files hugo never reads
     raw_html: bool = True  # raw HTML in Markdown is published (`markup.goldmark.renderer.unsafe`; off in Hugo's defaults)
     # shortcodes whose ids cannot be told (`NAME`), and each id one writes as it stands (`NAME#ID`)
     id_shortcodes: frozenset[str] = frozenset()
@@ -204,6 +205,19 @@ def _table(data: Any, *keys: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _ignore_patterns(value: Any) -> tuple[re.Pattern, ...]:
+    """`ignoreFiles`: regular expressions hugo searches in each content file's absolute path
+    (case-sensitive, as Go's are); one that Python's `re` cannot read is left out."""
+    patterns = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(str(pattern)))
+        except re.error:
+            continue
+    return tuple(compiled)
+
+
 def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     hugo.base_url = str(data.get("baseurl", "/") or "/")
     hugo.content_dir = str(data.get("contentdir", "content"))
@@ -216,6 +230,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
         hugo.ugly_urls = bool(ugly)
     hugo.disable_path_to_lower = bool(data.get("disablepathtolower", False))
     hugo.disable_aliases = bool(data.get("disablealiases", False))
+    hugo.ignore_files = _ignore_patterns(data.get("ignorefiles"))
     for flag in ("drafts", "future", "expired"):
         setattr(hugo, "build_" + flag, bool(data.get("build" + flag, False)))
     _permalinks(hugo, _table(data, "permalinks"))
