@@ -7,6 +7,7 @@ import os
 import posixpath
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,8 +134,44 @@ def load_hugo(root: Path, environment: str | None = None) -> Hugo:
             hugo.source = hugo.source or folder
     hugo.found = hugo.source is not None
     hugo.environment = env
-    _apply(hugo, data, root)
+    _apply(hugo, environment_overrides(data, os.environ), root)
     return hugo
+
+
+def environment_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    """The configuration as hugo reads it with the environment's `HUGO…` variables: the character
+    after `HUGO` separates the parts of the key (`HUGO_MARKUP_GOLDMARK_RENDERER_UNSAFE=true`,
+    `HUGOxPARAMSxFOO=bar`). A value takes the type of the one it replaces (one that cannot is
+    ignored, as hugo ignores it); a new `true` or `false` is a boolean, as hugo decodes it later."""
+    for name, value in sorted(environ.items()):
+        if not name.startswith("HUGO") or len(name) < 6:
+            continue
+        path = [part.lower() for part in name[5:].split(name[4])]
+        if not all(path):
+            continue
+        owner = _table(data, *path[:-1])
+        typed = _typed(value, owner.get(path[-1]), path)
+        if typed is not None:
+            for key in reversed(path):
+                typed = {key: typed}
+            data = merge(data, typed)
+    return data
+
+
+def _typed(value: str, existing: Any, path: list[str]) -> Any:
+    if isinstance(existing, bool) or (existing is None and value.lower() in ("true", "false")):
+        return _BOOLEANS.get(value.lower())
+    if isinstance(existing, int):
+        return int(value) if re.fullmatch(r"[-+]?\d+", value) else None
+    if isinstance(existing, (list, dict)):
+        return None  # hugo reads these from the variable as data: not followed here
+    if existing is None and path in (["disablekinds"], ["disablelanguages"]):
+        return value.split(",") if "," in value else value.split()
+    return value
+
+
+# strconv.ParseBool's words
+_BOOLEANS = {"1": True, "t": True, "true": True, "0": False, "f": False, "false": False}
 
 
 def read_dir(folder: Path) -> dict[str, Any]:
