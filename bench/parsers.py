@@ -33,7 +33,7 @@ import pyromark
 from lxml import html as lxml_html
 
 from citecheck.parse.frontmatter import split
-from citecheck.parse.markdown import _OPTIONS, walk
+from citecheck.parse.markdown import walk
 
 # --- the three extractors: body text -> links [(dest)], headings [(level, text)], html spans, texts
 

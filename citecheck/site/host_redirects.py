@@ -1,6 +1,7 @@
 """Redirects the host serves besides Hugo's alias pages: Netlify's `_redirects` (copied from a static
 folder, or the rules a site's template for it writes as they stand) and `[[redirects]]` of
-`netlify.toml`, and `aliases` that a site with `disableAliases` writes into its own `_redirects`."""
+`netlify.toml`, Apache's `.htaccess` (site/htaccess.py), and `aliases` that a site with
+`disableAliases` writes into its own `_redirects`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+from citecheck.site.htaccess import htaccess_rules
 
 _ACTION = re.compile(r"\{\{.*?\}\}")
 # A `printf` with a literal format, and the verbs in it (`%s`, `%-29s`).
@@ -37,6 +40,10 @@ def host_redirects(root: Path, static_sources: list[str], mount_targets: list[st
                 fields = _ACTION.sub(_shape, _SILENT.sub("", line)).split("#", 1)[0].split()
                 if len(fields) >= 2:
                     rules.append((fields[0], fields[1], fields[2] if len(fields) > 2 else "301"))
+    for source, target in zip(static_sources, mount_targets):
+        htaccess = root / source / ".htaccess"
+        if not target.strip("/") and htaccess.is_file():
+            rules.extend(htaccess_rules(htaccess.read_text(encoding="utf-8", errors="replace")))
     netlify = root / "netlify.toml"
     if netlify.is_file():
         try:
@@ -56,7 +63,9 @@ def host_redirects(root: Path, static_sources: list[str], mount_targets: list[st
                 destination = destination[len(own):] or "/"
         # Rules with placeholders (`/shop/:id`) or a closing splat (`/blog/*`) are kept as patterns,
         # whose paths are served without judging where they lead.
-        if source.startswith("/") and status[:1] in ("2", "3"):
+        if source.startswith(_REGEX) and status[:1] in ("2", "3"):
+            out.setdefault(source, (destination, status.startswith("3")))
+        elif source.startswith("/") and status[:1] in ("2", "3"):
             out.setdefault(unquote(source).rstrip("/") or "/", (destination, status.startswith("3")))
     return out
 
@@ -121,14 +130,18 @@ def _redirects_formats(output_formats: dict[str, Any]) -> list[str]:
 
 
 def is_pattern(rule: str) -> bool:
-    return "*" in rule or ":" in rule or _FILLED in rule
+    return rule.startswith(_REGEX) or "*" in rule or ":" in rule or _FILLED in rule
 
 
 def pattern_matches(rule: str, path: str) -> bool:
     """Netlify's matching of a pattern rule: `:name` is one path segment, `*` the rest of the path;
-    what a template fills in (`{{}}`) is taken to stay within its segment."""
+    what a template fills in (`{{}}`) is taken to stay within its segment. Apache's are regular
+    expressions (site/htaccess.py)."""
+    if rule.startswith(_REGEX):
+        return re.search(rule[3:], path if rule.startswith("re:") else path[1:]) is not None
     regex = re.sub(r"\\\*", ".*", re.sub(r":\w+", "[^/]+", re.escape(rule)))
     return re.fullmatch(regex.replace(re.escape(_FILLED), "[^/]*") + "/?", path) is not None
 
 
 _FILLED = "{{}}"
+_REGEX = ("re:", "rw:")  # a regular expression of the path, with or without its first slash
