@@ -7,7 +7,7 @@ destination as written (`{{ if hasPrefix .Destination "http" }} target="_blank"{
 same through a variable, `$isExternal := hasPrefix …`, wherever the variable decides); a
 `GetPage` call means destinations are looked up as content paths, as Hugo's embedded hook does;
 writing the destination itself into `href` means the rest pass through unchanged, after the string
-functions the template applies to it on the way (`$dest = replaceRE `\.md$` "" $dest`). A template
+functions the template applies to it on the way (`$dest = replaceRE `\\.md$` "" $dest`). A template
 that does neither, or writes what a partial made of the destination, cannot be read safely.
 """
 
