@@ -70,7 +70,7 @@ class DuplicateAlias(Check):
         url = own.url
         others = [rel for rel in site.pages_at(site.url_key(page.rel)) if rel != page.rel]
         if others:
-            yield Hit(0, 0, {"alias": url, "other": others[0]}, subject=url)
+            yield Hit(0, 0, {"what": "URL", "alias": url, "other": others[0]}, subject=url)
         aliases = (page.front_matter or {}).get("aliases")
         if not isinstance(aliases, list):
             return
@@ -81,7 +81,7 @@ class DuplicateAlias(Check):
                          None)
             if other is not None:
                 start, end = fm_value_span(page, ctx.source, "aliases", alias)
-                yield Hit(start, end, {"alias": alias, "other": other}, subject=alias)
+                yield Hit(start, end, {"what": "Alias", "alias": alias, "other": other}, subject=alias)
 
 
 class DuplicatePageId(Check):

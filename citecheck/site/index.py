@@ -449,9 +449,15 @@ class SiteIndex:
         return url
 
     def anchors(self, page: PageRef) -> frozenset[str]:
-        """Its ids: its own, those of what it includes, and those its templates write as they stand."""
+        """Its ids: its own, those of what it includes, and those its templates write as they stand.
+        Where several pages claim its URL (FM004), hugo publishes one of them, and which one varies
+        from build to build (a bundle `kube/index.md` beside `kube.md`): the ids of any of them."""
+        anchors = page.anchors
+        claimants = self.pages_at(path_key(page.url))
+        if len(claimants) > 1:
+            anchors = anchors.union(*(self.ref(rel).anchors for rel in claimants))
         written = self.config.hugo.layout_ids
-        return page.anchors | written if written else page.anchors
+        return anchors | written if written else anchors
 
     def resolve(self, url: str, source: Page, hooked: bool = True) -> Resolution:
         """What answers `url` written on `source`. The answer is shared, not to be changed: pages

@@ -18,14 +18,14 @@ _LABEL = re.compile(r"\[(L\d+)\]")
 _SAYS = {"LNK001": "broken", "LNK003": "fragment"}
 
 
-def findings(root: Path) -> list[dict]:
-    """citecheck's link and front matter findings on the whole site."""
-    done = run_cli("check", str(root), "--select", "LNK,FM", "--format", "json", "--no-cache")
+def findings(root: Path, codes: str = "LNK,FM") -> list[dict]:
+    """citecheck's link and front matter findings (`codes`) on the whole site."""
+    done = run_cli("check", str(root), "--select", codes, "--format", "json", "--no-cache")
     assert done.returncode in (0, 1), done.stderr
     return json.loads(done.stdout)
 
 
-def link_verdicts(root: Path, rel: str) -> tuple[dict[str, str], dict[str, str]]:
+def link_verdicts(root: Path, rel: str, codes: str = "LNK,FM") -> tuple[dict[str, str], dict[str, str]]:
     """(what a reader of hugo's build gets, what citecheck says) for each link `[Ln](…)` of the page
     `rel`: ok, broken or fragment. Every finding on the site must be about one of those links."""
     done = oracle.build(root)
@@ -36,7 +36,7 @@ def link_verdicts(root: Path, rel: str) -> tuple[dict[str, str], dict[str, str]]
              for label in _LABEL.findall(line)}
     said = dict.fromkeys(lines, "ok")
     by_line = {n: label for label, n in lines.items()}
-    for finding in findings(root):
+    for finding in findings(root, codes):
         assert finding["path"] == rel and finding["line"] in by_line, finding
         said[by_line[finding["line"]]] = _SAYS.get(finding["code"], finding["code"])
     return {label: built.get(label, "unrendered") for label in lines}, said

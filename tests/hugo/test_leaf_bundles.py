@@ -8,7 +8,7 @@ import pytest
 
 from tests.hugo import oracle
 from tests.hugo.test_hugo_rules import front, site
-from tests.hugo.test_languages_disabled import link_verdicts
+from tests.hugo.test_languages_disabled import findings, link_verdicts
 
 pytestmark = pytest.mark.skipif(oracle.hugo_binary() is None, reason="the hugo binary cannot run here")
 
@@ -34,3 +34,23 @@ def test_files_below_a_leaf_bundle_are_its_resources(tmp_path, permalinks):
                      "L8": "broken" if moved else "ok", "L9": "broken", "L10": "broken",
                      "L11": "ok" if moved else "broken", "L12": "ok" if moved else "broken", "L13": "broken"}
     assert said == built
+
+
+@pytest.mark.parametrize("index", ["index.md", "_index.md"])
+def test_a_bundle_beside_a_page_of_the_same_path_is_a_clash_whose_ids_are_either_pages(tmp_path, index):
+    """`kube/index.md` (or `kube/_index.md`) beside `kube.md`: hugo publishes one of them at /docs/kube/,
+    which one varying from build to build. FM004 names the clash on both; a `#fragment` there is
+    judged against the ids of either, so only one that neither has is reported."""
+    files = {
+        "content/docs/kube.md": front("Kube page") + "## Resource mapping\n",
+        f"content/docs/kube/{index}": front("Kube bundle") + "## Traffic\n",
+        "content/docs/a.md": front("A") + "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
+            ["/docs/kube/#traffic", "/docs/kube/#resource-mapping", "/docs/kube/#nowhere", "/docs/kube/"], 1)),
+    }
+    root = site(tmp_path, files)
+    built, said = link_verdicts(root, "content/docs/a.md", codes="LNK")
+    assert sorted([built["L1"], built["L2"]]) == ["fragment", "ok"] and built["L3"] == "fragment"
+    assert said == {"L1": "ok", "L2": "ok", "L3": "fragment", "L4": "ok"}
+    clashes = sorted((f["path"], f["message"]) for f in findings(root) if f["code"] == "FM004")
+    assert clashes == [("content/docs/kube.md", f"URL /docs/kube/ is also claimed by content/docs/kube/{index}"),
+                       (f"content/docs/kube/{index}", "URL /docs/kube/ is also claimed by content/docs/kube.md")]
