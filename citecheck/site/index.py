@@ -31,6 +31,7 @@ _REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+(?:"([^"]*)"|'([^']*)'|`([^`]*)`|
 # Markdown file or with no extension.
 _CONTENT_PATH = re.compile(r"(?![a-z][\w+.-]*:)[^#?\s]*?(?:\.md|\.html?|/[^./#?\s]*)", re.I)
 _LOOSE_ALIAS = re.compile(r"[+%\s]|^/\d+/?$")  # an old wiki title or page id
+_SLASHES = re.compile(r"/{2,}")
 _LEAF_INDEX = re.compile(r"index(\.[\w-]+)?\.(md|markdown|html?)")  # a leaf bundle's page
 _BRANCH_INDEX = re.compile(r"_index(\.[\w-]+)?\.(md|markdown|html?)")  # a section's or the home page's
 _EXTENSION = re.compile(r"\.(md|markdown|html?)$", re.I)  # what GetPage takes off a path
@@ -680,6 +681,8 @@ class SiteIndex:
         return result
 
     def _resolve_path(self, path: str, query: str, hops: int = 0) -> Resolution:
+        if "//" in path:  # `/docs/auth//`: web servers (and hugo's) answer it as `/docs/auth/`
+            path = _SLASHES.sub("/", path)
         tiki = tiki_page_id(path, query)
         if tiki is not None:
             rels = self.pages_with_id(tiki)

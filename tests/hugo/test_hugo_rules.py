@@ -526,3 +526,16 @@ def test_a_date_hugo_cannot_read_is_fm006_and_only_those(tmp_path, value):
     refused = "not a parsable date" in hugo(root).stderr
     done = run_cli("check", str(root), "--select", "FM006", "--format", "json", "--no-cache")
     assert bool(json.loads(done.stdout)) == refused
+
+
+def test_an_empty_path_segment_is_the_path_without_it(tmp_path):
+    """`/docs/auth//#workflow`: hugo's server redirects it to `/docs/auth/`, nginx and Apache serve
+    that page; only what the page itself lacks is reported."""
+    root = site(tmp_path, {
+        "content/docs/auth/_index.md": front("Auth") + "## Workflow\n",
+        "content/docs/ldap.md": front("Ldap") + "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
+            ["/docs/auth//#workflow", "../auth//", "/docs//auth/", "/docs/auth//#nope", "/docs/nope//"], 1)),
+    })
+    assert hugo(root).returncode == 0
+    assert 'id="workflow"' in (root / "public/docs/auth/index.html").read_text(encoding="utf-8")
+    assert [(f["code"], f["line"]) for f in lint(root)] == [("LNK003", 10), ("LNK001", 12)]
