@@ -13,13 +13,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from citecheck.site.htaccess import htaccess_rules
-
-_ACTION = re.compile(r"\{\{.*?\}\}")
-# A `printf` with a literal format, and the verbs in it (`%s`, `%-29s`).
-_PRINTF = re.compile(r'\bprintf\s+"([^"\\%]*(?:%[-+# 0-9.]*[a-zA-Z][^"\\%]*)*)"')
-_VERB = re.compile(r"%[-+# 0-9.]*[a-zA-Z]")
-# Actions that write nothing themselves: control flow, assignments, comments.
-_SILENT = re.compile(r"\{\{-?\s*(?:(?:range|with|if|else|end|define|block)\b|\$\w+\s*:?=|/\*).*?\}\}")
+from citecheck.site.redirect_template import FILLED, written_lines
 
 
 def host_redirects(root: Path, static_sources: list[str], mount_targets: list[str],
@@ -34,10 +28,9 @@ def host_redirects(root: Path, static_sources: list[str], mount_targets: list[st
              if not target.strip("/")]  # `_redirects` only counts at the top of the published folder
     for path in [*files, *templates]:
         if path.is_file():
-            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-                # What a template fills in stands as `{{}}`: in a source, any one segment's worth
-                # (`/{{ $name }}` in a `range` serves some `/x`, which ones is not known here).
-                fields = _ACTION.sub(_shape, _SILENT.sub("", line)).split("#", 1)[0].split()
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for line in written_lines(text) if path.name != "_redirects" else text.splitlines():
+                fields = line.split("#", 1)[0].split()
                 if len(fields) >= 2:
                     rules.append((fields[0], fields[1], fields[2] if len(fields) > 2 else "301"))
     for source, target in zip(static_sources, mount_targets):
@@ -79,13 +72,6 @@ def _own_origin(base_url: str) -> str:
 
 # A partial called by name: `{{ partial "x.html" . }}`, `partialCached`, a name in backquotes.
 PARTIAL_CALL = re.compile(r"""\bpartial(?:Cached)?\s+(?:"([^"]+)"|`([^`]+)`)""")
-
-
-def _shape(action: re.Match) -> str:
-    """What an action writes, as far as it shows: `{{}}` for the unknown, and the literal parts of a
-    `printf` format (`{{ $name | printf "/%-29s" }}` writes `/` and then something)."""
-    printf = _PRINTF.search(action.group(0))
-    return _VERB.sub(_FILLED, printf.group(1)) if printf else _FILLED
 
 
 def redirects_templates(layout_dirs: list[Path], output_formats: dict[str, Any]) -> list[Path]:
@@ -130,7 +116,7 @@ def _redirects_formats(output_formats: dict[str, Any]) -> list[str]:
 
 
 def is_pattern(rule: str) -> bool:
-    return rule.startswith(_REGEX) or "*" in rule or ":" in rule or _FILLED in rule
+    return rule.startswith(_REGEX) or "*" in rule or ":" in rule or FILLED in rule
 
 
 def pattern_matches(rule: str, path: str) -> bool:
@@ -140,8 +126,7 @@ def pattern_matches(rule: str, path: str) -> bool:
     if rule.startswith(_REGEX):
         return re.search(rule[3:], path if rule.startswith("re:") else path[1:]) is not None
     regex = re.sub(r"\\\*", ".*", re.sub(r":\w+", "[^/]+", re.escape(rule)))
-    return re.fullmatch(regex.replace(re.escape(_FILLED), "[^/]*") + "/?", path) is not None
+    return re.fullmatch(regex.replace(re.escape(FILLED), "[^/]*") + "/?", path) is not None
 
 
-_FILLED = "{{}}"
 _REGEX = ("re:", "rw:")  # a regular expression of the path, with or without its first slash

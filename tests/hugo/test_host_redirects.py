@@ -85,21 +85,23 @@ def test_a_link_only_page_of_a_site_writing_its_own_redirects_is_not_judged(tmp_
     assert sorted(found) == ["/docs/api/", "/docs/nowhere/"] and "build.render: link" in found["/docs/api/"]["message"]
 
 
-def templated_site(tmp_path, template: str, links: list[str], page: str):
-    """A site whose `_redirects` `template` writes, with `page` and a page linking `links`, built."""
+def templated_site(tmp_path, template: str, links: list[str], page: str, more: str = ""):
+    """A site whose `_redirects` `template` writes, with `page` and a page linking `links`, built
+    (`more`: configuration tables of its own)."""
     root = site(tmp_path, {
         page: front("A"),
         "content/posts/p.md": front("P") + "".join(f"[x]({url})\n\n" for url in links),
         "layouts/index.redir": template,
-    }, config=BASE + REDIRECTS_FORMAT)
+    }, config=BASE + REDIRECTS_FORMAT + more)
     assert oracle.build(root).returncode == 0
     return root
 
 
 def test_rules_a_site_writes_into_its_own_redirects_file_are_followed(tmp_path):
     """Rules of the site's `_redirects` template count as written: a link through an exact one is
-    LNK002, one a pattern serves is fine, one whose destination the template fills in is served
-    (where to is not judged); a rule to nowhere and a path no rule serves are LNK001."""
+    LNK002 (`/later`, through a variable holding a literal, too), one a pattern serves is fine, one
+    whose destination the template computes is served (where to is not judged); a rule to nowhere
+    and a path no rule serves are LNK001."""
     template = ('{{ $v := "1.0" }}\n/docs/current/*  /docs/{{ $v }}/:splat\n/old  /docs/1.0/a/\n'
                 '/later  /docs/{{ $v }}/a/  301\n/dead  /nowhere/\n# a comment\n'
                 '{{ range $p := .Site.Pages }}{{ range .Aliases }}{{ . }} {{ $p.RelPermalink }}\n{{ end }}{{ end }}')
@@ -107,17 +109,38 @@ def test_rules_a_site_writes_into_its_own_redirects_file_are_followed(tmp_path):
     root = templated_site(tmp_path, template, links, "content/docs/1.0/a.md")
     written = (root / "public/_redirects").read_text()
     assert "/docs/current/*  /docs/1.0/:splat" in written and "/later  /docs/1.0/a/  301" in written
-    assert codes(root) == [("LNK001", "/dead"), ("LNK001", "/unserved/"), ("LNK002", "/old")]
+    assert codes(root) == [("LNK001", "/dead"), ("LNK001", "/unserved/"), ("LNK002", "/later"), ("LNK002", "/old")]
 
 
 def test_rules_whose_source_a_template_fills_in_serve_paths_of_that_shape(tmp_path):
     """`/{{ . }}` in a `range` writes rules for some one-segment paths; which ones is not read, so
     a one-segment link is served (not judged) and a path of another shape is still broken."""
-    template = '{{ range slice "scalers" "faq" }}/{{ . }}  /docs/2.20/{{ . }}/  301!\n{{ end }}'
+    template = '{{ range site.Params.sections }}/{{ . }}  /docs/2.20/{{ . }}/  301!\n{{ end }}'
     links = ["/scalers", "/faq/", "/docs/gone/"]
-    root = templated_site(tmp_path, template, links, "content/docs/2.20/scalers/_index.md")
+    root = templated_site(tmp_path, template, links, "content/docs/2.20/scalers/_index.md",
+                          '[params]\nsections = ["scalers", "faq"]\n')
     assert "/scalers  /docs/2.20/scalers/  301!" in (root / "public/_redirects").read_text()
     assert codes(root) == [("LNK001", "/docs/gone/")]
+
+
+@pytest.mark.parametrize("template", [
+    '{{ range slice "scalers" "faq" }}/{{ . }}  /docs/2.20/{{ . }}/  301!\n{{ end }}',
+    '{{ $top := slice "scalers" "faq" -}}\n{{ range $name := $top -}}\n{{ $name | printf "/%-29s" }}  '
+    '/docs/2.20/{{ $name }}/  301!\n{{ $docp := printf "docs/%s/*" $name -}}\n'
+    '{{ $docp | printf "/%-29s" }}  /docs/2.20/{{ $name }}/:splat\n{{ end -}}',
+])
+def test_a_range_over_a_literal_slice_writes_a_rule_for_each_value(tmp_path, template):
+    """`range $name := slice "scalers" "faq"` (through a variable, with `printf` of variables, as
+    keda.sh writes its versioned docs' rules): each rule as hugo writes it, so `/scalers` works
+    through a redirect (LNK002) and `/faq/` leads nowhere; `/docs/scalers/x/` a splat serves."""
+    links = ["/scalers", "/faq/", "/docs/gone/", "/docs/scalers/x/"]
+    root = templated_site(tmp_path, template, links, "content/docs/2.20/scalers/_index.md")
+    written = " ".join((root / "public/_redirects").read_text().split())
+    assert "/scalers /docs/2.20/scalers/ 301!" in written and "/faq /docs/2.20/faq/ 301!" in written
+    expected = [("LNK001", "/docs/gone/"), ("LNK001", "/faq/"), ("LNK002", "/scalers")]
+    if "docp" not in template:
+        expected.insert(1, ("LNK001", "/docs/scalers/x/"))
+    assert codes(root) == expected
 
 
 def test_rules_a_redirects_template_writes_through_a_partial_are_its_own(tmp_path):
