@@ -89,6 +89,9 @@ class Hugo:
     # shortcode of the same name replaces Hugo's
     builtin_refs: frozenset[str] = frozenset({"ref", "relref"})
     layout_ids: frozenset[str] = frozenset()  # ids that page templates write as they stand (`id="main"`)
+    # (section, "list" | "single" | "all", ids or None): a section's own templates that write ids
+    # made by actions; their pages' ids of that start (`ID_PREFIX` + start), or all of them, unknown
+    section_ids: tuple[tuple[str, str, frozenset[str] | None], ...] = ()
     # (folder under layouts/, file): a page template there renders that file's Markdown (`readFile`)
     layout_includes: tuple[tuple[str, str], ...] = ()
     environment: str = "production"  # the build's environment (config overlay, `cascade` targets)
@@ -301,6 +304,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     layouts = _layout_dirs(root, themes)
     hugo.link_hook = read_hook(_link_hooks(layouts))
     hugo.id_shortcodes, hugo.layout_ids, hugo.layout_includes = _template_ids(layouts)
+    hugo.section_ids = _section_ids(layouts)
     hugo.builtin_refs = _builtin_refs(layouts)
     formats = _table(data, "outputformats")
     hugo.aliases_redirected = writes_aliases(formats)
@@ -643,6 +647,34 @@ def _partial_contexts(text: str, keys: frozenset[str]) -> dict[str, frozenset[st
         found = frozenset(key for key, value in _DICT_PAIR.findall(pairs) if _names_id_argument(value, text, keys))
         contexts[name] = contexts.get(name, found) & found  # called twice: only what both calls give
     return contexts
+
+
+def _section_ids(layout_dirs: list[Path]) -> tuple[tuple[str, str, frozenset[str] | None], ...]:
+    """A section's templates (`layouts/adopters/list.html`) that write ids made by actions, from
+    data (`<h2 id={{ .project | urlize }}>`): the ids' literal start where they have one, else
+    None. A layout a page names (`glossary.html`) and folders of Hugo's own (`_default`, `_markup`,
+    partials) are not a section's."""
+    found: dict[tuple[str, str], frozenset[str] | None] = {}
+    for layouts in layout_dirs:
+        for template in layouts.glob("*/*.html"):
+            section, kind = template.parent.name, _SECTION_TEMPLATES.get(template.name.split(".", 1)[0])
+            if kind is None or section.startswith("_") or section in ("partials", "shortcodes") \
+                    or (section, kind) in found:
+                continue
+            try:
+                text = _COMMENTS.sub("", template.read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                continue
+            values = [value for value, _ in _id_values(text)] + _BARE_ID_ACTION.findall(text)
+            prefixes = {_id_prefix(value, text) for value in values if "{{" in value}
+            if prefixes:
+                found[(section, kind)] = None if "" in prefixes else frozenset(ID_PREFIX + p for p in prefixes)
+    return tuple((section, kind, ids) for (section, kind), ids in sorted(found.items(), key=lambda item: item[0]))
+
+
+_SECTION_TEMPLATES = {"list": "list", "section": "list", "terms": "list", "taxonomy": "list", "term": "list",
+                      "single": "single", "page": "single", "baseof": "all"}
+_BARE_ID_ACTION = re.compile(r"(?<![\w$.:-])id\s*=\s*(\{\{.*?\}\})")  # `id={{ .x | urlize }}`, no quotes
 
 
 def _id_prefix(value: str, text: str) -> str:

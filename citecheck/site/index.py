@@ -262,6 +262,7 @@ class SiteIndex:
             if None in found:  # a file that is no page: what it brings is unknown
                 found[:] = [other for other in found if other is not None]
                 refs[rel] = (*refs[rel][:2], True, *refs[rel][3:])
+        self._add_section_ids()
         for _ in range(3):  # an include of an include, a few levels deep
             for rel, found in includes.items():
                 row = refs[rel]
@@ -269,6 +270,23 @@ class SiteIndex:
                 unknown = row[2] or any(refs[other][2] for other in found)
                 refs[rel] = (row[0], sorted(anchors), unknown, *row[3:])
         self._refs.clear()
+
+    def _add_section_ids(self) -> None:
+        """Ids a section's own templates make from data: those of a literal start stand for every id
+        so made; where none can be told, the section's pages the template renders have ids unknown."""
+        sections = self.config.hugo.section_ids
+        if not sections:
+            return
+        refs = self.tables["refs"]
+        for rel, row in refs.items():
+            key, kind = row[4], row[6]
+            for section, renders, ids in sections:
+                top = "/" + section.lower()
+                if not (key == top or key.startswith(top + "/")) or \
+                        (renders == "list" and kind != "section") or (renders == "single" and kind != "page"):
+                    continue
+                row = (row[0], row[1], True, *row[3:]) if ids is None else (row[0], sorted(ids.union(row[1])), *row[2:])
+            refs[rel] = row
 
     def _layout_includes(self) -> dict[str, list[str | None]]:
         """rel -> the pages whose Markdown its page template renders into it (`readFile`; None for

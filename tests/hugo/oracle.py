@@ -13,7 +13,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from citecheck.site.hugo_exact import hugo_binary as find_hugo
 
 _ANCHOR = re.compile(r'<a href="([^"]*)"[^>]*>(L\d+)</a>')
-_ID = re.compile(r'(?<![\w-])id="([^"]*)"')
+_ID = re.compile(r"""(?<![\w-])id=(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")  # quoted, or not
 _REFRESH = re.compile(r'<meta http-equiv="?refresh"? content="0; url=([^"]+)"')
 
 
@@ -94,7 +94,7 @@ def verdict(public: Path, base: str, url: str) -> str:
     if redirect:  # an alias page: the reader lands on the page it names
         target = served_file(public, base, unquote(urlsplit(html.unescape(redirect.group(1))).path))
         text = target.read_text(encoding="utf-8", errors="replace") if target else ""
-    ids = {html.unescape(i) for i in _ID.findall(text)}
+    ids = {html.unescape("".join(groups)) for groups in _ID.findall(text)}
     return "ok" if unquote(parts.fragment) in ids else "fragment"
 
 

@@ -112,3 +112,30 @@ def test_a_shortcode_reading_an_html_file_brings_its_ids(tmp_path):
     built, said = link_verdicts(root, "content/a.md")
     assert built == {"L1": "ok", "L2": "ok", "L3": "fragment"}
     assert said == built
+
+
+def test_ids_a_sections_own_templates_make_from_data(tmp_path):
+    """`layouts/adopters/list.html` writes `<h2 id={{ .project | urlize }}>` for each entry of a data
+    file: the adopters page's ids cannot be told, so none of its fragments is judged; a section's
+    `single.html` writing `id="toggle-{{ … }}"` leaves only fragments of that start unjudged on
+    its pages. Other sections' pages, and a layout a page names, are judged as before."""
+    links = "".join(f"[L{n}]({url})\n\n" for n, url in enumerate(
+        ["/adopters/#flux-legacy", "/adopters/#own", "/docs/x/#own", "/docs/x/#toggle-nope", "/docs/x/#gone",
+         "/docs/#gone", "/other/#gone"], 1))
+    base = "<html><body>{{ .Content }}</body></html>"
+    root = site(tmp_path, {
+        "data/adopters/one.yaml": "project: Flux (legacy)\n",
+        "layouts/adopters/list.html": base.replace("</body>", '{{ range hugo.Data.adopters }}<h2 id={{ .project | '
+                                                             'urlize }}>{{ .project }}</h2>{{ end }}</body>'),
+        "layouts/docs/single.html": base.replace("<body>", '<body><input id="toggle-{{ .File.UniqueID }}">'),
+        "layouts/docs/glossary.html": base.replace("<body>", '<body><span id="{{ .Title | urlize }}"></span>'),
+        "content/adopters/_index.md": front("Adopters") + "## Own\n",
+        "content/docs/_index.md": front("Docs") + "## Own\n",
+        "content/docs/x.md": front("X") + "## Own\n",
+        "content/other.md": front("Other") + "## Own\n",
+        "content/a.md": front("A") + links,
+    })
+    built, said = link_verdicts(root, "content/a.md")
+    assert built == {"L1": "ok", "L2": "ok", "L3": "ok", "L4": "fragment", "L5": "fragment", "L6": "fragment",
+                     "L7": "fragment"}
+    assert said == {**built, "L4": "ok"}  # what a computed id's start covers is not judged
