@@ -631,7 +631,7 @@ class SiteIndex:
 
     def get_page(self, ref: str, own: PageRef, by_name: bool = False) -> str | None:
         """Hugo's GetPage from a page: relative to the page's folder, then from the content root,
-        then (for ref/relref, given a bare name) the one page of that name."""
+        then (for ref/relref, given a bare name without a leading slash) the one page of that name."""
         lang = own.lang
         if ref in ("", ".", "./"):
             return self._logical(lang, "/")
@@ -659,8 +659,8 @@ class SiteIndex:
             if found or ref.startswith("."):
                 return found
         found = self._logical(lang, posixpath.normpath("/" + path.lstrip("/")))
-        if found or not by_name or "/" in path.strip("/"):
-            return found
+        if found or not by_name or "/" in path.strip("/") or ref.startswith("/"):
+            return found  # `/faq` names the page at the content's root, never one of that name elsewhere
         named = self.tables["names"].get(f"{lang}:{path.strip('/')}") or []
         return named[0] if len(named) == 1 else None
 

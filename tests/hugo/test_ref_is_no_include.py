@@ -108,3 +108,15 @@ raw HTML is published: hugo runs no call in raw HTML it leaves out)."""
                 unsafe)
     assert hugo(gone).returncode != 0
     assert [(f["code"], f["line"]) for f in lint(gone) if f["path"] == "content/a.md"] == [("LNK001", 4)]
+
+
+@pytest.mark.parametrize("ref", ["/faq", "faq", "/a/faq", "faq.md", "/faq.md", "other", "/other", "b/other"])
+def test_a_ref_with_a_leading_slash_names_a_page_from_the_contents_root_only(tmp_path, ref):
+    """`relref "faq"` finds the one page of that name anywhere (hugo reads it by name); `relref
+    "/faq"` only the page at /faq of the content: hugo finds none here and stops the build."""
+    root = site(tmp_path, {
+        "content/a/faq.md": front("FAQ"), "content/b/other.md": front("Other"),
+        "content/a/mig.md": front("Mig") + f'[x]({{{{< relref "{ref}" >}}}})\n',
+    })
+    stopped = hugo(root).returncode != 0
+    assert [f["code"] for f in lint(root)] == (["LNK001"] if stopped else [])
