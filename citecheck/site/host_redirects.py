@@ -123,10 +123,31 @@ def pattern_matches(rule: str, path: str) -> bool:
     """Netlify's matching of a pattern rule: `:name` is one path segment, `*` the rest of the path;
     what a template fills in (`{{}}`) is taken to stay within its segment. Apache's are regular
     expressions (site/htaccess.py)."""
+    return _match(rule, path) is not None
+
+
+def redirected_to(rule: str, path: str, destination: str) -> str | None:
+    """Where a pattern rule sends `path`: the destination with what the path gave filled in
+    (Netlify's `:splat` and `:name`, Apache's `$1`); None where a template decides it."""
+    match = _match(rule, path)
+    if match is None or FILLED in destination:
+        return None
     if rule.startswith(_REGEX):
-        return re.search(rule[3:], path if rule.startswith("re:") else path[1:]) is not None
-    regex = re.sub(r"\\\*", ".*", re.sub(r":\w+", "[^/]+", re.escape(rule)))
-    return re.fullmatch(regex.replace(re.escape(FILLED), "[^/]*") + "/?", path) is not None
+        return re.sub(r"\$(\d)", lambda m: (match.group(int(m.group(1))) or "") if int(m.group(1)) <= (match.re.groups)
+                      else "", destination)
+    given = {name: value for name, value in match.groupdict().items() if value is not None}
+    sent = re.sub(r":(\w+)", lambda m: given.get(m.group(1), m.group(0)), destination)
+    return None if re.search(r"/:\w", sent) else sent  # a placeholder the path gave nothing for
+
+
+def _match(rule: str, path: str) -> re.Match | None:
+    if rule.startswith(_REGEX):
+        return re.search(rule[3:], path if rule.startswith("re:") else path[1:])
+    named = re.sub(r":(\w+)", r"(?P<\1>[^/]+)", re.escape(rule).replace(re.escape(FILLED), "[^/]*"))
+    try:
+        return re.fullmatch(named.replace(r"\*", "(?P<splat>.*)", 1).replace(r"\*", ".*") + "/?", path)
+    except re.error:  # a placeholder named twice: matched, nothing to fill in
+        return re.fullmatch(re.sub(r"\(\?P<\w+>", "(", named).replace(r"\*", ".*") + "/?", path)
 
 
 _REGEX = ("re:", "rw:")  # a regular expression of the path, with or without its first slash

@@ -72,8 +72,9 @@ def _redirect(directive: str, args: list[str]) -> list[tuple[str, str, str]]:
         return []
     # A path and what lies below it: `/old/page` goes to the destination with `/page` added. A
     # source ending in a slash takes only what is below it (`/old/` leaves `/old` alone).
-    below = ("re:^" + re.escape(source.rstrip("/")) + "/", destination, status)
-    return [below] if source.endswith("/") else [(source, destination, status), below]
+    if source.endswith("/"):
+        return [("re:^" + re.escape(source) + "(.*)", destination + "$1", status)]
+    return [(source, destination, status), ("re:^" + re.escape(source) + "(/.*)", destination + "$1", status)]
 
 
 def _rewrite(args: list[str]) -> list[tuple[str, str, str]]:
