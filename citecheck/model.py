@@ -19,7 +19,7 @@ class Link:
     end: int
     url_start: int | None  # byte range of the URL in the source, when it is written verbatim
     url_end: int | None
-    form: str  # "markdown" | "reference" | "autolink" | "bare" | "html" | "shortcode" | "shortcode-text"
+    form: str  # "markdown" | "reference" | "autolink" | "bare" | "html" | "shortcode" | "shortcode-text" | "figure"
     text: str = ""  # link text (Markdown) or the element's text, when known
     text_start: int | None = None
     text_end: int | None = None

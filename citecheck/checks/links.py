@@ -23,12 +23,16 @@ def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]
         resolved = []
         resolve = ctx.site.resolve
         answers: dict[tuple[str, bool], Resolution] = {}  # a page that links one address many times
+        figures = ctx.site.config.hugo.builtin_figure  # a site's own `figure` may write anything
         for link in page.links:
+            if link.form == "figure" and not figures:
+                continue
             # Render hooks see Markdown links only; raw HTML reaches the browser as written.
-            asked = (link.url, link.form in _HOOKED)
+            asked = (link.url, "figure" if link.form == "figure" and link.attr == "src" else link.form in _HOOKED)
             result = answers.get(asked)
             if result is None:
-                result = answers[asked] = resolve(link.url, page, asked[1])
+                result = answers[asked] = ctx.site.figure_source(link.url, page) if asked[1] == "figure" \
+                    else resolve(link.url, page, asked[1])
             if result.kind not in _NOT_INTERNAL:
                 resolved.append((link, result))
         ctx.memo["internal-links"] = resolved

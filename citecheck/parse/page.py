@@ -24,7 +24,7 @@ from citecheck.parse.shortcodes import (
     masked,
 )
 
-PARSER_VERSION = "13"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "14"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
@@ -32,6 +32,7 @@ _CODE = re.compile(r"[A-Z]+[0-9]*")
 _SHORTCODE_CALL = re.compile(rb"\{\{[<%]-?\s*([\w.-]+(?:/[\w.-]+)*)((?:[^{}]|\{\{[^{}]*\}\})*?)-?[>%]\}\}")
 _ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`|(?<![=\w])([^\s"`=]+)(?=\s|$)')
 _INCLUDED = (".md", ".html", ".htm")  # a file a shortcode may read into the page (`include-html api.html`)
+_FIGURE_ARGUMENT = re.compile(rb'(?<![\w-])(src|link)\s*=\s*"([^"]*)"')
 _ID_ARGUMENT = re.compile(r'(?<![\w-])id\s*=\s*(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))')
 _START = attrgetter("start")
 # A `#fragment` written right after the call is part of the link (`[x]({{< ref "b" >}}#part)`).
@@ -92,6 +93,8 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     if calls:
         _add_ref_shortcodes(page, body_bytes, body_start)
         _add_shortcode_calls(page, body_bytes)
+        if b"figure" in body_bytes:
+            _add_figures(page, body_bytes, body_start)
     del body_text, body_bytes
     page.links.sort(key=_START)
 
@@ -180,6 +183,20 @@ def _add_shortcode_calls(page: Page, body: bytes) -> None:
         if call not in seen:
             seen.add(call)
             page.shortcodes.append((call[0], list(call[1])))
+
+
+def _add_figures(page: Page, body: bytes, body_start: int) -> None:
+    """Hugo's `figure` shortcode writes an `<img>` of its `src` and an `<a>` of its `link`: links
+    of the page (form "figure"), judged where the site has not replaced the shortcode."""
+    for match in _SHORTCODE_CALL.finditer(body):
+        if match.group(1) != b"figure":
+            continue
+        for argument in _FIGURE_ARGUMENT.finditer(match.group(2)):
+            start, end = body_start + match.start(2) + argument.start(2), body_start + match.start(2) + argument.end(2)
+            name = argument.group(1).decode()
+            page.links.append(Link(argument.group(2).decode("utf-8", "replace"), body_start + match.start(),
+                                   body_start + match.end(), start, end, "figure", tag="img" if name == "src" else "a",
+                                   attr="src" if name == "src" else "href"))
 
 
 def _add_ref_shortcodes(page: Page, body: bytes, body_start: int) -> None:

@@ -88,6 +88,7 @@ class Hugo:
     # Hugo's own `ref` and `relref`, which write a page's URL and nothing of the page; a site's
     # shortcode of the same name replaces Hugo's
     builtin_refs: frozenset[str] = frozenset({"ref", "relref"})
+    builtin_figure: bool = True  # Hugo's own `figure` shortcode, which no template of the site replaces
     layout_ids: frozenset[str] = frozenset()  # ids that page templates write as they stand (`id="main"`)
     # (section, "list" | "single" | "all", ids or None): a section's own templates that write ids
     # made by actions; their pages' ids of that start (`ID_PREFIX` + start), or all of them, unknown
@@ -306,6 +307,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     hugo.id_shortcodes, hugo.layout_ids, hugo.layout_includes = _template_ids(layouts)
     hugo.section_ids = _section_ids(layouts)
     hugo.builtin_refs = _builtin_refs(layouts)
+    hugo.builtin_figure = "figure" not in _own_shortcodes(layouts)
     formats = _table(data, "outputformats")
     hugo.aliases_redirected = writes_aliases(formats)
     hugo.redirects = host_redirects(root, [m.source for m in hugo.static_mounts], [m.target for m in hugo.static_mounts],
@@ -513,9 +515,12 @@ def _link_hooks(layouts: list[Path]) -> list[Path]:
 def _builtin_refs(layout_dirs: list[Path]) -> frozenset[str]:
     """`ref` and `relref` where they are Hugo's: a site (or theme) template `shortcodes/ref.html`
     (or `_shortcodes/`, any variant such as `ref.en.html`) takes the name over."""
-    own = {template.name.split(".", 1)[0] for layouts in layout_dirs for folder in ("shortcodes", "_shortcodes")
-           for template in (layouts / folder).glob("*.html")}
-    return frozenset({"ref", "relref"} - own)
+    return frozenset({"ref", "relref"} - _own_shortcodes(layout_dirs))
+
+
+def _own_shortcodes(layout_dirs: list[Path]) -> set[str]:
+    return {template.name.split(".", 1)[0] for layouts in layout_dirs for folder in ("shortcodes", "_shortcodes")
+            for template in (layouts / folder).glob("*.html")}
 
 
 def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, str], ...]]:

@@ -617,14 +617,30 @@ class SiteIndex:
         rel = self.get_page(path if path == "./" else path.removeprefix("./"), own)
         if rel is not None:
             return self._page_or_hidden(self.ref(rel), path)
-        clean = path.removeprefix("./")
+        return self._resource(path.removeprefix("./"), own)
+
+    def _resource(self, path: str, own: PageRef) -> Resolution | None:
+        """A file of the page's bundle (`.Resources.Get`), else an asset (`resources.Get`), by its path."""
         if own.kind in ("section", "home") or (own.key and own.kind == "page" and self._is_bundle(own)):
-            hit = self.tables["bundle_files"].get(f"{own.key}|{clean.lower()}")
+            hit = self.tables["bundle_files"].get(f"{own.key}|{path.lower()}")
             if hit:
                 return Resolution("static", path=self.base_path + hit)
-        if self.tables["assets"].get(clean.lstrip("/")):
-            return Resolution("static", path=self.base_path + "/" + clean.lstrip("/"))
+        if self.tables["assets"].get(path.lstrip("/")):
+            return Resolution("static", path=self.base_path + "/" + path.lstrip("/"))
         return None
+
+    def figure_source(self, url: str, source: Page) -> Resolution:
+        """What Hugo's `figure` shortcode makes of its `src`: the page's resource or an asset of that
+        path, else the URL as written."""
+        own = self.ref(source.rel)
+        if own is None or own.rel.startswith("("):
+            return Resolution("skip")
+        parts = split_url(url.strip())
+        if parts is not None and not parts.scheme and not url.startswith("//") and parts.path:
+            found = self._resource(unquote(parts.path).removeprefix("./"), own)
+            if found is not None:
+                return found
+        return self.resolve(url, source, False)
 
     def _is_bundle(self, own: PageRef) -> bool:
         return re.search(r"/index(\.[\w-]+)?\.(md|markdown|html?)$", "/" + own.rel) is not None
