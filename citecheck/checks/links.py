@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from citecheck.checks.base import Check, Context, Hit
-from citecheck.extract.anchors import ID_PREFIX
+from citecheck.extract.anchors import ID_PREFIX, ID_SUFFIX
 from citecheck.model import Edit, Link, Page
 from citecheck.parse import html as htmlscan
 from citecheck.site.index import Resolution
@@ -43,7 +43,8 @@ def _made_by_a_template(fragment: str, anchors: frozenset[str]) -> bool:
     """Whether the fragment starts as ids a shortcode computes do (`tabs-` of `tabs-0-python`):
     those are not known one by one, so such a fragment is not judged."""
     lowered = fragment.lower()
-    return any(anchor[1:] and lowered.startswith(anchor[1:]) for anchor in anchors if anchor[:1] == ID_PREFIX)
+    return any(anchor[1:] and (lowered.startswith(anchor[1:]) if anchor[:1] == ID_PREFIX else lowered.endswith(anchor[1:]))
+               for anchor in anchors if anchor[:1] in (ID_PREFIX, ID_SUFFIX))
 
 
 def replace_url(link: Link, url: str) -> list[Edit]:

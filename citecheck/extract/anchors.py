@@ -9,6 +9,10 @@ import unicodedata
 # ids with a literal start (`id="{{ $guid }}-content"`, `$guid := printf "tabs-%d" .Ordinal`), a
 # heading's id up to a shortcode call in its text (hugo's id holds the call's placeholder).
 ID_PREFIX = "\x00"
+# One standing for every id that ends with the text after it: a heading's id after a shortcode
+# call in its text (what a `{{% %}}` call writes comes first: `{{% icon %}} Upgrading` gives
+# `upgrading`, `{{% word %}} world` gives `hello-world`).
+ID_SUFFIX = "\x02"
 
 
 _DROP_ASCII = re.compile(r"[^A-Za-z0-9_ -]+")

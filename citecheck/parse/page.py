@@ -8,7 +8,7 @@ from itertools import accumulate
 from operator import attrgetter
 
 from citecheck.discover import HTML_SUFFIXES
-from citecheck.extract.anchors import ID_PREFIX, hugo_anchor, unique_anchors
+from citecheck.extract.anchors import ID_PREFIX, ID_SUFFIX, hugo_anchor, unique_anchors
 from citecheck.extract.bare_urls import find_bare_urls
 from citecheck.extract.citations import extract_citations
 from citecheck.extract.spans import RunSpans
@@ -24,7 +24,7 @@ from citecheck.parse.shortcodes import (
     masked,
 )
 
-PARSER_VERSION = "14"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "15"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")
@@ -32,6 +32,7 @@ _CODE = re.compile(r"[A-Z]+[0-9]*")
 _SHORTCODE_CALL = re.compile(rb"\{\{[<%]-?\s*([\w.-]+(?:/[\w.-]+)*)((?:[^{}]|\{\{[^{}]*\}\})*?)-?[>%]\}\}")
 _ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`|(?<![=\w])([^\s"`=]+)(?=\s|$)')
 _INCLUDED = (".md", ".html", ".htm")  # a file a shortcode may read into the page (`include-html api.html`)
+_PLACED = re.compile(re.escape(PLACEHOLDER) + r"H*%\}\}")  # a call's placeholder, whole
 _FIGURE_ARGUMENT = re.compile(rb'(?<![\w-])(src|link)\s*=\s*"([^"]*)"')
 _ID_ARGUMENT = re.compile(r'(?<![\w-])id\s*=\s*(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))')
 _START = attrgetter("start")
@@ -155,8 +156,10 @@ def _add_anchors(page: Page, body, anchor_style: str) -> None:
         # hugo makes such an id of the call's placeholder (`install-hahahugoshortcode3s1hbhb-now`)
         # or of what a `{{% %}}` call writes: only its start is known.
         named = [item for item in named if PLACEHOLDER not in item[1]]
-        page.html_ids.extend(ID_PREFIX + start for start in (hugo_anchor(text.split(PLACEHOLDER, 1)[0], anchor_style)
-                                                              for _, text, _ in called) if start)
+        for _, text, _ in called:
+            start, end = hugo_anchor(text.split(PLACEHOLDER, 1)[0], anchor_style), \
+                hugo_anchor(_PLACED.split(text)[-1], anchor_style)
+            page.html_ids.extend([ID_PREFIX + start] * bool(start) + [ID_SUFFIX + end] * bool(end))
     if "dt" in flags and body.terms:
         named = sorted(named + [(start, id_text, "term") for start, _, id_text in body.terms if id_text])
     made = unique_anchors([text for _, text, _ in named], anchor_style, explicit, [kind for _, _, kind in named])

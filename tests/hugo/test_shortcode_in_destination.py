@@ -49,3 +49,20 @@ def test_reference_definitions_after_one_holding_a_call_are_links(tmp_path, call
     built, said = link_verdicts(root, "content/docs/page.md")
     assert built == {"L1": "external", "L2": "ok", "L3": "broken", "L4": "ok", "L5": "fragment", "L6": "fragment"}
     assert said == {**built, "L1": "ok", "L5": "ok"}  # L5: starts as the heading's id does
+
+
+def test_a_heading_opening_with_a_call_gives_an_id_ending_as_its_text_does(tmp_path):
+    """`### {{% icon robot %}} Upgrading with AI?`: what the call writes comes first in the id (an
+    icon's tags nothing, `Hello` its word), so the id ends as the rest of the heading's does;
+    fragments ending so go unjudged, any other is judged."""
+    page = (front("Page") + "".join(f"[L{n}](#{fragment})\n\n" for n, fragment in enumerate(
+        ["upgrading-with-ai", "hello-world", "angle-form", "nothing", "world-tour"], 1))
+        + "### {{% icon robot %}} Upgrading with AI?\n\n### {{% word %}} world\n\n### {{< icon robot >}} Angle form\n")
+    root = site(tmp_path, {
+        "layouts/_shortcodes/icon.html": '<i class="fa-solid fa-{{ .Get 0 }}"></i>',
+        "layouts/_shortcodes/word.html": "Hello",
+        "content/page.md": page,
+    }, 'baseURL = "https://example.org/"\n[markup.goldmark.renderer]\nunsafe = true\n')
+    built, said = link_verdicts(root, "content/page.md")
+    assert built == {"L1": "ok", "L2": "ok", "L3": "fragment", "L4": "fragment", "L5": "fragment"}
+    assert said == {**built, "L3": "ok"}  # L3: hugo's id holds the call's placeholder, ending as the text does
