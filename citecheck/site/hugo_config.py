@@ -81,6 +81,9 @@ class Hugo:
     embedded_link_hook: bool = False  # Hugo's embedded link render hook rewrites Markdown links
     link_hook: LinkHook | None = None  # the site's (or its theme's) own link render hook, as its template reads
     disable_aliases: bool = False
+    # kind ("home", "section") -> files its output formats write besides its HTML: (folder the
+    # format's `path` puts them in, file name), `llms.txt` or ("_print", "index.html")
+    output_files: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     ignore_files: tuple[re.Pattern, ...] = ()  # `ignoreFiles`: content files hugo never reads
     raw_html: bool = True  # raw HTML in Markdown is published (`markup.goldmark.renderer.unsafe`; off in Hugo's defaults)
     # shortcodes whose ids cannot be told (`NAME`), and each id one writes as it stands (`NAME#ID`)
@@ -246,6 +249,46 @@ def _table(data: Any, *keys: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _output_files(data: dict[str, Any], formats: dict[str, Any]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """What the home page's and sections' output formats write besides their HTML (`outputs`,
+    Hugo's formats or the site's `outputFormats` with their `baseName`, `path` and media type's
+    suffix), and `robots.txt` where `enableRobotsTXT` asks for it."""
+    suffixes = dict(_MEDIA_SUFFIXES)
+    for name, media in _table(data, "mediatypes").items():
+        found = media.get("suffixes") if isinstance(media, dict) else None
+        if isinstance(found, list) and found:
+            suffixes[str(name).lower()] = str(found[0])
+    outputs, files = _table(data, "outputs"), {}
+    for kind in ("home", "section"):
+        names = outputs.get(kind)
+        written = []
+        for name in names if isinstance(names, list) else []:
+            name = str(name).lower()
+            own = formats.get(name) if isinstance(formats.get(name), dict) else {}
+            base, media, folder = _OUTPUT_FORMATS.get(name, ("index", "", ""))
+            base = str(own.get("basename", base))
+            media = str(own.get("mediatype", media)).lower()
+            folder = str(own.get("path", folder)).strip("/")
+            suffix = suffixes.get(media)
+            if suffix and name != "html":
+                written.append((folder, f"{base}.{suffix}"))
+        files[kind] = tuple(written)
+    if data.get("enablerobotstxt") is True:
+        files["home"] = (*files.get("home", ()), ("", "robots.txt"))
+    return files
+
+
+# Hugo's output formats: (baseName, media type, path)
+_OUTPUT_FORMATS = {"html": ("index", "text/html", ""), "rss": ("index", "application/rss+xml", ""),
+                   "json": ("index", "application/json", ""), "calendar": ("index", "text/calendar", ""),
+                   "csv": ("index", "text/csv", ""), "amp": ("index", "text/html", "amp"),
+                   "markdown": ("index", "text/markdown", ""), "robots": ("robots", "text/plain", ""),
+                   "sitemap": ("sitemap", "application/xml", "")}
+_MEDIA_SUFFIXES = {"text/html": "html", "application/rss+xml": "xml", "application/xml": "xml", "text/xml": "xml",
+                   "application/json": "json", "text/calendar": "ics", "text/csv": "csv", "text/plain": "txt",
+                   "text/markdown": "md", "application/manifest+json": "webmanifest"}
+
+
 def _ignore_patterns(value: Any) -> tuple[re.Pattern, ...]:
     """`ignoreFiles`: regular expressions hugo searches in each content file's absolute path
     (case-sensitive, as Go's are); one that Python's `re` cannot read is left out."""
@@ -309,6 +352,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     hugo.builtin_refs = _builtin_refs(layouts)
     hugo.builtin_figure = "figure" not in _own_shortcodes(layouts)
     formats = _table(data, "outputformats")
+    hugo.output_files = _output_files(data, formats)
     hugo.aliases_redirected = writes_aliases(formats)
     hugo.redirects = host_redirects(root, [m.source for m in hugo.static_mounts], [m.target for m in hugo.static_mounts],
                                     redirects_templates(layouts, formats), hugo.base_url)

@@ -113,6 +113,10 @@ class SiteIndex:
             prefix = hugo.lang_prefix(lang)
             for key in ("/", "/index.xml", "/sitemap.xml", "/404.html"):
                 listings[path_key(prefix + key)] = prefix + key
+            for folder, name in hugo.output_files.get("home", ()):  # `/llms.txt`, `/robots.txt`
+                written = ((f"/{folder}" if folder else "") + (prefix if name != "robots.txt" else "") + "/" + name
+                           ).removesuffix("index.html")
+                listings[path_key(written)] = written
             for plural in hugo.taxonomies.values():
                 listings[path_key(f"{prefix}/{plural}")] = f"{prefix}/{plural}/"
         roots = config.content_roots
@@ -188,6 +192,10 @@ class SiteIndex:
                 (hugo.languages.index(info.lang) if info.lang in hugo.languages else 99, info.url,
                  hugo_pages.publishes_resources(fm, info.reason), info.lang))
         listings = self.tables["listings"]
+        if info.kind == "section" and not info.reason:  # what its output formats write (`/_print/docs/`)
+            for folder, name in hugo.output_files.get("section", ()):
+                written = ((f"/{folder}" if folder else "") + info.url + name).removesuffix("index.html")
+                listings[path_key(written)] = written
         top = info.logical.split("/", 2)[1] if info.logical.count("/") > 1 else ""
         if top:
             self._sections.add((info.lang, "/" + top))
