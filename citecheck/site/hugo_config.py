@@ -96,6 +96,9 @@ class Hugo:
     # (section, "list" | "single" | "all", ids or None): a section's own templates that write ids
     # made by actions; their pages' ids of that start (`ID_PREFIX` + start), or all of them, unknown
     section_ids: tuple[tuple[str, str, frozenset[str] | None], ...] = ()
+    # assets a template publishes as they are (`{{ $logo := resources.Get "icons/logo.svg" }}` and
+    # `$logo.RelPermalink`): "/icons/logo.svg" is served
+    template_assets: frozenset[str] = frozenset()
     # (folder under layouts/, file): a page template there renders that file's Markdown (`readFile`)
     layout_includes: tuple[tuple[str, str], ...] = ()
     environment: str = "production"  # the build's environment (config overlay, `cascade` targets)
@@ -349,6 +352,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     hugo.link_hook = read_hook(_link_hooks(layouts))
     hugo.id_shortcodes, hugo.layout_ids, hugo.layout_includes = _template_ids(layouts)
     hugo.section_ids = _section_ids(layouts)
+    hugo.template_assets = _template_assets(layouts)
     hugo.builtin_refs = _builtin_refs(layouts)
     hugo.builtin_figure = "figure" not in _own_shortcodes(layouts)
     formats = _table(data, "outputformats")
@@ -721,6 +725,29 @@ def _section_ids(layout_dirs: list[Path]) -> tuple[tuple[str, str, frozenset[str
     return tuple((section, kind, ids) for (section, kind), ids in sorted(found.items(), key=lambda item: item[0]))
 
 
+def _template_assets(layout_dirs: list[Path]) -> frozenset[str]:
+    """Paths of assets the templates publish unchanged: got by a literal path and asked for their
+    permalink with no pipe between (one piped through `minify` or `fingerprint` is published
+    under another name)."""
+    found: set[str] = set()
+    for layouts in layout_dirs:
+        for template in layouts.rglob("*.html"):
+            try:
+                text = template.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if "resources.Get" not in text:
+                continue
+            for name, path in _ASSET_ASSIGNED.findall(text):
+                if re.search(rf"\${name}\.(?:Rel)?Permalink\b", text) and not re.search(rf"\${name}\s*=[^=]", text):
+                    found.add("/" + path.lstrip("/"))
+            found.update("/" + (m.group(1) or m.group(2)).lstrip("/") for m in _ASSET_DIRECT.finditer(text))
+    return frozenset(found)
+
+
+_ASSET_ASSIGNED = re.compile(r'\$(\w+)\s*:=\s*resources\.Get\s+"([^"{}|]+)"\s*-?\}\}')
+_ASSET_DIRECT = re.compile(r'\(\s*resources\.Get\s+"([^"{}|]+)"\s*\)\.(?:Rel)?Permalink\b'
+                           r'|\bwith\s+resources\.Get\s+"([^"{}|]+)"\s*-?\}\}\s*[^{]*\{\{-?\s*\.(?:Rel)?Permalink\b')
 _SECTION_TEMPLATES = {"list": "list", "section": "list", "terms": "list", "taxonomy": "list", "term": "list",
                       "single": "single", "page": "single", "baseof": "all"}
 _BARE_ID_ACTION = re.compile(r"(?<![\w$.:-])id\s*=\s*(\{\{.*?\}\})")  # `id={{ .x | urlize }}`, no quotes

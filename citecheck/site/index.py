@@ -794,6 +794,8 @@ class SiteIndex:
         return Resolution("missing", path=path, hint=f"; the host redirects it to {destination}, which is not published")
 
     def _is_file(self, decoded: str) -> bool:
+        if decoded in self.config.hugo.template_assets:
+            return True
         files = self.tables["files"]
         for form in (decoded, decoded.rstrip("/") + "/index.html"):
             if form in self.static_keys or files.get(form):

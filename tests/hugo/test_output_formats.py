@@ -42,3 +42,21 @@ def test_files_output_formats_write_are_published(tmp_path, robots):
     built, said = link_verdicts(root, "content/docs/page.md", codes="LNK001")
     assert built["L1"] == built["L3"] == "ok" and built["L8"] == "broken"
     assert said == built
+
+
+@pytest.mark.parametrize("call, served", [
+    ('{{ $logo := resources.Get "icons/logo.svg" }}<img src="{{ $logo.RelPermalink }}">', True),
+    ('<img src="{{ (resources.Get "icons/logo.svg").RelPermalink }}">', True),
+    ('{{ with resources.Get "icons/logo.svg" }}<img src="{{ .RelPermalink }}">{{ end }}', True),
+    ('{{ $logo := resources.Get "icons/logo.svg" | fingerprint }}<img src="{{ $logo.RelPermalink }}">', False),
+])
+def test_an_asset_a_template_publishes_as_it_is_is_served(tmp_path, call, served):
+    """`resources.Get "icons/logo.svg"` asked for its permalink writes `/icons/logo.svg` into the
+    build, so a page's link to it works; piped through `fingerprint` it is published under
+    another name, and the link is broken."""
+    root = site(tmp_path, {"assets/icons/logo.svg": "<svg/>", "layouts/_partials/logo.html": call,
+                           "layouts/_default/single.html": '<html><body>{{ partial "logo.html" . }}{{ .Content }}'
+                                                           "</body></html>",
+                           "content/page.md": front("Page") + "[L1](/icons/logo.svg)\n"})
+    built, said = link_verdicts(root, "content/page.md", codes="LNK001")
+    assert built == said == {"L1": "ok" if served else "broken"}
