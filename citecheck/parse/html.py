@@ -16,6 +16,7 @@ VOID = frozenset(
 )
 # Elements whose end tag HTML lets authors omit; never "unclosed".
 OPTIONAL_END = frozenset("p li dt dd tr td th thead tbody tfoot option optgroup rt rp colgroup caption".split())
+FOREIGN = frozenset(("svg", "math"))  # their elements close themselves with `/>`
 RAW_TEXT = frozenset(("script", "style", "textarea", "title", "xmp"))
 # Inside these, text is shown literally: nothing there is a link (the wiki's migration dumps).
 LITERAL = frozenset(("pre", "code"))
@@ -25,6 +26,9 @@ URL_ATTRS = {"a": ("href",), "img": ("src",), "iframe": ("src",), "source": ("sr
 # `<` first, so the search skips to the next one at once; the attribute text is taken in runs
 # without backtracking (a shorter run could never be followed by the tag's `>`).
 _TAG = re.compile(r"<(?:(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)(/?)>|!--.*?(?:-->|$))", re.S)
+# `/>` after the attributes: a slash after white space, a quoted value or the name itself (in an
+# unquoted value, `<a href=/x/>`, the slash is the value's).
+_SELF_CLOSING = re.compile(r"""(?:^|[\s"'])/\s*$""")
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'`=<]+)))?""")
 
 
@@ -42,7 +46,7 @@ class Tag:
     start: int
     end: int
     closing: bool
-    self_closing: bool
+    self_closing: bool  # written `<x …/>`: closed at once in SVG or MathML, ignored on an HTML element
     attrs: list[Attr] = field(default_factory=list)
     literal: bool = False  # inside <pre>/<code>: shown as text, not a live element
 
@@ -80,16 +84,17 @@ def scan(text: str) -> tuple[list[Tag], list[Comment]]:
             else:
                 continue
         if slash:
-            tag = Tag(name, start, end, True, bool(self_closing), [], literal_depth > 0)
+            tag = Tag(name, start, end, True, False, [], literal_depth > 0)
         else:
+            closes = bool(self_closing) or _SELF_CLOSING.search(raw_attrs) is not None
             attrs = _attributes(raw_attrs, match.start(3)) if raw_attrs else []
-            tag = Tag(name, start, end, False, bool(self_closing), attrs, literal_depth > 0)
-            if name in RAW_TEXT and not self_closing:
+            tag = Tag(name, start, end, False, closes, attrs, literal_depth > 0)
+            if name in RAW_TEXT:  # `<script src="x"/>` opens a script all the same
                 raw_until = name
         if name in LITERAL:
             if slash:
                 literal_depth = max(literal_depth - 1, 0)
-            elif not self_closing:
+            else:
                 literal_depth += 1
         tags.append(tag)
     return tags, comments
@@ -117,22 +122,27 @@ class Imbalance:
 
 
 def imbalances(tags: list[Tag]) -> list[Imbalance]:
-    """Start tags never closed and end tags that close nothing, as a browser would see them."""
+    """Start tags never closed and end tags that close nothing, as a browser would see them: `/>`
+    closes an element of SVG or MathML (`<path d="…"/>` in an `<svg>`), not an HTML one (`<div/>`
+    opens a div)."""
     problems: list[Imbalance] = []
     stack: list[Tag] = []
+    foreign = 0  # open <svg> and <math> elements on the stack
     for tag in tags:
         if tag.literal and tag.name not in LITERAL:
             continue
-        if tag.name in VOID or tag.self_closing:
+        if tag.name in VOID or (tag.self_closing and (foreign or tag.name in FOREIGN)):
             continue
         if not tag.closing:
             stack.append(tag)
+            foreign += tag.name in FOREIGN
             continue
         for depth in range(len(stack) - 1, -1, -1):
             if stack[depth].name == tag.name:
                 for skipped in stack[depth + 1 :]:
                     if skipped.name not in OPTIONAL_END:
                         problems.append(Imbalance(skipped, "misnested"))
+                foreign -= sum(1 for closed in stack[depth:] if closed.name in FOREIGN)
                 del stack[depth:]
                 break
         else:
