@@ -33,6 +33,8 @@ def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]
             if result is None:
                 result = answers[asked] = ctx.site.figure_source(link.url, page) if asked[1] == "figure" \
                     else resolve(link.url, page, asked[1])
+            if result.kind == "missing" and link.tag == "img" and ctx.site.config.hugo.srcs_from_file:
+                result = ctx.site.from_file_folder(link.url, page) or result
             if result.kind not in _NOT_INTERNAL:
                 resolved.append((link, result))
         ctx.memo["internal-links"] = resolved

@@ -99,6 +99,9 @@ class Hugo:
     # assets a template publishes as they are (`{{ $logo := resources.Get "icons/logo.svg" }}` and
     # `$logo.RelPermalink`): "/icons/logo.svg" is served
     template_assets: frozenset[str] = frozenset()
+    # a template rewrites the relative `src` of its pages' images against the page's file folder
+    # (`findRE "src=…" .Content` … `path.Dir .File.Path`)
+    srcs_from_file: bool = False
     # (folder under layouts/, file): a page template there renders that file's Markdown (`readFile`)
     layout_includes: tuple[tuple[str, str], ...] = ()
     environment: str = "production"  # the build's environment (config overlay, `cascade` targets)
@@ -353,6 +356,8 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     hugo.id_shortcodes, hugo.layout_ids, hugo.layout_includes = _template_ids(layouts)
     hugo.section_ids = _section_ids(layouts)
     hugo.template_assets = _template_assets(layouts)
+    hugo.srcs_from_file = any(_SRC_REWRITE.search(text) and _FILE_FOLDER.search(text)
+                              for text in _templates_mentioning(layouts, "src="))
     hugo.builtin_refs = _builtin_refs(layouts)
     hugo.builtin_figure = "figure" not in _own_shortcodes(layouts)
     formats = _table(data, "outputformats")
@@ -725,23 +730,31 @@ def _section_ids(layout_dirs: list[Path]) -> tuple[tuple[str, str, frozenset[str
     return tuple((section, kind, ids) for (section, kind), ids in sorted(found.items(), key=lambda item: item[0]))
 
 
-def _template_assets(layout_dirs: list[Path]) -> frozenset[str]:
-    """Paths of assets the templates publish unchanged: got by a literal path and asked for their
-    permalink with no pipe between (one piped through `minify` or `fingerprint` is published
-    under another name)."""
-    found: set[str] = set()
+def _templates_mentioning(layout_dirs: list[Path], needle: str):
     for layouts in layout_dirs:
         for template in layouts.rglob("*.html"):
             try:
                 text = template.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            if "resources.Get" not in text:
-                continue
-            for name, path in _ASSET_ASSIGNED.findall(text):
-                if re.search(rf"\${name}\.(?:Rel)?Permalink\b", text) and not re.search(rf"\${name}\s*=[^=]", text):
-                    found.add("/" + path.lstrip("/"))
-            found.update("/" + (m.group(1) or m.group(2)).lstrip("/") for m in _ASSET_DIRECT.finditer(text))
+            if needle in text:
+                yield text
+
+
+_SRC_REWRITE = re.compile(r"""\bfindRE\s+\(?\s*["`]src=.*\.Content\b""")
+_FILE_FOLDER = re.compile(r"\.File\.Dir\b|\bpath\.Dir\s+\S*\.File\.Path\b")
+
+
+def _template_assets(layout_dirs: list[Path]) -> frozenset[str]:
+    """Paths of assets the templates publish unchanged: got by a literal path and asked for their
+    permalink with no pipe between (one piped through `minify` or `fingerprint` is published
+    under another name)."""
+    found: set[str] = set()
+    for text in _templates_mentioning(layout_dirs, "resources.Get"):
+        for name, path in _ASSET_ASSIGNED.findall(text):
+            if re.search(rf"\${name}\.(?:Rel)?Permalink\b", text) and not re.search(rf"\${name}\s*=[^=]", text):
+                found.add("/" + path.lstrip("/"))
+        found.update("/" + (m.group(1) or m.group(2)).lstrip("/") for m in _ASSET_DIRECT.finditer(text))
     return frozenset(found)
 
 

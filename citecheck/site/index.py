@@ -637,6 +637,17 @@ class SiteIndex:
             return Resolution("static", path=self.base_path + "/" + path.lstrip("/"))
         return None
 
+    def from_file_folder(self, url: str, source: Page) -> Resolution | None:
+        """A relative `src` as a template that rewrites it against the page's file folder makes it
+        (`/` + `path.Dir .File.Path` + src): what answers there, or None."""
+        own = self.ref(source.rel)
+        parts = split_url(url.strip())
+        if own is None or parts is None or parts.scheme or not parts.path or url.startswith(("/", "#")):
+            return None
+        folder = own.key if own.kind in ("section", "home") or self._is_bundle(own) else posixpath.dirname(own.key)
+        found = self._resolve_path(posixpath.normpath(posixpath.join(folder or "/", unquote(parts.path))), "")
+        return None if found.kind == "missing" else found
+
     def figure_source(self, url: str, source: Page) -> Resolution:
         """What Hugo's `figure` shortcode makes of its `src`: the page's resource or an asset of that
         path, else the URL as written."""
