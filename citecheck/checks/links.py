@@ -23,17 +23,20 @@ def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]
         resolved = []
         resolve = ctx.site.resolve
         answers: dict[tuple[str, bool], Resolution] = {}  # a page that links one address many times
-        figures = ctx.site.config.hugo.builtin_figure  # a site's own `figure` may write anything
+        hugo = ctx.site.config.hugo
+        figures = hugo.builtin_figure  # a site's own `figure` may write anything
+        moved = hugo.srcs_from_file
         for link in page.links:
-            if link.form == "figure" and not figures:
+            form = link.form
+            if form == "figure" and not figures:
                 continue
             # Render hooks see Markdown links only; raw HTML reaches the browser as written.
-            asked = (link.url, "figure" if link.form == "figure" and link.attr == "src" else link.form in _HOOKED)
+            asked = (link.url, form in _HOOKED if form != "figure" else "figure" if link.attr == "src" else False)
             result = answers.get(asked)
             if result is None:
                 result = answers[asked] = ctx.site.figure_source(link.url, page) if asked[1] == "figure" \
                     else resolve(link.url, page, asked[1])
-            if result.kind == "missing" and link.tag == "img" and ctx.site.config.hugo.srcs_from_file:
+            if moved and result.kind == "missing" and link.tag == "img":
                 result = ctx.site.from_file_folder(link.url, page) or result
             if result.kind not in _NOT_INTERNAL:
                 resolved.append((link, result))

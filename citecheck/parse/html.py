@@ -26,9 +26,6 @@ URL_ATTRS = {"a": ("href",), "img": ("src",), "iframe": ("src",), "source": ("sr
 # `<` first, so the search skips to the next one at once; the attribute text is taken in runs
 # without backtracking (a shorter run could never be followed by the tag's `>`).
 _TAG = re.compile(r"<(?:(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)(/?)>|!--.*?(?:-->|$))", re.S)
-# `/>` after the attributes: a slash after white space, a quoted value or the name itself (in an
-# unquoted value, `<a href=/x/>`, the slash is the value's).
-_SELF_CLOSING = re.compile(r"""(?:^|[\s"'])/\s*$""")
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'`=<]+)))?""")
 
 
@@ -86,7 +83,7 @@ def scan(text: str) -> tuple[list[Tag], list[Comment]]:
         if slash:
             tag = Tag(name, start, end, True, False, [], literal_depth > 0)
         else:
-            closes = bool(self_closing) or _SELF_CLOSING.search(raw_attrs) is not None
+            closes = bool(self_closing) or bool(raw_attrs) and raw_attrs[-1] in _SLASH_OR_SPACE and _self_closing(raw_attrs)
             attrs = _attributes(raw_attrs, match.start(3)) if raw_attrs else []
             tag = Tag(name, start, end, False, closes, attrs, literal_depth > 0)
             if name in RAW_TEXT:  # `<script src="x"/>` opens a script all the same
@@ -98,6 +95,16 @@ def scan(text: str) -> tuple[list[Tag], list[Comment]]:
                 literal_depth += 1
         tags.append(tag)
     return tags, comments
+
+
+def _self_closing(raw: str) -> bool:
+    """`/>` after the attributes: a slash after white space, a quoted value or the name itself (in
+    an unquoted value, `<a href=/x/>`, the slash is the value's)."""
+    raw = raw.rstrip()
+    return raw.endswith("/") and (len(raw) == 1 or raw[-2] in " \t\n\r\f\"'")
+
+
+_SLASH_OR_SPACE = frozenset("/ \t\n\r\f")
 
 
 def _attributes(raw: str, base: int) -> list[Attr]:
@@ -142,7 +149,8 @@ def imbalances(tags: list[Tag]) -> list[Imbalance]:
                 for skipped in stack[depth + 1 :]:
                     if skipped.name not in OPTIONAL_END:
                         problems.append(Imbalance(skipped, "misnested"))
-                foreign -= sum(1 for closed in stack[depth:] if closed.name in FOREIGN)
+                if foreign:
+                    foreign -= sum(1 for closed in stack[depth:] if closed.name in FOREIGN)
                 del stack[depth:]
                 break
         else:

@@ -79,6 +79,7 @@ class SiteIndex:
         self.config = config
         hugo = config.hugo
         self.static_keys = {unquote(s) for s in static}
+        self.template_assets = config.hugo.template_assets  # asked of every path not found
         base = split_url(hugo.base_url)
         self.base_path = (base.path if base else "/").rstrip("/")
         hosts = {h.lower() for h in config.get("site.hosts")}
@@ -805,7 +806,7 @@ class SiteIndex:
         return Resolution("missing", path=path, hint=f"; the host redirects it to {destination}, which is not published")
 
     def _is_file(self, decoded: str) -> bool:
-        if decoded in self.config.hugo.template_assets:
+        if decoded in self.template_assets:
             return True
         files = self.tables["files"]
         for form in (decoded, decoded.rstrip("/") + "/index.html"):
