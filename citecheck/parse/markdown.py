@@ -181,7 +181,9 @@ def walk(body: str, body_bytes: bytes, base: int, typographer: bool = True, styl
                     dest = "mailto:" + dest  # what <someone@example.org> renders as: not a site path
                 links.append(_OpenLink(dest, form, start, span["end"] + base, tag == "Image"))
             elif tag == "Heading":
-                heading = [int(detail["level"][1:]), detail.get("id") or None, start, span["end"] + base, [],
+                # `{##id}`: Goldmark drops the extra `#`s, pulldown-cmark keeps them in the id
+                heading = [int(detail["level"][1:]), (detail.get("id") or "").lstrip("#") or None, start,
+                           span["end"] + base, [],
                            IdText(marks, linkify, (span["start"], span["end"]))]
                 collect, ident = heading[4], heading[5]
             else:

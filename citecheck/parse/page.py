@@ -24,7 +24,7 @@ from citecheck.parse.shortcodes import (
     masked,
 )
 
-PARSER_VERSION = "15"  # bump when parse output changes: cached pages of older parsers are ignored
+PARSER_VERSION = "16"  # bump when parse output changes: cached pages of older parsers are ignored
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*citecheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]+[0-9]*")

@@ -1,7 +1,7 @@
-"""`cascade` in a section's front matter: values Hugo hands down to the section itself and every
-page below it, as a plain build publishes them (checked against hugo builds). A page's own values
-win, then the nearest section's; `_target` (or `target`) narrows an entry to pages by path glob,
-kind, language and environment."""
+"""`cascade` in a section's front matter (and in the site's configuration, as the home page's):
+values Hugo hands down to the section itself and every page below it, as a plain build publishes
+them (checked against hugo builds). A page's own values win, then the nearest section's;
+`_target` (or `target`) narrows an entry to pages by path glob, kind, language and environment."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ class Cascades:
         self.environment = environment
         self.by_section: dict[tuple[str, str], list[tuple[dict, Callable[[PageInfo], bool]]]] = {}
 
-    def add(self, info: PageInfo, fm: dict[str, Any]) -> None:
-        """The cascade of a section or home page (`info`), if its front matter has one."""
+    def add(self, info: PageInfo, fm: dict[str, Any], after: bool = False) -> None:
+        """The cascade of a section or home page (`info`), if its front matter has one; `after`:
+        handed down after what the page's own hands down (the configuration's, for the home page)."""
         cascade = fm.get("cascade")
         items = cascade if isinstance(cascade, list) else [cascade] if isinstance(cascade, dict) else []
         found = []
@@ -30,8 +31,10 @@ class Cascades:
             values = {key: value for key, value in item.items() if key not in ("_target", "target")}
             if values and isinstance(target, dict):
                 found.append((values, self._matcher(target)))
-        if found:
-            self.by_section[(info.lang, info.key)] = found
+        if found and after:
+            self.by_section.setdefault((info.lang, info.key), []).extend(found)
+        elif found:
+            self.by_section[(info.lang, info.key)] = found + self.by_section.get((info.lang, info.key), [])
 
     def apply(self, info: PageInfo, fm: dict[str, Any]) -> dict[str, Any]:
         """The page's front matter with what its sections hand down to it."""

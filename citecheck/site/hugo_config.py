@@ -85,6 +85,7 @@ class Hugo:
     # format's `path` puts them in, file name), `llms.txt` or ("_print", "index.html")
     output_files: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     ignore_files: tuple[re.Pattern, ...] = ()  # `ignoreFiles`: content files hugo never reads
+    cascade: Any = None  # the configuration's `cascade`: handed down to every page, after the home page's
     raw_html: bool = True  # raw HTML in Markdown is published (`markup.goldmark.renderer.unsafe`; off in Hugo's defaults)
     # shortcodes whose ids cannot be told (`NAME`), and each id one writes as it stands (`NAME#ID`)
     id_shortcodes: frozenset[str] = frozenset()
@@ -321,6 +322,7 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     hugo.disable_path_to_lower = bool(data.get("disablepathtolower", False))
     hugo.disable_aliases = bool(data.get("disablealiases", False))
     hugo.ignore_files = _ignore_patterns(data.get("ignorefiles"))
+    hugo.cascade = data.get("cascade")
     for flag in ("drafts", "future", "expired"):
         setattr(hugo, "build_" + flag, bool(data.get("build" + flag, False)))
     _permalinks(hugo, _table(data, "permalinks"))

@@ -143,6 +143,9 @@ class SiteIndex:
             if posixpath.basename(logical).startswith("_index.") and \
                     (info := hugo_pages.describe(rel, logical, lang, hugo, leaf_dirs)).kind != "resource":
                 cascades.add(info, pages[rel].front_matter or {})
+        if hugo.cascade:
+            for lang in hugo.languages:
+                cascades.add(hugo_pages.PageInfo("", "/", "/", lang, "home", ""), {"cascade": hugo.cascade}, after=True)
         taken: set[tuple[str, str]] = set()
         for rel, logical, lang, own in placed:
             page = pages[rel]
@@ -498,7 +501,8 @@ class SiteIndex:
         hook = self.config.hugo.link_hook if hooked else None
         if hook is not None and hook.owns(url):  # the hook makes its own link of it
             result, shared = Resolution("skip"), True
-        elif hook is not None and hook.verbatim and url.startswith(hook.verbatim):
+        elif hook is not None and (hook.verbatim and url.startswith(hook.verbatim)
+                                   or hook.lookup and not url.startswith(hook.lookup)):
             result, shared = self._resolve(url, source, False)  # the hook writes it as it stands
         else:
             result, shared = self._resolve(url, source, hooked)

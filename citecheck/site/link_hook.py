@@ -5,7 +5,8 @@ destination (`eq .Destination "g"`, `eq $u.Path "g"`, `hasPrefix .Destination "x
 business, unless the `if` they decide only adds attributes or text to a link whose href is the
 destination as written (`{{ if hasPrefix .Destination "http" }} target="_blank"{{ end }}`, or the
 same through a variable, `$isExternal := hasPrefix …`, wherever the variable decides); a
-`GetPage` call means destinations are looked up as content paths, as Hugo's embedded hook does;
+`GetPage` call means destinations are looked up as content paths, as Hugo's embedded hook does
+(only those a prefix test around it picks out, `if hasPrefix .Destination "/"`);
 writing the destination itself into `href` means the rest pass through unchanged, after the string
 functions the template applies to it on the way (`$dest = replaceRE `\\.md$` "" $dest`). A template
 that does neither, or writes what a partial made of the destination, cannot be read safely.
@@ -41,6 +42,9 @@ class LinkHook:
     # Prefixes whose destinations skip the lookup (`if not $isRemote` around `GetPage`, where
     # `$isRemote := hasPrefix .Destination "http"`): written as they stand, `httpproxy.md` too.
     verbatim: tuple[str, ...] = ()
+    # Prefixes whose destinations alone are looked up (`if hasPrefix .Destination "/"` around
+    # `GetPage`, no `else`): the others are written as they stand.
+    lookup: tuple[str, ...] = ()
 
     @property
     def readable(self) -> bool:
@@ -63,6 +67,7 @@ def read_hook(templates: list[Path]) -> LinkHook | None:
     literals: set[str] = set()
     prefixes: set[str] = set()
     verbatim: set[str] = set()
+    lookup: set[str] = set()
     get_page, passthrough = False, True
     rewrites: list = []
     for path in templates:
@@ -74,11 +79,12 @@ def read_hook(templates: list[Path]) -> LinkHook | None:
         literals.update(found.literals)
         prefixes.update(found.prefixes)
         verbatim.update(found.verbatim)
+        lookup.update(found.lookup)
         get_page = get_page or found.get_page
         passthrough = passthrough and found.passthrough
         rewrites.extend(found.rewrites)
     return LinkHook(tuple(sorted(literals)), tuple(sorted(prefixes)), get_page, passthrough, tuple(rewrites),
-                    tuple(sorted(verbatim)))
+                    tuple(sorted(verbatim)), tuple(sorted(lookup)))
 
 
 def read_template(text: str) -> LinkHook:
@@ -89,11 +95,13 @@ def read_template(text: str) -> LinkHook:
         for m in re.finditer(pattern, text):
             if _may_change_href(text, m.start(), dest):
                 literals.add(m.group(1) if m.group(1) is not None else m.group(2) or "")
-    prefixes, verbatim = set(), set()
+    prefixes, verbatim, lookup = set(), set(), set()
     get_page = re.search(r"\bGetPage\b", text) is not None
     for m in re.finditer(rf"\b(?:strings\.)?HasPrefix\s+\(?\s*{dest}\s*\)?\s+(?:{_STRING})", text, re.I):
         value = m.group(1) if m.group(1) is not None else m.group(2)
-        if value and _may_change_href(text, m.start(), dest):
+        if value and _guards_lookup(text, m.start()):
+            lookup.add(value)
+        elif value and _may_change_href(text, m.start(), dest):
             prefixes.add(value)
         elif value and _skips_lookup(text, m.start()):
             verbatim.add(value)
@@ -102,7 +110,21 @@ def read_template(text: str) -> LinkHook:
         passthrough = False  # the destination is what a partial makes of it (`GetPage` there, unseen)
     found_rewrites, readable = _rewrites(text, dest)
     return LinkHook(tuple(sorted(literals)), tuple(sorted(prefixes)), get_page, passthrough and readable,
-                    found_rewrites, tuple(sorted(verbatim)))
+                    found_rewrites, tuple(sorted(verbatim)), tuple(sorted(lookup)))
+
+
+def _guards_lookup(text: str, at: int) -> bool:
+    """Whether the prefix test at `at` is an `if` (no `not`, no `else`) around the template's
+    `GetPage`: only the destinations it picks out are looked up, the others pass as written."""
+    actions = list(_ACTION.finditer(text))
+    start = next((n for n, action in enumerate(actions) if action.start() <= at < action.end()), None)
+    if start is None or not re.match(r"(?:else\s+)?if\s+\(?\s*(?:strings\.)?hasPrefix\b", actions[start].group(1), re.I):
+        return False
+    chain = _branches(text, actions, start)
+    if chain is None or len(chain[0]) != 1 or not re.search(r"\bGetPage\b", chain[0][0]):
+        return False
+    outside = text[:actions[start].start()] + text[actions[start].end() + len(chain[0][0]):]  # the branch starts there
+    return re.search(r"\bGetPage\b", outside) is None
 
 
 def _skips_lookup(text: str, at: int) -> bool:

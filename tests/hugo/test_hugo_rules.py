@@ -539,3 +539,14 @@ def test_an_empty_path_segment_is_the_path_without_it(tmp_path):
     assert hugo(root).returncode == 0
     assert 'id="workflow"' in (root / "public/docs/auth/index.html").read_text(encoding="utf-8")
     assert [(f["code"], f["line"]) for f in lint(root)] == [("LNK003", 10), ("LNK001", 12)]
+
+
+def test_a_heading_attribute_with_extra_hashes_gives_the_id_without_them(tmp_path):
+    """`### OpenTelemetry {##opentelemetry}`: Goldmark drops the extra `#`s (`id="opentelemetry"`)."""
+    root = site(tmp_path, {"content/api.md": front("API") + "".join(f"[L{n}](#{f})\n\n" for n, f in enumerate(
+        ["opentelemetry", "other", "#opentelemetry", "nothing"], 1))
+        + "### OpenTelemetry {##opentelemetry}\n\n### Other {###other .cls}\n"})
+    assert hugo(root).returncode == 0
+    html = (root / "public/api/index.html").read_text(encoding="utf-8")
+    assert 'id="opentelemetry"' in html and 'id="other"' in html
+    assert [(f["code"], f["line"]) for f in lint(root)] == [("LNK003", 8), ("LNK003", 10)]
