@@ -115,8 +115,7 @@ class SiteIndex:
             for key in ("/", "/index.xml", "/sitemap.xml", "/404.html"):
                 listings[path_key(prefix + key)] = prefix + key
             for folder, name in hugo.output_files.get("home", ()):  # `/llms.txt`, `/robots.txt`
-                written = ((f"/{folder}" if folder else "") + (prefix if name != "robots.txt" else "") + "/" + name
-                           ).removesuffix("index.html")
+                written = _output_url(folder, (prefix if name != "robots.txt" else "") + "/" + name)
                 listings[path_key(written)] = written
             for plural in hugo.taxonomies.values():
                 listings[path_key(f"{prefix}/{plural}")] = f"{prefix}/{plural}/"
@@ -198,7 +197,7 @@ class SiteIndex:
         listings = self.tables["listings"]
         if info.kind == "section" and not info.reason:  # what its output formats write (`/_print/docs/`)
             for folder, name in hugo.output_files.get("section", ()):
-                written = ((f"/{folder}" if folder else "") + info.url + name).removesuffix("index.html")
+                written = _output_url(folder, info.url + name)
                 listings[path_key(written)] = written
         top = info.logical.split("/", 2)[1] if info.logical.count("/") > 1 else ""
         if top:
@@ -291,14 +290,15 @@ class SiteIndex:
             return
         refs = self.tables["refs"]
         for rel, row in refs.items():
-            key, kind = row[4], row[6]
+            key, kind, before = row[4], row[6], row
             for section, renders, ids in sections:
                 top = "/" + section.lower()
                 if not (key == top or key.startswith(top + "/")) or \
                         (renders == "list" and kind != "section") or (renders == "single" and kind != "page"):
                     continue
                 row = (row[0], row[1], True, *row[3:]) if ids is None else (row[0], sorted(ids.union(row[1])), *row[2:])
-            refs[rel] = row
+            if row is not before:
+                refs[rel] = row
 
     def _layout_includes(self) -> dict[str, list[str | None]]:
         """rel -> the pages whose Markdown its page template renders into it (`readFile`; None for
@@ -823,6 +823,11 @@ _SHORTCODE = re.compile(r"\{\{[<%]")
 ADAPTER = "_content.gotmpl"
 # An adapter that sets these for its pages may put them at any address.
 _PLACED_ELSEWHERE = re.compile(r"[\"`](?:url|aliases)[\"`]")
+
+
+def _output_url(folder: str, path: str) -> str:
+    """The URL of a file an output format writes at `path`, below its `path` setting (`folder`)."""
+    return ((f"/{folder}" if folder else "") + path).removesuffix("index.html")
 
 
 def _alias_key(alias: str) -> tuple[str, str, int | None]:
