@@ -22,7 +22,8 @@ def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]
     if resolved is None:
         resolved = []
         resolve = ctx.site.resolve
-        answers: dict[tuple[str, bool], Resolution] = {}  # a page that links one address many times
+        # (url, hooked, or "figure" for a figure's src) -> answer: a page links one address many times
+        answers: dict[tuple[str, bool | str], Resolution] = {}
         hugo = ctx.site.config.hugo
         figures = hugo.builtin_figure  # a site's own `figure` may write anything
         moved = hugo.srcs_from_file
@@ -45,8 +46,9 @@ def internal_links(page: Page, ctx: Context) -> Iterator[tuple[Link, Resolution]
 
 
 def _made_by_a_template(fragment: str, anchors: frozenset[str]) -> bool:
-    """Whether the fragment starts as ids a shortcode computes do (`tabs-` of `tabs-0-python`):
-    those are not known one by one, so such a fragment is not judged."""
+    """Whether the fragment starts as ids a shortcode computes do (`tabs-` of `tabs-0-python`), or
+    ends as the id of a heading opening with a call does: those are not known one by one, so such
+    a fragment is not judged."""
     lowered = fragment.lower()
     return any(anchor[1:] and (lowered.startswith(anchor[1:]) if anchor[:1] == ID_PREFIX else lowered.endswith(anchor[1:]))
                for anchor in anchors if anchor[:1] in (ID_PREFIX, ID_SUFFIX))
