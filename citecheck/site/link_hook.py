@@ -248,7 +248,7 @@ def _go_regex(pattern: str) -> re.Pattern | None:
     """Go's RE2 pattern as a Python one, or None where the two read it differently or Python cannot,
     or where Python's backtracking could take exponential time (a repeated group holding a repeat
     or a choice), which RE2 never does."""
-    if "[[:" in pattern or "\\Q" in pattern or "\\p" in pattern or "\\C" in pattern or _nested_repeat(pattern):
+    if "[[:" in pattern or "\\Q" in pattern or "\\p" in pattern or "\\C" in pattern or nested_repeat(pattern):
         return None
     try:
         return re.compile(pattern.replace("\\z", "\\Z"), re.ASCII)  # \d, \w, \s and \b are ASCII in RE2
@@ -256,7 +256,7 @@ def _go_regex(pattern: str) -> re.Pattern | None:
         return None
 
 
-def _nested_repeat(pattern: str) -> bool:
+def nested_repeat(pattern: str) -> bool:
     """Whether a group that holds a repeat (`*`, `+`, `{n,m}`) or a choice (`|`) is itself repeated:
     `(a+)+`, `(a|ab)*`."""
     repeats = [False]  # per open group: whether a repeat or a choice occurs inside it

@@ -50,3 +50,17 @@ def _broken(status: int, location: str) -> bool:
 def test_every_case_and_path_has_apaches_answer():
     assert set(ANSWERS) == set(CASES)
     assert all(set(answers) == set(REQUESTS) for answers in ANSWERS.values())
+
+
+def test_a_rule_python_would_backtrack_on_for_ever_is_left_out(tmp_path):
+    """`RedirectMatch ^/(a+)+x$`: on `/aaaa…a!` Python's backtracking would take 2^40 steps, so
+    the rule is not read; the link it could never serve is broken, and the run ends."""
+    files = {"hugo.toml": 'baseURL = "https://example.org/"\n',
+             "static/.htaccess": "RedirectMatch 301 ^/(a+)+x$ /new/\nRedirectMatch 301 ^/ok/(.*)$ /new/$1\n",
+             "content/new.md": front("New"),
+             "content/a.md": front("A") + f"[L0](/{'a' * 40}!)\n\n[L1](/ok/x)\n"}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    done = run_cli("check", str(tmp_path), "--select", "LNK001", "--format", "json", "--no-cache")
+    assert [f["line"] for f in json.loads(done.stdout)] == [4, 6]  # /ok/x goes to /new/x, not published
