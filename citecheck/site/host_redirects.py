@@ -31,6 +31,11 @@ def host_redirects(root: Path, static_sources: list[str], mount_targets: list[st
             text = path.read_text(encoding="utf-8", errors="replace")
             for line in written_lines(text) if path.name != "_redirects" else text.splitlines():
                 fields = line.split("#", 1)[0].split()
+                # `/store id=:id  /blog/:id  301`: a rule for requests with that query, served
+                # where they lead is not judged
+                if len(fields) >= 2 and _QUERY_MATCH.fullmatch(fields[1]):
+                    rest = [f for f in fields[2:] if not _QUERY_MATCH.fullmatch(f)]  # destination, status
+                    fields = [fields[0], FILLED, *rest[1:]]
                 if len(fields) >= 2:
                     rules.append((fields[0], fields[1], fields[2] if len(fields) > 2 else "301"))
     for source, target in zip(static_sources, mount_targets):
@@ -150,4 +155,5 @@ def _match(rule: str, path: str) -> re.Match | None:
         return re.fullmatch(re.sub(r"\(\?P<\w+>", "(", named).replace(r"\*", ".*") + "/?", path)
 
 
+_QUERY_MATCH = re.compile(r"[^/:=\s]+=\S*")  # a query parameter a Netlify rule matches (`id=:id`)
 _REGEX = ("re:", "rw:")  # a regular expression of the path, with or without its first slash

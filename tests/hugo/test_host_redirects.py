@@ -174,3 +174,14 @@ def test_rules_written_with_the_sites_own_address_are_rules_of_its_paths(tmp_pat
     assert oracle.build(root).returncode == 0
     assert codes(root) == [("LNK001", "/gone-too/"), ("LNK002", "/elsewhere/"), ("LNK002", "/package-authoring"),
                            ("LNK002", "/package-authoring/")]
+
+
+def test_a_rule_matching_a_query_serves_its_path_unjudged(tmp_path):
+    """`/store id=:id  /blog/:id  301`: Netlify applies it to `/store?id=…`, sending the request where
+    the query says; the link is served, where to is not judged (and the query is no destination)."""
+    root = site(tmp_path, {
+        "content/posts/a.md": front("A") + "[s](/store?id=5)\n\n[t](/elsewhere)\n",
+        "static/_redirects": "/store id=:id  /blog/:id  301\n",
+    })
+    assert oracle.build(root).returncode == 0
+    assert codes(root) == [("LNK001", "/elsewhere")]
