@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from citecheck.checks.base import Check, Context, Hit, fm_value_span
 from citecheck.model import Page
-from citecheck.site.hugo_pages import read_date
+from citecheck.site.hugo_pages import page_aliases, read_date
 
 
 class FrontMatterInvalid(Check):
@@ -71,14 +71,8 @@ class DuplicateAlias(Check):
         others = [rel for rel in site.pages_at(site.url_key(page.rel)) if rel != page.rel]
         if others:
             yield Hit(0, 0, {"what": "URL", "alias": url, "other": others[0]}, subject=url)
-        aliases = (page.front_matter or {}).get("aliases")
-        if not isinstance(aliases, list):
-            return
-        for alias in aliases:
-            if not isinstance(alias, str) or not alias.strip():
-                continue
-            other = next((rel for rel in site.claimants(site.alias_path(page.rel, alias.strip())) if rel != page.rel),
-                         None)
+        for alias in page_aliases(page.front_matter or {}):
+            other = next((rel for rel in site.claimants(site.alias_path(page.rel, alias)) if rel != page.rel), None)
             if other is not None:
                 start, end = fm_value_span(page, ctx.source, "aliases", alias)
                 yield Hit(start, end, {"what": "Alias", "alias": alias, "other": other}, subject=alias)

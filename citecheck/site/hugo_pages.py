@@ -232,6 +232,17 @@ def page_url(info: PageInfo, fm: dict, hugo: Hugo, title_urlize, branch_dirs: se
     return prefix + (url + ".html" if hugo.ugly_for(section) else url + "/")
 
 
+def page_aliases(fm: dict) -> list[str]:
+    """The page's aliases as Hugo reads them: a list of strings, or one string split at white space
+    (`aliases: /docs/old/` is one alias, as Hugo casts it)."""
+    aliases = fm.get("aliases")
+    if isinstance(aliases, str):
+        return aliases.split()
+    if isinstance(aliases, list):
+        return [alias.strip() for alias in aliases if isinstance(alias, str) and alias.strip()]
+    return []
+
+
 def alias_path(alias: str, url: str, lang: str, section: str, hugo: Hugo) -> str:
     """Where Hugo writes the redirect page of a page's alias, as a path below the baseURL: an
     absolute alias in the page's language (`/old` of a French page is /fr/old), a relative one

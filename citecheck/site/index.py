@@ -210,13 +210,10 @@ class SiteIndex:
             self._append("page_ids", str(page_id), rel)
         if info.reason:
             return  # Hugo writes no alias and no term page for a page it leaves out
-        aliases = fm.get("aliases")
-        if isinstance(aliases, list) and (not hugo.disable_aliases or hugo.aliases_redirected):
-            for alias in aliases:
-                if isinstance(alias, str) and alias.strip():
-                    written = hugo_pages.alias_path(alias.strip(), info.url, info.lang,
-                                                    hugo_pages.section_of_key(info.key), hugo)
-                    self._add_alias(rel, written)
+        if not hugo.disable_aliases or hugo.aliases_redirected:
+            for alias in hugo_pages.page_aliases(fm):
+                written = hugo_pages.alias_path(alias, info.url, info.lang, hugo_pages.section_of_key(info.key), hugo)
+                self._add_alias(rel, written)
         for plural in hugo.taxonomies.values():
             terms = fm.get(plural)
             if isinstance(terms, list):

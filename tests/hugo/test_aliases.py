@@ -88,3 +88,18 @@ def test_an_alias_two_pages_claim_is_still_served(tmp_path):
     assert oracle.served_file(root / "public", "", "/docs/latest/faq/") is not None
     said = [(f["code"], f["subject"]) for f in lint(root)]
     assert said == [("LNK001", "/docs/latest/nothing/")]
+
+
+@pytest.mark.parametrize("aliases", ["aliases:\n    /docs/old/\n", 'aliases: "/docs/old/ /docs/older/"\n'])
+def test_aliases_written_as_one_string_are_hugos_aliases(tmp_path, aliases):
+    """`aliases: /docs/old/` (a plain scalar, or several in one string): Hugo reads the string as a
+    list, split at white space, and writes each alias's redirect page."""
+    root = site(tmp_path, {
+        "content/docs/new.md": "---\ntitle: New\n" + aliases + "---\nx\n",
+        "content/a.md": front("A") + "[old](/docs/old/)\n\n[older](/docs/older/)\n",
+    })
+    assert hugo(root).returncode == 0
+    written = {path for path in ("docs/old", "docs/older") if (root / "public" / path / "index.html").exists()}
+    said = {f["subject"]: f["code"] for f in lint(root)}
+    assert said == {f"/{path}/": "LNK002" for path in written} | {
+        f"/{path}/": "LNK001" for path in ("docs/old", "docs/older") if path not in written}
