@@ -93,9 +93,7 @@ def parse_page(rel: str, data: bytes, digest: str = "", anchor_style: str = "git
     _add_html(page, data, markup, body_start)
     if calls:
         _add_ref_shortcodes(page, body_bytes, body_start)
-        _add_shortcode_calls(page, body_bytes)
-        if b"figure" in body_bytes:
-            _add_figures(page, body_bytes, body_start)
+        _add_shortcode_calls(page, body_bytes, body_start)
     del body_text, body_bytes
     page.links.sort(key=_START)
 
@@ -170,13 +168,15 @@ def _add_anchors(page: Page, body, anchor_style: str) -> None:
         page.html_ids.extend(ids[(start, id_text)] for start, _, id_text in body.terms if id_text)
 
 
-def _add_shortcode_calls(page: Page, body: bytes) -> None:
+def _add_shortcode_calls(page: Page, body: bytes, body_start: int) -> None:
     """Which shortcodes the page calls, with the arguments that look like content paths and the
     `id` argument (as `#value`): a shortcode may write ids, or include another file's content,
     into the page. Hugo runs shortcodes inside code blocks too, so the whole body counts;
-    `{{</* */>}}` is not a call."""
+    `{{</* */>}}` is not a call. Hugo's `figure` writes links besides (`_add_figure`)."""
     seen = set()
     for match in _SHORTCODE_CALL.finditer(body):
+        if match.group(1) == b"figure":
+            _add_figure(page, match, body_start)
         name = match.group(1).decode("utf-8", "replace")
         arguments = match.group(2).decode("utf-8", "replace")
         paths = ["".join(arg) for arg in _ARGUMENT.findall(arguments)]
@@ -188,18 +188,15 @@ def _add_shortcode_calls(page: Page, body: bytes) -> None:
             page.shortcodes.append((call[0], list(call[1])))
 
 
-def _add_figures(page: Page, body: bytes, body_start: int) -> None:
+def _add_figure(page: Page, call: re.Match, body_start: int) -> None:
     """Hugo's `figure` shortcode writes an `<img>` of its `src` and an `<a>` of its `link`: links
     of the page (form "figure"), judged where the site has not replaced the shortcode."""
-    for match in _SHORTCODE_CALL.finditer(body):
-        if match.group(1) != b"figure":
-            continue
-        for argument in _FIGURE_ARGUMENT.finditer(match.group(2)):
-            start, end = body_start + match.start(2) + argument.start(2), body_start + match.start(2) + argument.end(2)
-            name = argument.group(1).decode()
-            page.links.append(Link(argument.group(2).decode("utf-8", "replace"), body_start + match.start(),
-                                   body_start + match.end(), start, end, "figure", tag="img" if name == "src" else "a",
-                                   attr="src" if name == "src" else "href"))
+    for argument in _FIGURE_ARGUMENT.finditer(call.group(2)):
+        start, end = body_start + call.start(2) + argument.start(2), body_start + call.start(2) + argument.end(2)
+        source = argument.group(1) == b"src"
+        page.links.append(Link(argument.group(2).decode("utf-8", "replace"), body_start + call.start(),
+                               body_start + call.end(), start, end, "figure", tag="img" if source else "a",
+                               attr="src" if source else "href"))
 
 
 def _add_ref_shortcodes(page: Page, body: bytes, body_start: int) -> None:

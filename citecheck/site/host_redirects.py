@@ -59,8 +59,8 @@ def host_redirects(root: Path, static_sources: list[str], mount_targets: list[st
             source = source[len(own):] or "/"
             if destination.lower().startswith(own):
                 destination = destination[len(own):] or "/"
-        # Rules with placeholders (`/shop/:id`) or a closing splat (`/blog/*`) are kept as patterns,
-        # whose paths are served without judging where they lead.
+        # Rules with placeholders (`/shop/:id`), a splat (`/blog/*`) or a regular expression are
+        # kept as patterns (`pattern_redirect`).
         if source.startswith(_REGEX) and status[:1] in ("2", "3"):
             out.setdefault(source, (destination, status.startswith("3")))
         elif source.startswith("/") and status[:1] in ("2", "3"):
@@ -120,25 +120,26 @@ def _redirects_formats(output_formats: dict[str, Any]) -> list[str]:
             if isinstance(conf, dict) and str(conf.get("basename", "")).lower() == "_redirects"]
 
 
-def is_pattern(rule: str) -> bool:
-    return rule.startswith(_REGEX) or "*" in rule or ":" in rule or FILLED in rule
+def pattern_redirect(redirects: dict[str, tuple[str, bool]], path: str) -> tuple[str | None, bool] | None:
+    """The first pattern rule that matches `path`, as hosts take them: (where it sends the path,
+    what the path gave filled in, or None where a template decides it; whether it redirects).
+    Netlify's patterns: `:name` is one path segment and `:name` in the destination what it held,
+    `*` the rest of the path and `:splat` what it held; what a template fills in (`{{}}`) is taken
+    to stay within its segment. Apache's are regular expressions (site/htaccess.py), `$1` a group."""
+    for rule, (destination, redirecting) in redirects.items():
+        if not (rule.startswith(_REGEX) or "*" in rule or ":" in rule or FILLED in rule):
+            continue
+        match = _match(rule, path)
+        if match is not None:
+            return _filled(rule, match, destination), redirecting
+    return None
 
 
-def pattern_matches(rule: str, path: str) -> bool:
-    """Netlify's matching of a pattern rule: `:name` is one path segment, `*` the rest of the path;
-    what a template fills in (`{{}}`) is taken to stay within its segment. Apache's are regular
-    expressions (site/htaccess.py)."""
-    return _match(rule, path) is not None
-
-
-def redirected_to(rule: str, path: str, destination: str) -> str | None:
-    """Where a pattern rule sends `path`: the destination with what the path gave filled in
-    (Netlify's `:splat` and `:name`, Apache's `$1`); None where a template decides it."""
-    match = _match(rule, path)
-    if match is None or FILLED in destination:
+def _filled(rule: str, match: re.Match, destination: str) -> str | None:
+    if FILLED in destination:
         return None
     if rule.startswith(_REGEX):
-        return re.sub(r"\$(\d)", lambda m: (match.group(int(m.group(1))) or "") if int(m.group(1)) <= (match.re.groups)
+        return re.sub(r"\$(\d)", lambda m: (match.group(int(m.group(1))) or "") if int(m.group(1)) <= match.re.groups
                       else "", destination)
     given = {name: value for name, value in match.groupdict().items() if value is not None}
     sent = re.sub(r":(\w+)", lambda m: given.get(m.group(1), m.group(0)), destination)

@@ -355,11 +355,12 @@ def _apply(hugo: Hugo, data: dict[str, Any], root: Path) -> None:
     embedded = _use_embedded(data, goldmark, hugo.default_language)
     layouts = _layout_dirs(root, themes)
     hugo.link_hook = read_hook(_link_hooks(layouts))
-    hugo.id_shortcodes, hugo.layout_ids, hugo.layout_includes = _template_ids(layouts)
-    hugo.section_ids = _section_ids(layouts)
-    hugo.template_assets = _template_assets(layouts)
+    templates = _layout_templates(layouts)
+    hugo.id_shortcodes, hugo.layout_ids, hugo.layout_includes = _template_ids(templates)
+    hugo.section_ids = _section_ids(templates)
+    hugo.template_assets = _template_assets(templates)
     hugo.srcs_from_file = any(_SRC_REWRITE.search(text) and _FILE_FOLDER.search(text)
-                              for text in _templates_mentioning(layouts, "src="))
+                              for text in templates.values() if "src=" in text)
     hugo.builtin_refs = _builtin_refs(layouts)
     hugo.builtin_figure = "figure" not in _own_shortcodes(layouts)
     formats = _table(data, "outputformats")
@@ -578,9 +579,23 @@ def _own_shortcodes(layout_dirs: list[Path]) -> set[str]:
             for template in (layouts / folder).glob("*.html")}
 
 
-def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, str], ...]]:
-    """What the templates tell of a page's ids, each template read once (a site's hides its
-    theme's of the same path):
+def _layout_templates(layout_dirs: list[Path]) -> dict[str, str]:
+    """Path below `layouts/` -> text of each HTML template, read once: a site's hides its theme's
+    of the same path, as in Hugo."""
+    templates: dict[str, str] = {}
+    for layouts in layout_dirs:
+        for template in layouts.rglob("*.html"):
+            rel = template.relative_to(layouts).as_posix()
+            if rel not in templates:
+                try:
+                    templates[rel] = template.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    continue
+    return templates
+
+
+def _template_ids(templates: dict[str, str]) -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, str], ...]]:
+    """What the templates (`_layout_templates`) tell of a page's ids:
 
     - shortcodes whose template (any variant: `NAME.html`, `NAME.en.html`, under `shortcodes/` or
       `_shortcodes/`) gives a page ids, by itself or through the partials it calls (`_gives_ids`):
@@ -595,33 +610,26 @@ def _template_ids(layout_dirs: list[Path]) -> tuple[frozenset[str], frozenset[st
     partials: dict[str, str] = {}  # path under partials/ -> template
     ids: set[str] = set()
     includes: set[tuple[str, str]] = set()
-    seen: set[str] = set()
-    for layouts in layout_dirs:
-        for template in layouts.rglob("*.html"):
-            rel = template.relative_to(layouts).as_posix()
-            top, _, inner = rel.partition("/")
-            if rel in seen or top == "_markup":
-                continue
-            seen.add(rel)
-            try:
-                text = _COMMENTS.sub("", template.read_text(encoding="utf-8", errors="replace"))
-            except OSError:
-                continue
-            if top in ("shortcodes", "_shortcodes"):
-                if inner:
-                    name = template.name.split(".", 1)[0]  # any variant: NAME.en.html, NAME.amp.html
-                    name = posixpath.join(posixpath.dirname(inner), name).lstrip("./")
-                    shortcodes[name] = shortcodes.get(name, "") + text
-                continue
-            if top in ("partials", "_partials"):
-                partials.setdefault(inner, text)
-            ids.update(a or b for a, b in _LITERAL_ID.findall(text))
-            if _TOC.search(text):
-                ids.add("TableOfContents")
-            if _RENDERS_MARKDOWN.search(text):
-                folder = posixpath.dirname(rel) if inner and not top.startswith("_") and top != "partials" else ""
-                includes.update((folder, _clean(a or b)) for a, b in _READ_FILE.findall(text)
-                                if (a or b).lower().endswith((".md", ".markdown")))
+    for rel, raw in templates.items():
+        top, _, inner = rel.partition("/")
+        if top == "_markup":
+            continue
+        text = _COMMENTS.sub("", raw)
+        if top in ("shortcodes", "_shortcodes"):
+            if inner:
+                name = posixpath.basename(rel).split(".", 1)[0]  # any variant: NAME.en.html, NAME.amp.html
+                name = posixpath.join(posixpath.dirname(inner), name).lstrip("./")
+                shortcodes[name] = shortcodes.get(name, "") + text
+            continue
+        if top in ("partials", "_partials"):
+            partials.setdefault(inner, text)
+        ids.update(a or b for a, b in _LITERAL_ID.findall(text))
+        if _TOC.search(text):
+            ids.add("TableOfContents")
+        if _RENDERS_MARKDOWN.search(text):
+            folder = posixpath.dirname(rel) if inner and not top.startswith("_") and top != "partials" else ""
+            includes.update((folder, _clean(a or b)) for a, b in _READ_FILE.findall(text)
+                            if (a or b).lower().endswith((".md", ".markdown")))
     writers: set[str] = set()
     for name, text in shortcodes.items():
         given = _gives_ids(text, partials, set())
@@ -709,50 +717,38 @@ def _partial_contexts(text: str, keys: frozenset[str]) -> dict[str, frozenset[st
     return contexts
 
 
-def _section_ids(layout_dirs: list[Path]) -> tuple[tuple[str, str, frozenset[str] | None], ...]:
+def _section_ids(templates: dict[str, str]) -> tuple[tuple[str, str, frozenset[str] | None], ...]:
     """A section's templates (`layouts/adopters/list.html`) that write ids made by actions, from
     data (`<h2 id={{ .project | urlize }}>`): the ids' literal start where they have one, else
     None. A layout a page names (`glossary.html`) and folders of Hugo's own (`_default`, `_markup`,
     partials) are not a section's."""
     found: dict[tuple[str, str], frozenset[str] | None] = {}
-    for layouts in layout_dirs:
-        for template in layouts.glob("*/*.html"):
-            section, kind = template.parent.name, _SECTION_TEMPLATES.get(template.name.split(".", 1)[0])
-            if kind is None or section.startswith("_") or section in ("partials", "shortcodes") \
-                    or (section, kind) in found:
-                continue
-            try:
-                text = _COMMENTS.sub("", template.read_text(encoding="utf-8", errors="replace"))
-            except OSError:
-                continue
-            values = [value for value, _ in _id_values(text)] + _BARE_ID_ACTION.findall(text)
-            prefixes = {_id_prefix(value, text) for value in values if "{{" in value}
-            if prefixes:
-                found[(section, kind)] = None if "" in prefixes else frozenset(ID_PREFIX + p for p in prefixes)
+    for rel, raw in templates.items():
+        section, _, name = rel.partition("/")
+        kind = _SECTION_TEMPLATES.get(name.split(".", 1)[0])
+        if "/" in name or kind is None or section.startswith("_") or section in ("partials", "shortcodes") \
+                or (section, kind) in found:
+            continue
+        text = _COMMENTS.sub("", raw)
+        values = [value for value, _ in _id_values(text)] + _BARE_ID_ACTION.findall(text)
+        prefixes = {_id_prefix(value, text) for value in values if "{{" in value}
+        if prefixes:
+            found[(section, kind)] = None if "" in prefixes else frozenset(ID_PREFIX + p for p in prefixes)
     return tuple((section, kind, ids) for (section, kind), ids in sorted(found.items(), key=lambda item: item[0]))
-
-
-def _templates_mentioning(layout_dirs: list[Path], needle: str):
-    for layouts in layout_dirs:
-        for template in layouts.rglob("*.html"):
-            try:
-                text = template.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            if needle in text:
-                yield text
 
 
 _SRC_REWRITE = re.compile(r"""\bfindRE\s+\(?\s*["`]src=.*\.Content\b""")
 _FILE_FOLDER = re.compile(r"\.File\.Dir\b|\bpath\.Dir\s+\S*\.File\.Path\b")
 
 
-def _template_assets(layout_dirs: list[Path]) -> frozenset[str]:
+def _template_assets(templates: dict[str, str]) -> frozenset[str]:
     """Paths of assets the templates publish unchanged: got by a literal path and asked for their
     permalink with no pipe between (one piped through `minify` or `fingerprint` is published
     under another name)."""
     found: set[str] = set()
-    for text in _templates_mentioning(layout_dirs, "resources.Get"):
+    for text in templates.values():
+        if "resources.Get" not in text:
+            continue
         for name, path in _ASSET_ASSIGNED.findall(text):
             if re.search(rf"\${name}\.(?:Rel)?Permalink\b", text) and not re.search(rf"\${name}\s*=[^=]", text):
                 found.add("/" + path.lstrip("/"))

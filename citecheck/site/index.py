@@ -17,7 +17,7 @@ from citecheck.site import hugo_pages
 from citecheck.site.cascade import Cascades
 from citecheck.site.hugo_config import ARGUMENT_ID
 from citecheck.site.hugo_pages import PageInfo
-from citecheck.site.host_redirects import is_pattern, pattern_matches, redirected_to
+from citecheck.site.host_redirects import pattern_redirect
 from citecheck.site.link_hook import clearly_path
 from citecheck.site.urls import fuzzy_key, path_key, split_url, tiki_page_id, urlize
 
@@ -777,10 +777,9 @@ class SiteIndex:
         redirect = redirects.get(decoded.rstrip("/") or "/")
         if redirect is not None and hops < 3:
             return self._redirected(path, *redirect, hops)
-        rule = next((rule for rule in redirects if is_pattern(rule) and pattern_matches(rule, decoded)), None)
-        if rule is not None:  # the first that matches, as hosts take them
-            destination, redirecting = redirects[rule]
-            sent = redirected_to(rule, decoded, destination)
+        matched = pattern_redirect(redirects, decoded)
+        if matched is not None:
+            sent, redirecting = matched
             if sent is not None and hops < 3:
                 return self._redirected(path, sent, redirecting, hops)
             return Resolution("static", path=path)
